@@ -1,0 +1,101 @@
+// The Scenario REST API as data: building request bodies and parsing answers, with no I/O.
+// Pure functions, callable from any thread; the engine and the tests share them.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "texforge/error.h"
+#include "texforge/params.h"
+
+namespace texforge {
+
+inline constexpr const char* kDefaultBaseUrl = "https://api.cloud.scenario.com/v1";
+inline constexpr size_t kMaxJsonAnswerBytes = 8u << 20;  // larger API answers are refused
+
+// A finished HTTP exchange as the parsers see it.
+struct HttpResponse {
+  int status = 0;  // 0: no answer (transport error)
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string header(const std::string& lower_name) const;
+};
+
+enum class JobPhase { kRunning, kSuccess, kFailure, kCanceled };
+
+// Known terminal statuses map to their phase; everything else (known running statuses and any
+// status this client has never seen) is kRunning, so a new server status never loses a job.
+JobPhase classifyJobStatus(const std::string& status);
+
+struct JobInfo {
+  std::string job_id;
+  std::string status;      // as the server said it
+  JobPhase phase = JobPhase::kRunning;
+  double progress = 0.0;   // 0..1
+  std::vector<std::string> asset_ids;
+  std::string error;       // failure text when the server gave one
+  double cost = -1.0;      // creative units, -1 when unknown
+  std::string created_at;
+};
+
+struct AssetInfo {
+  std::string id;
+  std::string url;  // signed CDN URL: a bearer secret, never logged or persisted
+  std::string mime_type;
+  int width = 0;
+  int height = 0;
+};
+
+struct Quote {
+  double creative_units = 0.0;
+  double discount = 0.0;
+};
+
+struct ModelInput {
+  std::string name;
+  std::string type;  // string, number, boolean, file, file_array
+  bool required = false;
+  std::optional<double> min, max, step;
+  std::optional<int> max_length;
+  std::vector<std::string> allowed_values;
+  std::string default_value;  // as text
+};
+
+struct ModelSchema {
+  std::string id;
+  std::string name;
+  std::vector<ModelInput> inputs;
+  const ModelInput* input(const std::string& name) const;
+};
+
+// Body of POST /generate/custom/{model}: flat JSON, arrays always arrays. Asset ids must be
+// resolved (local files uploaded) by the caller.
+std::string buildGenerateBody(const GenerationParams& params, const std::vector<std::string>& reference_ids,
+                              const std::string& mask_id);
+
+// Body of POST /assets for an upload: {"image": "data:<mime>;base64,...", "name": ...}.
+std::string buildUploadBody(const std::string& file_name, const std::string& mime, const std::string& bytes);
+
+// Checks params against the model's rules (and the schema when given) before anything is paid.
+Status validateParams(const GenerationParams& params, const ModelSchema* schema = nullptr);
+
+// Parsers. Each accepts any 2xx; non-2xx yields errorFromResponse(). Malformed JSON -> kProtocol.
+Result<JobInfo> parseJobAnswer(const HttpResponse& response);     // POST generate and GET /jobs/{id}
+Result<AssetInfo> parseAssetAnswer(const HttpResponse& response); // GET /assets/{id}, POST /assets
+Result<Quote> parseQuoteAnswer(const HttpResponse& response);     // dry run (269)
+Result<ModelSchema> parseModelAnswer(const HttpResponse& response);
+// GET /jobs list: jobs and the next pagination token ("" when done).
+Result<std::vector<JobInfo>> parseJobListAnswer(const HttpResponse& response, std::string* next_token);
+
+// Maps a non-2xx answer (JSON with reason/message/error/detail, or HTML, or empty) to an Error whose
+// message says what happened and what to do.
+Error errorFromResponse(const HttpResponse& response);
+
+// Seconds to wait from Retry-After (seconds or HTTP date) or a 429 body's remainingSeconds; -1 if none.
+double retryAfterSeconds(const HttpResponse& response);
+
+bool isSuccessStatus(int http_status);  // any 2xx, including 269
+
+}  // namespace texforge

@@ -1,0 +1,50 @@
+// Where the Scenario API key and secret come from: the environment over a user-only file in the
+// user's config directory. Never stored in the project; never written to logs, journals or sidecars.
+#pragma once
+
+#include <string>
+
+#include "texforge/error.h"
+
+namespace texforge {
+
+struct Credentials {
+  std::string api_key;
+  std::string api_secret;
+  bool empty() const { return api_key.empty() || api_secret.empty(); }
+};
+
+enum class CredentialSource { kNone, kEnvironment, kFile, kExplicit };
+const char* credentialSourceName(CredentialSource source);  // "none", "environment", "file", "explicit"
+
+struct CredentialStoreOptions {
+  // File to read/write; empty means $XDG_CONFIG_HOME/texforge/credentials.json,
+  // else $HOME/.config/texforge/credentials.json.
+  std::string file_path;
+  bool use_environment = true;  // SCENARIO_API_KEY / SCENARIO_API_SECRET
+};
+
+class CredentialStore {
+ public:
+  explicit CredentialStore(CredentialStoreOptions options = {});
+
+  // Environment first, then the file. Empty credentials with source kNone when neither has them.
+  Credentials load() const;
+  CredentialSource source() const;   // where load() found them
+  std::string filePath() const;      // the file this store uses
+
+  // Writes the file with mode 0600 (directory 0700), atomically. Never logs the values.
+  Status save(const Credentials& credentials) const;
+  Status clear() const;              // removes the file
+
+ private:
+  CredentialStoreOptions options_;
+};
+
+// "Basic base64(key:secret)", the value of the Authorization header.
+std::string basicAuthorization(const Credentials& credentials);
+
+// Replaces every occurrence of the key, the secret and their Basic token in text with "***".
+std::string redactSecrets(std::string text, const Credentials& credentials);
+
+}  // namespace texforge

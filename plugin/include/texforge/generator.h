@@ -1,0 +1,138 @@
+// The job engine: submit() returns at once; one I/O thread submits, polls and downloads; decode
+// workers decode; pump() on the host's UI thread delivers events. Every state change is journaled
+// in <project>/.texforge/ so a new Generator on the same project resumes what was in flight.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "texforge/api.h"
+#include "texforge/asset_importer.h"
+#include "texforge/credentials.h"
+#include "texforge/error.h"
+#include "texforge/image.h"
+#include "texforge/params.h"
+
+namespace texforge {
+
+// submitting -> submitted -> running -> downloading -> ready -> imported;
+// side exits failed, stopped (the user stopped waiting), unknown (the paid POST's answer was lost).
+enum class JobState { kSubmitting, kSubmitted, kRunning, kDownloading, kReady, kImported, kFailed, kStopped, kUnknown };
+const char* jobStateName(JobState state);  // "submitting", ...
+bool isJobActive(JobState state);          // submitting, submitted, running, downloading
+
+enum class OutputState { kPending, kDownloading, kReady, kImported, kFailed };
+const char* outputStateName(OutputState state);
+
+struct OutputSnapshot {
+  int index = 0;
+  OutputState state = OutputState::kPending;
+  std::string asset_id;
+  std::string cache_path;     // the original bytes under .texforge/cache/, once downloaded
+  ImageFormat format = ImageFormat::kUnknown;
+  int width = 0;
+  int height = 0;
+  std::string imported_path;  // relative to the project, once imported
+  std::optional<Error> error;
+  std::shared_ptr<const DecodedImage> image;  // decoded pixels, when decoded in this session
+};
+
+struct JobSnapshot {
+  std::string local_id;       // texforge's id, known from submit()
+  std::string job_id;         // Scenario's id, once the POST answered
+  GenerationParams params;
+  JobState state = JobState::kSubmitting;
+  std::string server_status;  // the last status string the server sent
+  double progress = 0.0;      // 0..1
+  int64_t created_at_ms = 0;  // unix time of submit()
+  int64_t updated_at_ms = 0;
+  int64_t finished_at_ms = 0; // 0 while active
+  double cost = -1.0;         // creative units, -1 unknown
+  std::optional<Error> error;
+  std::vector<OutputSnapshot> outputs;
+  int readyCount() const;     // outputs ready or imported
+};
+
+struct GeneratorEvent {
+  enum class Kind { kJobChanged, kOutputReady, kOutputFailed, kJobFinished };
+  Kind kind = Kind::kJobChanged;
+  std::string local_id;
+  int output_index = -1;  // for output events
+};
+
+struct GeneratorOptions {
+  std::string project_dir = ".";    // journal and cache go to <project_dir>/.texforge/
+  std::string base_url;             // empty: $SCENARIO_API_URL, else kDefaultBaseUrl
+  Credentials credentials;          // empty: CredentialStore{}.load()
+  std::string project_id;           // optional Scenario projectId query on every call
+  std::string ca_file;              // extra CA bundle (PEM); empty: $TEXFORGE_CA_FILE, else system store
+  double poll_initial_s = 1.0;      // first poll delay; grows by poll_backoff up to poll_max_s
+  double poll_max_s = 4.0;
+  double poll_backoff = 1.5;
+  double job_deadline_s = 15 * 60;  // a job still running after this fails with kTimeout
+  double max_retry_wait_s = 60.0;   // cap on Retry-After / remainingSeconds honoured
+  int max_attempts = 6;             // per idempotent request (GETs, downloads, uploads)
+  double retry_base_s = 0.5;        // exponential backoff with full jitter from this base
+  long connect_timeout_ms = 15000;
+  long low_speed_bytes = 1;         // abort a transfer slower than this for low_speed_time_s
+  long low_speed_time_s = 60;
+  int decode_threads = 2;
+  DecodeLimits decode_limits;
+  std::shared_ptr<AssetImporter> importer;  // null: makeFolderImporter()
+  bool auto_import = false;         // import each output as soon as it is ready (inside pump())
+  bool resume = true;               // resume journaled jobs on start
+  std::function<void()> wake;       // called from any thread when pump() has something to deliver
+};
+
+class Generator {
+ public:
+  virtual ~Generator() = default;
+
+  // Validates, journals the intent and queues the job; returns the local id at once.
+  // kInvalidArgument for bad parameters (nothing is sent). Any thread.
+  virtual Result<std::string> submit(const GenerationParams& params) = 0;
+
+  // Dry-run cost of params (nothing is charged). on_done runs inside pump().
+  virtual void quote(const GenerationParams& params, std::function<void(Result<Quote>)> on_done) = 0;
+
+  // The model's schema (GET /models/{id}). on_done runs inside pump().
+  virtual void fetchSchema(const std::string& model_id,
+                           std::function<void(Result<ModelSchema>)> on_done) = 0;
+
+  // Stops polling and downloading a job (the credits are spent: the API cannot cancel custom jobs).
+  virtual void stopWaiting(const std::string& local_id) = 0;
+
+  // Delivers what the workers posted: runs quote/schema callbacks, auto-imports, returns events.
+  // Call once per frame on the UI thread. Never blocks on the network.
+  virtual std::vector<GeneratorEvent> pump() = 0;
+
+  // Blocks until something is ready for pump() or timeout passes. For headless hosts.
+  virtual bool waitForActivity(double timeout_s) = 0;
+
+  // Every job the journal knows (this session and earlier ones), newest first. Any thread.
+  virtual std::vector<JobSnapshot> jobs() const = 0;
+  virtual std::optional<JobSnapshot> job(const std::string& local_id) const = 0;
+
+  // True when no job is active and nothing waits for pump().
+  virtual bool idle() const = 0;
+
+  // Imports one ready output with the configured importer; journals the result. UI thread.
+  virtual Result<ImportedAsset> importOutput(const std::string& local_id, int output_index) = 0;
+
+  // Decodes a downloaded output from the cache (for history thumbnails). Any thread.
+  virtual Result<DecodedImage> loadOutputImage(const std::string& local_id, int output_index) const = 0;
+
+  virtual std::string baseUrl() const = 0;
+  virtual std::string projectDir() const = 0;
+};
+
+// Opens (or creates) the project's journal, starts the I/O thread and the decode workers, and
+// resumes journaled jobs. Fails with kCredentials when there are none, kIo when the journal
+// cannot be opened, kInsecure for plain http to a non-loopback host.
+Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options);
+
+}  // namespace texforge

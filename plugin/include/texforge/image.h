@@ -1,0 +1,52 @@
+// Decoded images and the safe decoder: sniffs PNG/JPEG/WebP from the bytes and checks the pixel
+// count from the header before allocating anything. Safe on untrusted input; callable on any thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "texforge/error.h"
+
+namespace texforge {
+
+enum class ImageFormat { kUnknown, kPng, kJpeg, kWebp };
+
+const char* imageFormatName(ImageFormat format);       // "png", "jpeg", "webp", "unknown"
+const char* imageFormatExtension(ImageFormat format);  // ".png", ".jpg", ".webp", ".bin"
+const char* imageFormatMime(ImageFormat format);       // "image/png"...
+
+// Looks only at the magic bytes.
+ImageFormat sniffImageFormat(const uint8_t* data, size_t size);
+
+struct DecodeLimits {
+  uint64_t max_pixels = 4096ull * 4096ull;  // the model's maximum is 3840x3840
+  size_t max_bytes = 64u << 20;             // encoded input larger than this is refused
+};
+
+struct ImageInfo {
+  int width = 0;
+  int height = 0;
+  bool has_alpha = false;  // the encoded image carries an alpha channel
+  ImageFormat format = ImageFormat::kUnknown;
+};
+
+// Reads the header only (no pixel allocation).
+Result<ImageInfo> probeImage(const uint8_t* data, size_t size);
+
+struct DecodedImage {
+  int width = 0;
+  int height = 0;
+  ImageFormat source_format = ImageFormat::kUnknown;
+  bool has_alpha = false;       // the source had an alpha channel
+  std::vector<uint8_t> rgba;    // width*height*4 bytes, rows top to bottom, straight alpha
+};
+
+// Decodes to RGBA8. Fails with kDecode (corrupt, truncated, unsupported, over the limits).
+Result<DecodedImage> decodeImage(const uint8_t* data, size_t size, const DecodeLimits& limits = {});
+
+// Encodes RGBA8 as PNG (used for masks painted in the editor and by tests).
+Result<std::vector<uint8_t>> encodePng(const DecodedImage& image);
+
+}  // namespace texforge
