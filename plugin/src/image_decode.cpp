@@ -1,1 +1,258 @@
-// placeholder: being written
+// Sniffing, probing and decoding PNG/JPEG/WebP into RGBA8, plus PNG encoding. Downloads are
+// untrusted, so the header is checked against the limits before any pixel memory is allocated.
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include <stb_image.h>
+#include <stb_image_write.h>
+#include <webp/decode.h>
+
+#include "texforge/image.h"
+
+namespace texforge {
+namespace {
+
+constexpr uint8_t kPngSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
+struct StbiFree {
+  void operator()(stbi_uc* p) const noexcept { stbi_image_free(p); }
+};
+using StbiPixels = std::unique_ptr<stbi_uc, StbiFree>;
+
+uint32_t readBigEndian32(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+
+Error decodeError(std::string message) {
+  return makeError(ErrorCode::kDecode, std::move(message));
+}
+
+const char* stbReason() {
+  const char* reason = stbi_failure_reason();
+  return reason ? reason : "unknown reason";
+}
+
+// PNG header read by hand: stb_image refuses huge claims itself with a vague "too large", and we
+// want the real dimensions to explain the refusal. Also the only way to see a tRNS chunk.
+Result<ImageInfo> probePng(const uint8_t* data, size_t size) {
+  // signature(8) + IHDR length(4) + type(4) + body(13) + crc(4)
+  if (size < 33) return decodeError("truncated PNG header");
+  if (readBigEndian32(data + 8) != 13 || std::memcmp(data + 12, "IHDR", 4) != 0) {
+    return decodeError("corrupt PNG: the first chunk is not IHDR");
+  }
+  const uint32_t width = readBigEndian32(data + 16);
+  const uint32_t height = readBigEndian32(data + 20);
+  const uint8_t bit_depth = data[24];
+  const uint8_t color_type = data[25];
+  if (width == 0 || height == 0 || width > INT_MAX || height > INT_MAX) {
+    return decodeError("corrupt PNG: invalid dimensions");
+  }
+  const bool depth_ok =
+      bit_depth == 1 || bit_depth == 2 || bit_depth == 4 || bit_depth == 8 || bit_depth == 16;
+  const bool color_ok =
+      color_type == 0 || color_type == 2 || color_type == 3 || color_type == 4 || color_type == 6;
+  if (!depth_ok || !color_ok) return decodeError("unsupported PNG pixel format");
+
+  ImageInfo info;
+  info.width = static_cast<int>(width);
+  info.height = static_cast<int>(height);
+  info.format = ImageFormat::kPng;
+  info.has_alpha = color_type == 4 || color_type == 6;
+
+  // Walk the chunks before the pixel data looking for tRNS; every length is bounds-checked.
+  size_t pos = 33;
+  while (!info.has_alpha && size - pos >= 8) {
+    const uint32_t length = readBigEndian32(data + pos);
+    const uint8_t* type = data + pos + 4;
+    if (std::memcmp(type, "IDAT", 4) == 0 || std::memcmp(type, "IEND", 4) == 0) break;
+    if (std::memcmp(type, "tRNS", 4) == 0) info.has_alpha = true;
+    if (length > size - pos - 8 || size - pos - 8 - length < 4) break;  // truncated: decode will say so
+    pos += 8 + size_t{length} + 4;
+  }
+  return info;
+}
+
+Result<ImageInfo> probeJpeg(const uint8_t* data, size_t size) {
+  if (size > INT_MAX) return decodeError("image data too large");
+  int width = 0, height = 0, channels = 0;
+  if (!stbi_info_from_memory(data, static_cast<int>(size), &width, &height, &channels)) {
+    return decodeError(std::string("corrupt or unsupported JPEG (") + stbReason() + ")");
+  }
+  if (width <= 0 || height <= 0) return decodeError("corrupt JPEG: invalid dimensions");
+  ImageInfo info;
+  info.width = width;
+  info.height = height;
+  info.format = ImageFormat::kJpeg;
+  info.has_alpha = false;
+  return info;
+}
+
+Result<ImageInfo> probeWebp(const uint8_t* data, size_t size) {
+  WebPBitstreamFeatures features;
+  const VP8StatusCode status = WebPGetFeatures(data, size, &features);
+  if (status == VP8_STATUS_NOT_ENOUGH_DATA) return decodeError("truncated WebP header");
+  if (status != VP8_STATUS_OK) return decodeError("corrupt or unsupported WebP header");
+  if (features.width <= 0 || features.height <= 0) return decodeError("corrupt WebP: invalid dimensions");
+  if (features.has_animation) return decodeError("animated WebP images are not supported");
+  ImageInfo info;
+  info.width = features.width;
+  info.height = features.height;
+  info.format = ImageFormat::kWebp;
+  info.has_alpha = features.has_alpha != 0;
+  return info;
+}
+
+Result<DecodedImage> decodeWithStb(const uint8_t* data, size_t size, const ImageInfo& info) {
+  int width = 0, height = 0, channels = 0;
+  StbiPixels pixels(stbi_load_from_memory(data, static_cast<int>(size), &width, &height, &channels, 4));
+  if (!pixels) {
+    return decodeError(std::string("cannot decode ") + imageFormatName(info.format) + " image (" +
+                       stbReason() + ")");
+  }
+  if (width != info.width || height != info.height) {
+    return decodeError("decoded size differs from the image header");
+  }
+  DecodedImage image;
+  image.width = width;
+  image.height = height;
+  image.source_format = info.format;
+  image.has_alpha = info.has_alpha;
+  const size_t bytes = size_t(width) * size_t(height) * 4;
+  image.rgba.assign(pixels.get(), pixels.get() + bytes);
+  return image;
+}
+
+Result<DecodedImage> decodeWebp(const uint8_t* data, size_t size, const ImageInfo& info) {
+  DecodedImage image;
+  image.width = info.width;
+  image.height = info.height;
+  image.source_format = info.format;
+  image.has_alpha = info.has_alpha;
+  const size_t stride = size_t(info.width) * 4;
+  image.rgba.resize(stride * size_t(info.height));
+  // Decoding into our own buffer: libwebp checks that the bitstream fits exactly these dims.
+  if (!WebPDecodeRGBAInto(data, size, image.rgba.data(), image.rgba.size(), static_cast<int>(stride))) {
+    return decodeError("cannot decode webp image (corrupt or truncated)");
+  }
+  return image;
+}
+
+}  // namespace
+
+const char* imageFormatName(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::kPng:
+      return "png";
+    case ImageFormat::kJpeg:
+      return "jpeg";
+    case ImageFormat::kWebp:
+      return "webp";
+    case ImageFormat::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+const char* imageFormatExtension(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::kPng:
+      return ".png";
+    case ImageFormat::kJpeg:
+      return ".jpg";
+    case ImageFormat::kWebp:
+      return ".webp";
+    case ImageFormat::kUnknown:
+      break;
+  }
+  return ".bin";
+}
+
+const char* imageFormatMime(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::kPng:
+      return "image/png";
+    case ImageFormat::kJpeg:
+      return "image/jpeg";
+    case ImageFormat::kWebp:
+      return "image/webp";
+    case ImageFormat::kUnknown:
+      break;
+  }
+  return "application/octet-stream";
+}
+
+ImageFormat sniffImageFormat(const uint8_t* data, size_t size) {
+  if (data == nullptr) return ImageFormat::kUnknown;
+  if (size >= 8 && std::memcmp(data, kPngSignature, 8) == 0) return ImageFormat::kPng;
+  if (size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) return ImageFormat::kJpeg;
+  if (size >= 12 && std::memcmp(data, "RIFF", 4) == 0 && std::memcmp(data + 8, "WEBP", 4) == 0) {
+    return ImageFormat::kWebp;
+  }
+  return ImageFormat::kUnknown;
+}
+
+Result<ImageInfo> probeImage(const uint8_t* data, size_t size) {
+  switch (sniffImageFormat(data, size)) {
+    case ImageFormat::kPng:
+      return probePng(data, size);
+    case ImageFormat::kJpeg:
+      return probeJpeg(data, size);
+    case ImageFormat::kWebp:
+      return probeWebp(data, size);
+    case ImageFormat::kUnknown:
+      break;
+  }
+  return decodeError("not a PNG, JPEG or WebP image");
+}
+
+Result<DecodedImage> decodeImage(const uint8_t* data, size_t size, const DecodeLimits& limits) {
+  if (size > limits.max_bytes) {
+    return decodeError("image data is " + std::to_string(size) + " bytes, over the " +
+                       std::to_string(limits.max_bytes) + "-byte limit");
+  }
+  if (size > INT_MAX) return decodeError("image data too large");  // stb_image takes an int length
+  Result<ImageInfo> probed = probeImage(data, size);
+  if (!probed) return probed.error();
+  const ImageInfo& info = *probed;
+  if (info.width <= 0 || info.height <= 0) return decodeError("image has no pixels");
+  const uint64_t pixels = uint64_t(info.width) * uint64_t(info.height);
+  if (pixels > limits.max_pixels) {
+    return decodeError("image claims " + std::to_string(info.width) + "x" + std::to_string(info.height) +
+                       " pixels, over the " + std::to_string(limits.max_pixels) + "-pixel limit");
+  }
+  if (info.format == ImageFormat::kWebp) return decodeWebp(data, size, info);
+  return decodeWithStb(data, size, info);
+}
+
+Result<std::vector<uint8_t>> encodePng(const DecodedImage& image) {
+  if (image.width <= 0 || image.height <= 0 || image.width > INT_MAX / 4) {
+    return makeError(ErrorCode::kInvalidArgument, "cannot encode an image without pixels");
+  }
+  if (image.rgba.size() != size_t(image.width) * size_t(image.height) * 4) {
+    return makeError(ErrorCode::kInvalidArgument, "image buffer does not match width*height*4");
+  }
+  struct Sink {
+    std::vector<uint8_t> bytes;
+    bool failed = false;
+  } sink;
+  // A C callback: nothing may escape it, so an allocation failure becomes a flag.
+  auto append = [](void* context, void* data, int size) noexcept {
+    auto* s = static_cast<Sink*>(context);
+    try {
+      const auto* p = static_cast<const uint8_t*>(data);
+      s->bytes.insert(s->bytes.end(), p, p + size);
+    } catch (...) {
+      s->failed = true;
+    }
+  };
+  if (!stbi_write_png_to_func(append, &sink, image.width, image.height, 4, image.rgba.data(),
+                              image.width * 4) ||
+      sink.failed) {
+    return makeError(ErrorCode::kInternal, "PNG encoding failed");
+  }
+  return std::move(sink.bytes);
+}
+
+}  // namespace texforge
