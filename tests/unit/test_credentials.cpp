@@ -1,0 +1,177 @@
+// Unit tests for the credential store: environment over file, user-only permissions, where the
+// credentials came from, the Basic header, redaction, and base64 itself.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "base64.h"
+#include "test_support.h"
+#include "texforge/credentials.h"
+
+namespace texforge {
+namespace {
+
+// Sets or unsets an environment variable for one test and puts the old value back.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value) {
+      setenv(name, value, 1);
+    } else {
+      unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      setenv(name_.c_str(), old_->c_str(), 1);
+    } else {
+      unsetenv(name_.c_str());
+    }
+  }
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
+mode_t modeOf(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 0777;
+}
+
+class CredentialsTest : public ::testing::Test {
+ protected:
+  ScopedEnv key_{"SCENARIO_API_KEY", nullptr};
+  ScopedEnv secret_{"SCENARIO_API_SECRET", nullptr};
+  test::TempDir dir_;
+};
+
+TEST_F(CredentialsTest, NothingAnywhereIsNone) {
+  CredentialStore store(CredentialStoreOptions{dir_.file("nope/credentials.json"), true});
+  EXPECT_TRUE(store.load().empty());
+  EXPECT_EQ(store.source(), CredentialSource::kNone);
+}
+
+TEST_F(CredentialsTest, SaveWritesUserOnlyFileAndDirectory) {
+  const std::string path = dir_.file("config/texforge/credentials.json");
+  CredentialStore store(CredentialStoreOptions{path, true});
+  ASSERT_TRUE(store.save(Credentials{"key1", "secret1"}).ok());
+  EXPECT_EQ(modeOf(path), 0600u);
+  EXPECT_EQ(modeOf(dir_.file("config/texforge")), 0700u);
+  const Credentials loaded = store.load();
+  EXPECT_EQ(loaded.api_key, "key1");
+  EXPECT_EQ(loaded.api_secret, "secret1");
+  EXPECT_EQ(store.source(), CredentialSource::kFile);
+
+  // Saving again replaces the file and keeps it user-only.
+  ASSERT_TRUE(store.save(Credentials{"key2", "secret2"}).ok());
+  EXPECT_EQ(store.load().api_key, "key2");
+  EXPECT_EQ(modeOf(path), 0600u);
+
+  ASSERT_TRUE(store.clear().ok());
+  EXPECT_EQ(store.source(), CredentialSource::kNone);
+  EXPECT_TRUE(store.clear().ok());  // clearing twice is fine
+}
+
+TEST_F(CredentialsTest, EnvironmentWinsOverFile) {
+  const std::string path = dir_.file("credentials.json");
+  CredentialStore store(CredentialStoreOptions{path, true});
+  ASSERT_TRUE(store.save(Credentials{"filekey", "filesecret"}).ok());
+  ScopedEnv key("SCENARIO_API_KEY", "envkey");
+  ScopedEnv secret("SCENARIO_API_SECRET", "envsecret");
+  EXPECT_EQ(store.load().api_key, "envkey");
+  EXPECT_EQ(store.load().api_secret, "envsecret");
+  EXPECT_EQ(store.source(), CredentialSource::kEnvironment);
+
+  CredentialStore file_only(CredentialStoreOptions{path, false});
+  EXPECT_EQ(file_only.load().api_key, "filekey");
+  EXPECT_EQ(file_only.source(), CredentialSource::kFile);
+}
+
+TEST_F(CredentialsTest, HalfEnvironmentFallsBackToFile) {
+  const std::string path = dir_.file("credentials.json");
+  CredentialStore store(CredentialStoreOptions{path, true});
+  ASSERT_TRUE(store.save(Credentials{"filekey", "filesecret"}).ok());
+  ScopedEnv key("SCENARIO_API_KEY", "envkey");
+  EXPECT_EQ(store.load().api_key, "filekey");
+  EXPECT_EQ(store.source(), CredentialSource::kFile);
+}
+
+TEST_F(CredentialsTest, UnparsableFileIsIgnored) {
+  const std::string path = dir_.file("credentials.json");
+  test::writeAll(path, "{\"api_key\": \"k\", ");
+  CredentialStore store(CredentialStoreOptions{path, true});
+  EXPECT_TRUE(store.load().empty());
+  EXPECT_EQ(store.source(), CredentialSource::kNone);
+  test::writeAll(path, "{\"api_key\": 5, \"api_secret\": \"s\"}");
+  EXPECT_EQ(store.source(), CredentialSource::kNone);
+}
+
+TEST_F(CredentialsTest, DefaultPathFollowsXdgThenHome) {
+  {
+    ScopedEnv xdg("XDG_CONFIG_HOME", dir_.path().c_str());
+    EXPECT_EQ(CredentialStore().filePath(), dir_.path() + "/texforge/credentials.json");
+  }
+  ScopedEnv no_xdg("XDG_CONFIG_HOME", nullptr);
+  ScopedEnv home("HOME", dir_.path().c_str());
+  EXPECT_EQ(CredentialStore().filePath(), dir_.path() + "/.config/texforge/credentials.json");
+  CredentialStore store;
+  ASSERT_TRUE(store.save(Credentials{"k", "s"}).ok());
+  EXPECT_EQ(modeOf(dir_.path() + "/.config/texforge"), 0700u);
+  EXPECT_EQ(store.source(), CredentialSource::kFile);
+}
+
+TEST_F(CredentialsTest, SourceNames) {
+  EXPECT_STREQ(credentialSourceName(CredentialSource::kNone), "none");
+  EXPECT_STREQ(credentialSourceName(CredentialSource::kEnvironment), "environment");
+  EXPECT_STREQ(credentialSourceName(CredentialSource::kFile), "file");
+  EXPECT_STREQ(credentialSourceName(CredentialSource::kExplicit), "explicit");
+}
+
+TEST(Credentials, BasicAuthorization) {
+  // RFC 7617's example.
+  EXPECT_EQ(basicAuthorization(Credentials{"Aladdin", "open sesame"}), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+}
+
+TEST(Credentials, RedactsKeySecretAndToken) {
+  const Credentials credentials{"Aladdin", "open sesame"};
+  const std::string text = "key=Aladdin secret=open sesame header=" + basicAuthorization(credentials);
+  const std::string redacted = redactSecrets(text, credentials);
+  EXPECT_EQ(redacted, "key=*** secret=*** header=Basic ***");
+  EXPECT_EQ(redactSecrets("nothing here", Credentials{}), "nothing here");
+  EXPECT_EQ(redactSecrets("abc", Credentials{"", "b"}), "a***c");
+}
+
+TEST(Base64, EncodesRfc4648Vectors) {
+  EXPECT_EQ(base64Encode(""), "");
+  EXPECT_EQ(base64Encode("f"), "Zg==");
+  EXPECT_EQ(base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(base64Encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(base64Encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64Encode(std::string("\xff\xfe\x00", 3)), "//4A");
+}
+
+TEST(Base64, DecodesAndRejects) {
+  EXPECT_EQ(base64Decode("Zm9vYmFy"), std::optional<std::string>("foobar"));
+  EXPECT_EQ(base64Decode("Zm9vYg=="), std::optional<std::string>("foob"));
+  EXPECT_EQ(base64Decode("Zm9vYg"), std::optional<std::string>("foob"));  // padding optional
+  EXPECT_EQ(base64Decode(""), std::optional<std::string>(""));
+  EXPECT_FALSE(base64Decode("Zm9v!"));
+  EXPECT_FALSE(base64Decode("Z"));
+  EXPECT_FALSE(base64Decode("Zm9vY==="));
+  EXPECT_FALSE(base64Decode("Zm=9"));
+  EXPECT_FALSE(base64Decode("Zh=="));  // non-zero leftover bits
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(char(i));
+  EXPECT_EQ(base64Decode(base64Encode(all)), std::optional<std::string>(all));
+}
+
+}  // namespace
+}  // namespace texforge
