@@ -1,1 +1,271 @@
-// placeholder: being written
+// The default AssetImporter: copies a cached result into a project folder under a readable name
+// and writes the provenance sidecar next to it, never replacing a file and never leaving the project.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
+#include <ctime>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "file_util.h"
+#include "texforge/asset_importer.h"
+
+namespace texforge {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kSidecarVersion = 1;
+constexpr int kMaxNameAttempts = 10000;
+constexpr size_t kShortIdLength = 8;
+constexpr size_t kMaxSidecarBytes = 4u << 20;
+constexpr const char* kSidecarSuffix = ".texforge.json";
+
+std::string utcNowIso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// [a-z0-9] only, at most kShortIdLength: ids come from the service and end up in a file name.
+std::string shortId(const std::string& id) {
+  std::string rest = id.rfind("asset_", 0) == 0 ? id.substr(6) : id;
+  std::string out;
+  for (char c : rest) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x80 && std::isalnum(u)) out.push_back(static_cast<char>(std::tolower(u)));
+    if (out.size() == kShortIdLength) break;
+  }
+  return out;
+}
+
+bool pathExists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 || errno != ENOENT;  // unsure counts as taken
+}
+
+json imageInputJson(const std::string& asset_id) {
+  return asset_id.empty() ? json(nullptr) : json(asset_id);
+}
+
+json sidecarJson(const ImportRequest& request, const std::string& file_name, ImageFormat format, int width,
+                 int height) {
+  const GenerationParams& p = request.params;
+  // Only asset ids travel into the sidecar: local paths are machine-specific, URLs expire and sign.
+  json references = json::array();
+  if (!request.reference_asset_ids.empty()) {
+    for (const std::string& id : request.reference_asset_ids) references.push_back(id);
+  } else {
+    for (const ImageInput& input : p.reference_images) {
+      if (input.isAsset()) references.push_back(input.asset_id);
+    }
+  }
+  std::string mask_id = request.mask_asset_id;
+  if (mask_id.empty() && p.mask && p.mask->isAsset()) mask_id = p.mask->asset_id;
+
+  json doc = json::object();
+  doc["texforge_sidecar"] = kSidecarVersion;
+  doc["model"] = p.model_id;
+  doc["prompt"] = p.prompt;
+  doc["parameters"] = {
+      {"numOutputs", p.num_outputs},
+      {"width", p.width},
+      {"height", p.height},
+      {"quality", p.quality},
+      {"background", p.background},
+      {"referenceImages", references},
+      {"mask", imageInputJson(mask_id)},
+  };
+  doc["local_id"] = request.local_id;
+  doc["job_id"] = request.job_id;
+  doc["asset_id"] = request.asset_id;
+  doc["output_index"] = request.output_index;
+  doc["output_count"] = request.output_count;
+  doc["cost"] = request.cost < 0 ? json(nullptr) : json(request.cost);
+  doc["created_at"] = request.created_at;
+  doc["imported_at"] = utcNowIso8601();
+  doc["file"] = file_name;
+  doc["width"] = width;
+  doc["height"] = height;
+  doc["format"] = imageFormatName(format);
+  return doc;
+}
+
+class FolderImporter final : public AssetImporter {
+ public:
+  explicit FolderImporter(FolderImporterOptions options) : options_(std::move(options)) {}
+
+  Result<ImportedAsset> importAsset(const ImportRequest& request) override {
+    try {
+      return importChecked(request);
+    } catch (const std::exception& e) {  // nothing throws across the public API
+      return makeError(ErrorCode::kInternal, std::string("import failed: ") + e.what());
+    }
+  }
+
+ private:
+  Result<ImportedAsset> importChecked(const ImportRequest& request) {
+    const std::string project = request.project_dir.empty() ? std::string(".") : request.project_dir;
+
+    // The folder is an option a user can type, so it gets the same containment check as a file.
+    std::string folder_rel;
+    if (!options_.folder.empty() && options_.folder != ".") {
+      const std::optional<std::string> normalized = normalizeRelativePath(options_.folder);
+      if (!normalized) {
+        return makeError(ErrorCode::kInvalidArgument, "import folder \"" + options_.folder +
+                                                          "\" must be a relative path inside the project");
+      }
+      Result<std::string> checked = safeProjectPath(project, *normalized);
+      if (!checked) return checked.error();
+      folder_rel = *normalized;
+    }
+
+    Result<std::string> bytes = readFile(request.source_file);
+    if (!bytes) return bytes.error();
+    const auto* data = reinterpret_cast<const uint8_t*>(bytes->data());
+
+    // The bytes decide the extension: a JPEG saved as .png would confuse every engine.
+    ImageFormat format = sniffImageFormat(data, bytes->size());
+    if (format == ImageFormat::kUnknown) {
+      return makeError(ErrorCode::kDecode,
+                       "cannot import " + request.source_file + ": not a PNG, JPEG or WebP image");
+    }
+    int width = request.width;
+    int height = request.height;
+    if (width <= 0 || height <= 0) {
+      Result<ImageInfo> info = probeImage(data, bytes->size());
+      if (!info) return info.error();
+      width = info->width;
+      height = info->height;
+    }
+
+    std::string id = shortId(request.asset_id);
+    if (id.empty()) id = shortId(request.local_id);
+    const std::string stem = slugify(request.params.prompt) + (id.empty() ? "" : "-" + id);
+    const std::string extension = imageFormatExtension(format);
+
+    for (int attempt = 1; attempt <= kMaxNameAttempts; ++attempt) {
+      const std::string name = stem + (attempt == 1 ? "" : "-" + std::to_string(attempt)) + extension;
+      const std::string rel = folder_rel.empty() ? name : folder_rel + "/" + name;
+      Result<std::string> path = safeProjectPath(project, rel);
+      if (!path) return path.error();
+      const std::string sidecar_path = *path + kSidecarSuffix;
+      // An orphaned sidecar also takes the name: it would otherwise describe the wrong image.
+      if (pathExists(*path) || pathExists(sidecar_path)) continue;
+
+      AtomicWriteOptions write_options;
+      write_options.no_overwrite = true;
+      bool existed = false;
+      write_options.existed = &existed;
+      Status image_written = writeFileAtomicWith(*path, bytes->data(), bytes->size(), write_options);
+      if (!image_written) {
+        if (existed) continue;  // another importer took the name between the check and the write
+        return image_written.error();
+      }
+
+      std::string sidecar_text;
+      try {
+        // Invalid UTF-8 in a prompt is replaced rather than failing the import.
+        sidecar_text = sidecarJson(request, name, format, width, height)
+                           .dump(2, ' ', false, json::error_handler_t::replace) +
+                       "\n";
+      } catch (const json::exception& e) {
+        ::unlink(path->c_str());
+        return makeError(ErrorCode::kInternal, std::string("cannot build the sidecar: ") + e.what());
+      }
+      Status sidecar_written =
+          writeFileAtomicWith(sidecar_path, sidecar_text.data(), sidecar_text.size(), write_options);
+      if (!sidecar_written) {
+        // Without its sidecar the image loses its provenance; remove it so a retry starts clean.
+        ::unlink(path->c_str());
+        return sidecar_written.error();
+      }
+      return ImportedAsset{rel, rel + kSidecarSuffix};
+    }
+    return makeError(ErrorCode::kIo, "cannot import: too many files named " + stem + "-N" + extension);
+  }
+
+  FolderImporterOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<AssetImporter> makeFolderImporter(FolderImporterOptions options) {
+  return std::make_unique<FolderImporter>(std::move(options));
+}
+
+std::string slugify(const std::string& text, size_t max_len) {
+  std::string out;
+  bool pending_dash = false;
+  for (char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x80 && std::isalnum(u)) {
+      if (pending_dash && !out.empty()) out.push_back('-');
+      pending_dash = false;
+      out.push_back(static_cast<char>(std::tolower(u)));
+      if (out.size() >= max_len) break;
+    } else {
+      pending_dash = true;  // any run of other bytes, UTF-8 included, separates words
+    }
+  }
+  if (out.size() > max_len) out.resize(max_len);
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  if (out.empty()) return "image";
+  return out;
+}
+
+Result<GenerationParams> readSidecarParams(const std::string& sidecar_path) {
+  Result<std::string> text = readFile(sidecar_path, kMaxSidecarBytes);
+  if (!text) return text.error();
+  const json doc = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object() || !doc.contains("texforge_sidecar") || !doc["texforge_sidecar"].is_number_integer()) {
+    return makeError(ErrorCode::kInvalidArgument, sidecar_path + " is not a texforge sidecar");
+  }
+  if (doc["texforge_sidecar"].get<int64_t>() > kSidecarVersion) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     sidecar_path + " was written by a newer texforge; update to read it");
+  }
+  GenerationParams params;
+  // Missing or mistyped fields keep their defaults: a hand-edited sidecar still fills the form.
+  auto readString = [](const json& object, const char* key, std::string& out) {
+    const auto it = object.find(key);
+    if (it != object.end() && it->is_string()) out = it->get<std::string>();
+  };
+  auto readInt = [](const json& object, const char* key, int& out) {
+    const auto it = object.find(key);
+    if (it != object.end() && it->is_number_integer()) {
+      const int64_t v = it->get<int64_t>();
+      if (v >= INT32_MIN && v <= INT32_MAX) out = static_cast<int>(v);
+    }
+  };
+  readString(doc, "model", params.model_id);
+  readString(doc, "prompt", params.prompt);
+  const auto p = doc.find("parameters");
+  if (p != doc.end() && p->is_object()) {
+    readInt(*p, "numOutputs", params.num_outputs);
+    readInt(*p, "width", params.width);
+    readInt(*p, "height", params.height);
+    readString(*p, "quality", params.quality);
+    readString(*p, "background", params.background);
+    const auto refs = p->find("referenceImages");
+    if (refs != p->end() && refs->is_array()) {
+      for (const json& ref : *refs) {
+        if (ref.is_string() && !ref.get<std::string>().empty())
+          params.reference_images.push_back(ImageInput{ref.get<std::string>(), {}});
+      }
+    }
+    const auto mask = p->find("mask");
+    if (mask != p->end() && mask->is_string() && !mask->get<std::string>().empty()) {
+      params.mask = ImageInput{mask->get<std::string>(), {}};
+    }
+  }
+  return params;
+}
+
+}  // namespace texforge
