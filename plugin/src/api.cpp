@@ -1,1 +1,484 @@
-// placeholder: being written
+// The Scenario REST API as data: request bodies, answer parsing, error mapping and validation.
+// No I/O here, so every rule can be unit tested and shared by the engine and the tools.
+#include "texforge/api.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "base64.h"
+
+namespace texforge {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kMaxPromptChars = 32000;
+constexpr int kMaxReferences = 10;
+constexpr int kMinSide = 16;
+constexpr int kMaxSide = 3840;
+constexpr int kSizeStep = 16;
+constexpr int kMaxNesting = 64;
+
+const std::vector<std::string> kQualities = {"auto", "low", "medium", "high"};
+const std::vector<std::string> kBackgrounds = {"auto", "opaque", "transparent"};
+
+// Parses a JSON answer with a size cap and a nesting cap (nlohmann recurses per level).
+Result<json> parseJsonBody(const std::string& body) {
+  if (body.size() > kMaxJsonAnswerBytes) {
+    return makeError(ErrorCode::kProtocol, "the service's answer is larger than " +
+                                               std::to_string(kMaxJsonAnswerBytes >> 20) +
+                                               " MiB; refusing to parse it");
+  }
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : body) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{' || c == '[') {
+      if (++depth > kMaxNesting) return makeError(ErrorCode::kProtocol, "the service's answer is nested too deeply");
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    return makeError(ErrorCode::kProtocol, "the service's answer is not valid JSON");
+  }
+  return parsed;
+}
+
+std::string stringField(const json& object, const char* name) {
+  if (!object.is_object()) return {};
+  auto it = object.find(name);
+  if (it == object.end()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  return {};
+}
+
+double numberField(const json& object, const char* name, double fallback) {
+  if (!object.is_object()) return fallback;
+  auto it = object.find(name);
+  if (it == object.end()) return fallback;
+  if (it->is_number()) return it->get<double>();
+  if (it->is_string()) {
+    const std::string& s = it->get_ref<const std::string&>();
+    char* end = nullptr;
+    double v = std::strtod(s.c_str(), &end);
+    if (end && end != s.c_str() && *end == '\0' && std::isfinite(v)) return v;
+  }
+  return fallback;
+}
+
+// Text of a field that may be a string or an object with a message.
+std::string textOf(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_object()) {
+    for (const char* key : {"message", "reason", "error", "detail"}) {
+      auto it = value.find(key);
+      if (it != value.end()) {
+        std::string inner = textOf(*it);
+        if (!inner.empty()) return inner;
+      }
+    }
+  }
+  return {};
+}
+
+std::string firstText(const json& object, std::initializer_list<const char*> keys) {
+  if (!object.is_object()) return {};
+  for (const char* key : keys) {
+    auto it = object.find(key);
+    if (it != object.end()) {
+      std::string text = textOf(*it);
+      if (!text.empty()) return text;
+    }
+  }
+  return {};
+}
+
+std::string trimmed(std::string text, size_t max_len) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  text.erase(text.begin(), std::find_if(text.begin(), text.end(), not_space));
+  text.erase(std::find_if(text.rbegin(), text.rend(), not_space).base(), text.end());
+  if (text.size() > max_len) text = text.substr(0, max_len) + "...";
+  return text;
+}
+
+// The words a server put in an error body: JSON fields, an HTML title, or plain text.
+std::string reasonFromBody(const std::string& body) {
+  if (body.empty()) return {};
+  json parsed = json::parse(body.size() <= kMaxJsonAnswerBytes ? body : std::string(), nullptr, false);
+  if (!parsed.is_discarded() && parsed.is_object()) {
+    std::string text = firstText(parsed, {"reason", "message", "error", "errorMessage", "detail", "details"});
+    return trimmed(text, 300);
+  }
+  std::string lower = body.substr(0, 4096);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  auto title = lower.find("<title>");
+  if (title != std::string::npos) {
+    auto end = lower.find("</title>", title);
+    if (end != std::string::npos) return trimmed(body.substr(title + 7, end - title - 7), 200);
+  }
+  if (lower.find("<html") != std::string::npos || lower.find("<!doctype") != std::string::npos) return {};
+  return trimmed(body.substr(0, 200), 200);
+}
+
+bool contains(const std::vector<std::string>& values, const std::string& v) {
+  return std::find(values.begin(), values.end(), v) != values.end();
+}
+
+std::string joinValues(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
+  return out;
+}
+
+const json* unwrap(const json& root, const char* key) {
+  if (!root.is_object()) return nullptr;
+  auto it = root.find(key);
+  if (it != root.end() && it->is_object()) return &*it;
+  return nullptr;
+}
+
+JobInfo jobFromJson(const json& job) {
+  JobInfo info;
+  info.job_id = stringField(job, "jobId");
+  if (info.job_id.empty()) info.job_id = stringField(job, "id");
+  info.status = stringField(job, "status");
+  info.phase = classifyJobStatus(info.status);
+  double progress = numberField(job, "progress", 0.0);
+  if (progress > 1.0 && progress <= 100.0) progress /= 100.0;  // some answers use percent
+  info.progress = std::clamp(std::isfinite(progress) ? progress : 0.0, 0.0, 1.0);
+  info.created_at = stringField(job, "createdAt");
+  if (auto meta = job.find("metadata"); meta != job.end() && meta->is_object()) {
+    if (auto ids = meta->find("assetIds"); ids != meta->end()) {
+      if (ids->is_array()) {
+        for (const auto& id : *ids) {
+          if (id.is_string()) info.asset_ids.push_back(id.get<std::string>());
+        }
+      } else if (ids->is_string()) {
+        info.asset_ids.push_back(ids->get<std::string>());
+      }
+    }
+    info.error = firstText(*meta, {"error", "errorMessage", "reason"});
+  }
+  if (info.error.empty()) info.error = firstText(job, {"error", "errorMessage", "reason"});
+  if (auto billing = job.find("billing"); billing != job.end() && billing->is_object()) {
+    info.cost = numberField(*billing, "cuCost", -1.0);
+  }
+  return info;
+}
+
+}  // namespace
+
+std::string HttpResponse::header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+bool isSuccessStatus(int http_status) { return http_status >= 200 && http_status < 300; }
+
+JobPhase classifyJobStatus(const std::string& status) {
+  std::string s = status;
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (s == "success" || s == "succeeded" || s == "completed") return JobPhase::kSuccess;
+  if (s == "failure" || s == "failed" || s == "error") return JobPhase::kFailure;
+  if (s == "canceled" || s == "cancelled") return JobPhase::kCanceled;
+  return JobPhase::kRunning;
+}
+
+const ModelInput* ModelSchema::input(const std::string& input_name) const {
+  for (const auto& in : inputs) {
+    if (in.name == input_name) return &in;
+  }
+  return nullptr;
+}
+
+std::string buildGenerateBody(const GenerationParams& params, const std::vector<std::string>& reference_ids,
+                              const std::string& mask_id) {
+  json body = json::object();
+  body["prompt"] = params.prompt;
+  body["numOutputs"] = params.num_outputs;
+  body["quality"] = params.quality.empty() ? "auto" : params.quality;
+  body["background"] = params.background.empty() ? "auto" : params.background;
+  if (params.width > 0 && params.height > 0) {
+    body["width"] = params.width;
+    body["height"] = params.height;
+  }
+  if (!reference_ids.empty()) body["referenceImages"] = reference_ids;  // always an array
+  if (!mask_id.empty()) body["mask"] = mask_id;
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string buildUploadBody(const std::string& file_name, const std::string& mime, const std::string& bytes) {
+  json body = {{"image", "data:" + mime + ";base64," + base64Encode(bytes)}, {"name", file_name}};
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Status validateParams(const GenerationParams& params, const ModelSchema* schema) {
+  auto invalid = [](std::string message) -> Status { return makeError(ErrorCode::kInvalidArgument, std::move(message)); };
+  if (params.model_id.empty()) return invalid("model: no model id given");
+  if (params.prompt.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return invalid("prompt: write a prompt describing the image");
+  }
+  int max_prompt = kMaxPromptChars;
+  if (schema) {
+    if (const ModelInput* in = schema->input("prompt"); in && in->max_length) max_prompt = *in->max_length;
+  }
+  if (static_cast<int>(params.prompt.size()) > max_prompt) {
+    return invalid("prompt: " + std::to_string(params.prompt.size()) + " characters, the model takes at most " +
+                   std::to_string(max_prompt) + "; shorten it");
+  }
+  int min_outputs = 1, max_outputs = 10;
+  if (schema) {
+    if (const ModelInput* in = schema->input("numOutputs")) {
+      if (in->min) min_outputs = static_cast<int>(*in->min);
+      if (in->max) max_outputs = static_cast<int>(*in->max);
+    }
+  }
+  if (params.num_outputs < min_outputs || params.num_outputs > max_outputs) {
+    return invalid("outputs: " + std::to_string(params.num_outputs) + " is out of range; choose " +
+                   std::to_string(min_outputs) + " to " + std::to_string(max_outputs));
+  }
+  if (static_cast<int>(params.reference_images.size()) > kMaxReferences) {
+    return invalid("references: at most " + std::to_string(kMaxReferences) + " reference images; remove " +
+                   std::to_string(params.reference_images.size() - kMaxReferences));
+  }
+  for (const auto& ref : params.reference_images) {
+    if (ref.empty()) return invalid("references: an empty reference image was given");
+  }
+  if (params.mask && !params.mask->empty() && params.reference_images.empty()) {
+    return invalid("mask: a mask needs a reference image to edit; add the image the mask belongs to");
+  }
+  const bool auto_size = params.width == 0 && params.height == 0;
+  if (!auto_size) {
+    if (params.width <= 0 || params.height <= 0) {
+      return invalid("size: give both width and height, or neither for automatic size");
+    }
+    int min_side = kMinSide, max_side = kMaxSide, step = kSizeStep;
+    if (schema) {
+      if (const ModelInput* in = schema->input("width")) {
+        if (in->min) min_side = static_cast<int>(*in->min);
+        if (in->max) max_side = static_cast<int>(*in->max);
+        if (in->step && *in->step >= 1) step = static_cast<int>(*in->step);
+      }
+    }
+    for (int side : {params.width, params.height}) {
+      if (side < min_side || side > max_side) {
+        return invalid("size: " + std::to_string(params.width) + "x" + std::to_string(params.height) +
+                       " is outside " + std::to_string(min_side) + ".." + std::to_string(max_side) +
+                       " pixels per side");
+      }
+      if (side % step != 0) {
+        auto snapped = [step](int v) { return (v + step / 2) / step * step; };
+        return invalid("size: " + std::to_string(params.width) + "x" + std::to_string(params.height) +
+                       " is not a multiple of " + std::to_string(step) + "; try " +
+                       std::to_string(snapped(params.width)) + "x" + std::to_string(snapped(params.height)));
+      }
+    }
+    const double aspect = static_cast<double>(params.width) / params.height;
+    if (aspect > 3.0 || aspect < 1.0 / 3.0) {
+      return invalid("size: aspect ratio " + std::to_string(params.width) + ":" + std::to_string(params.height) +
+                     " is outside 1:3..3:1; the service would pad the image");
+    }
+  }
+  auto check_choice = [&](const char* field, const std::string& value,
+                          const std::vector<std::string>& fallback) -> Status {
+    std::vector<std::string> allowed = fallback;
+    if (schema) {
+      if (const ModelInput* in = schema->input(field); in && !in->allowed_values.empty()) allowed = in->allowed_values;
+    }
+    if (!contains(allowed, value)) {
+      return invalid(std::string(field) + ": \"" + value + "\" is not offered by this model; choose one of " +
+                     joinValues(allowed));
+    }
+    return Ok{};
+  };
+  if (auto s = check_choice("quality", params.quality, kQualities); !s) return s;
+  if (auto s = check_choice("background", params.background, kBackgrounds); !s) return s;
+  return Ok{};
+}
+
+Result<JobInfo> parseJobAnswer(const HttpResponse& response) {
+  if (!isSuccessStatus(response.status)) return errorFromResponse(response);
+  auto parsed = parseJsonBody(response.body);
+  if (!parsed) return parsed.error();
+  const json& root = *parsed;
+  const json* job = unwrap(root, "job");
+  if (!job) {
+    if (root.is_object() && root.contains("jobId")) job = &root;
+    else return makeError(ErrorCode::kProtocol, "the service's answer has no job in it");
+  }
+  JobInfo info = jobFromJson(*job);
+  if (info.job_id.empty()) return makeError(ErrorCode::kProtocol, "the service's answer has no job id");
+  if (info.cost < 0) info.cost = numberField(root, "creativeUnitsCost", -1.0);
+  return info;
+}
+
+Result<AssetInfo> parseAssetAnswer(const HttpResponse& response) {
+  if (!isSuccessStatus(response.status)) return errorFromResponse(response);
+  auto parsed = parseJsonBody(response.body);
+  if (!parsed) return parsed.error();
+  const json* asset = unwrap(*parsed, "asset");
+  if (!asset) return makeError(ErrorCode::kProtocol, "the service's answer has no asset in it");
+  AssetInfo info;
+  info.id = stringField(*asset, "id");
+  if (info.id.empty()) info.id = stringField(*asset, "assetId");
+  if (info.id.empty()) return makeError(ErrorCode::kProtocol, "the service's asset has no id");
+  info.url = stringField(*asset, "url");
+  info.mime_type = stringField(*asset, "mimeType");
+  if (auto props = asset->find("properties"); props != asset->end() && props->is_object()) {
+    info.width = static_cast<int>(numberField(*props, "width", 0));
+    info.height = static_cast<int>(numberField(*props, "height", 0));
+  }
+  return info;
+}
+
+Result<Quote> parseQuoteAnswer(const HttpResponse& response) {
+  if (!isSuccessStatus(response.status)) return errorFromResponse(response);
+  auto parsed = parseJsonBody(response.body);
+  if (!parsed) return parsed.error();
+  const json& root = *parsed;
+  const double cost = numberField(root, "creativeUnitsCost", -1.0);
+  if (cost < 0) return makeError(ErrorCode::kProtocol, "the cost preview has no creativeUnitsCost");
+  return Quote{cost, numberField(root, "creativeUnitsDiscount", 0.0)};
+}
+
+Result<ModelSchema> parseModelAnswer(const HttpResponse& response) {
+  if (!isSuccessStatus(response.status)) return errorFromResponse(response);
+  auto parsed = parseJsonBody(response.body);
+  if (!parsed) return parsed.error();
+  const json* model = unwrap(*parsed, "model");
+  if (!model) return makeError(ErrorCode::kProtocol, "the service's answer has no model in it");
+  ModelSchema schema;
+  schema.id = stringField(*model, "id");
+  schema.name = stringField(*model, "name");
+  auto inputs = model->find("inputs");
+  if (inputs == model->end() || !inputs->is_array()) return schema;
+  for (const auto& in : *inputs) {
+    if (!in.is_object()) continue;
+    ModelInput input;
+    input.name = stringField(in, "name");
+    if (input.name.empty()) continue;
+    input.type = stringField(in, "type");
+    if (auto r = in.find("required"); r != in.end() && r->is_boolean()) input.required = r->get<bool>();
+    if (auto v = numberField(in, "min", NAN); !std::isnan(v)) input.min = v;
+    if (auto v = numberField(in, "max", NAN); !std::isnan(v)) input.max = v;
+    if (auto v = numberField(in, "step", NAN); !std::isnan(v)) input.step = v;
+    if (auto v = numberField(in, "maxLength", NAN); !std::isnan(v)) input.max_length = static_cast<int>(v);
+    if (auto av = in.find("allowedValues"); av != in.end() && av->is_array()) {
+      for (const auto& value : *av) {
+        if (value.is_string()) input.allowed_values.push_back(value.get<std::string>());
+        else if (value.is_number()) input.allowed_values.push_back(value.dump());
+      }
+    }
+    if (auto d = in.find("default"); d != in.end() && !d->is_null()) {
+      input.default_value = d->is_string() ? d->get<std::string>() : d->dump();
+    }
+    schema.inputs.push_back(std::move(input));
+  }
+  return schema;
+}
+
+Result<std::vector<JobInfo>> parseJobListAnswer(const HttpResponse& response, std::string* next_token) {
+  if (next_token) next_token->clear();
+  if (!isSuccessStatus(response.status)) return errorFromResponse(response);
+  auto parsed = parseJsonBody(response.body);
+  if (!parsed) return parsed.error();
+  const json& root = *parsed;
+  auto jobs = root.is_object() ? root.find("jobs") : root.end();
+  if (!root.is_object() || jobs == root.end() || !jobs->is_array()) {
+    return makeError(ErrorCode::kProtocol, "the job list has no jobs array");
+  }
+  std::vector<JobInfo> out;
+  for (const auto& job : *jobs) {
+    if (job.is_object()) out.push_back(jobFromJson(job));
+  }
+  if (next_token) *next_token = stringField(root, "nextPaginationToken");
+  return out;
+}
+
+Error errorFromResponse(const HttpResponse& response) {
+  const int status = response.status;
+  std::string reason = reasonFromBody(response.body);
+  auto with_reason = [&](const std::string& head) {
+    std::string text = head + " (HTTP " + std::to_string(status);
+    if (!reason.empty()) text += ": " + reason;
+    return text + ")";
+  };
+  if (status == 0) {
+    return makeError(ErrorCode::kNetwork, "could not reach the service" + (reason.empty() ? "" : ": " + reason) +
+                                              ". Check the network connection and the endpoint URL.");
+  }
+  if (status == 401) {
+    return makeError(ErrorCode::kCredentials,
+                     with_reason("The API key or secret was rejected") +
+                         ". Check SCENARIO_API_KEY and SCENARIO_API_SECRET (or the credentials in Settings).",
+                     status);
+  }
+  if (status == 403) {
+    return makeError(ErrorCode::kForbidden,
+                     with_reason("This key is not allowed to do that") +
+                         ". Check that the key belongs to the project and that your plan includes this model.",
+                     status);
+  }
+  if (status == 404) return makeError(ErrorCode::kNotFound, with_reason("Not found"), status);
+  if (status == 429) {
+    return makeError(ErrorCode::kRateLimited,
+                     with_reason("Too many requests") + ". Wait a moment; texforge retries on its own where safe.",
+                     status);
+  }
+  if (status == 413) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     with_reason("The upload is too large") + ". Use an image under 3.5 MB.", status);
+  }
+  if (status >= 400 && status < 500) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     with_reason("The service refused the request") + ". Fix the parameter it names and try again.",
+                     status);
+  }
+  if (status >= 500) {
+    return makeError(ErrorCode::kServer,
+                     with_reason("The service had a problem") + ". Try again in a minute.", status);
+  }
+  return makeError(ErrorCode::kProtocol, with_reason("Unexpected answer from the service"), status);
+}
+
+double retryAfterSeconds(const HttpResponse& response) {
+  std::string value = response.header("retry-after");
+  if (!value.empty()) {
+    char* end = nullptr;
+    double seconds = std::strtod(value.c_str(), &end);
+    if (end != value.c_str() && std::isfinite(seconds) && seconds >= 0) return seconds;
+    std::tm tm{};
+    if (strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S", &tm)) {
+      double delta = std::difftime(timegm(&tm), std::time(nullptr));
+      return delta > 0 ? delta : 0.0;
+    }
+  }
+  json parsed = json::parse(response.body.size() <= 65536 ? response.body : std::string(), nullptr, false);
+  if (!parsed.is_discarded() && parsed.is_object()) {
+    double remaining = numberField(parsed, "remainingSeconds", -1.0);
+    if (remaining < 0) {
+      if (auto details = parsed.find("details"); details != parsed.end() && details->is_object()) {
+        remaining = numberField(*details, "remainingSeconds", -1.0);
+      }
+    }
+    if (remaining >= 0) return remaining;
+  }
+  return -1.0;
+}
+
+}  // namespace texforge

@@ -1,1 +1,412 @@
-// placeholder: being written
+// The host-facing side of the job engine: creation, submit, pump, snapshots and import.
+// All state lives in jobs_ behind one mutex; the host only ever sees copies (snapshots).
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+
+#include "generator_impl.h"
+
+namespace texforge {
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+const char* jobStateName(JobState state) {
+  switch (state) {
+    case JobState::kSubmitting: return "submitting";
+    case JobState::kSubmitted: return "submitted";
+    case JobState::kRunning: return "running";
+    case JobState::kDownloading: return "downloading";
+    case JobState::kReady: return "ready";
+    case JobState::kImported: return "imported";
+    case JobState::kFailed: return "failed";
+    case JobState::kStopped: return "stopped";
+    case JobState::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+bool isJobActive(JobState state) {
+  return state == JobState::kSubmitting || state == JobState::kSubmitted || state == JobState::kRunning ||
+         state == JobState::kDownloading;
+}
+
+const char* outputStateName(OutputState state) {
+  switch (state) {
+    case OutputState::kPending: return "pending";
+    case OutputState::kDownloading: return "downloading";
+    case OutputState::kReady: return "ready";
+    case OutputState::kImported: return "imported";
+    case OutputState::kFailed: return "failed";
+  }
+  return "failed";
+}
+
+int JobSnapshot::readyCount() const {
+  return static_cast<int>(std::count_if(outputs.begin(), outputs.end(), [](const OutputSnapshot& o) {
+    return o.state == OutputState::kReady || o.state == OutputState::kImported;
+  }));
+}
+
+namespace {
+
+std::string newLocalId() {
+  static std::mt19937_64 rng{std::random_device{}() ^ static_cast<uint64_t>(nowMs())};
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "tf_%012llx", static_cast<unsigned long long>(rng() & 0xffffffffffffull));
+  return buf;
+}
+
+std::string envOr(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : fallback;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options) {
+  if (options.project_dir.empty()) options.project_dir = ".";
+  if (options.base_url.empty()) options.base_url = envOr("SCENARIO_API_URL", kDefaultBaseUrl);
+  if (options.ca_file.empty()) options.ca_file = envOr("TEXFORGE_CA_FILE", "");
+  if (Status policy = checkUrlPolicy(options.base_url); !policy) return policy.error();
+  if (options.credentials.empty()) options.credentials = CredentialStore{}.load();
+  if (options.offline) options.resume = false;
+  if (options.credentials.empty() && !options.offline) {
+    return makeError(ErrorCode::kCredentials,
+                     "no Scenario API credentials: set SCENARIO_API_KEY and SCENARIO_API_SECRET (from your "
+                     "Scenario project's API keys), or save them in Settings");
+  }
+  if (!options.importer) options.importer = makeFolderImporter();
+  std::error_code ec;
+  const auto state_dir = std::filesystem::path(options.project_dir) / ".texforge";
+  auto journal = Journal::open(state_dir.string());
+  if (!journal) return journal.error();
+  std::filesystem::create_directories(state_dir / "cache", ec);
+  if (ec) {
+    return makeError(ErrorCode::kIo, "cannot create " + (state_dir / "cache").string() + ": " + ec.message());
+  }
+  auto records = (*journal)->loadAll();
+  if (!records) return records.error();
+  auto impl = std::make_unique<GeneratorImpl>(std::move(options), std::move(*journal));
+  impl->start(std::move(*records));
+  return std::unique_ptr<Generator>(std::move(impl));
+}
+
+GeneratorImpl::GeneratorImpl(GeneratorOptions options, std::unique_ptr<Journal> journal)
+    : options_(std::move(options)), journal_(std::move(journal)), rng_(std::random_device{}()) {
+  TransportOptions t;
+  t.base_url = options_.base_url;
+  t.credentials = options_.credentials;
+  t.project_id = options_.project_id;
+  t.ca_file = options_.ca_file;
+  t.connect_timeout_ms = options_.connect_timeout_ms;
+  t.low_speed_bytes = options_.low_speed_bytes;
+  t.low_speed_time_s = options_.low_speed_time_s;
+  transport_ = std::make_unique<Transport>(std::move(t));
+  decoders_ = std::make_unique<WorkerPool>(options_.decode_threads);
+}
+
+GeneratorImpl::~GeneratorImpl() {
+  // Stop the I/O thread first: nothing new reaches the decoders, then the decoders end.
+  transport_.reset();
+  decoders_.reset();
+}
+
+void GeneratorImpl::start(std::vector<JobRecord> journaled) {
+  std::vector<std::string> to_resume;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& r : journaled) {
+      const std::string id = r.snap.local_id;
+      const bool resumable_failure = r.snap.state == JobState::kFailed && r.snap.error && !r.snap.job_id.empty() &&
+                                     (r.snap.error->code == ErrorCode::kNetwork ||
+                                      r.snap.error->code == ErrorCode::kServer ||
+                                      r.snap.error->code == ErrorCode::kTimeout ||
+                                      r.snap.error->code == ErrorCode::kCredentials ||
+                                      r.snap.error->code == ErrorCode::kProtocol);
+      const bool has_unfinished_output = std::any_of(r.snap.outputs.begin(), r.snap.outputs.end(), [](auto& o) {
+        return o.state == OutputState::kReady || o.state == OutputState::kPending ||
+               o.state == OutputState::kDownloading;
+      });
+      if (options_.resume && (isJobActive(r.snap.state) || resumable_failure ||
+                              (r.snap.state == JobState::kReady && has_unfinished_output))) {
+        to_resume.push_back(id);
+      }
+      jobs_.emplace(id, std::move(r));
+    }
+  }
+  for (const auto& id : to_resume) transport_->post([this, id] { resumeJob(id); });
+}
+
+Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
+  if (options_.offline) return makeError(ErrorCode::kInvalidArgument, "this engine was opened offline (journal only)");
+  if (Status valid = validateParams(params); !valid) return valid.error();
+  for (const auto& ref : params.reference_images) {
+    if (!ref.isAsset() && !std::filesystem::is_regular_file(ref.local_path)) {
+      return makeError(ErrorCode::kNotFound, "reference image not found: " + ref.local_path);
+    }
+  }
+  if (params.mask && !params.mask->isAsset() && !std::filesystem::is_regular_file(params.mask->local_path)) {
+    return makeError(ErrorCode::kNotFound, "mask image not found: " + params.mask->local_path);
+  }
+  JobRecord r;
+  r.snap.local_id = newLocalId();
+  r.snap.params = params;
+  r.snap.state = JobState::kSubmitting;
+  r.snap.created_at_ms = r.snap.updated_at_ms = nowMs();
+  r.version = 1;
+  // The intent is durable before anything is sent: a crash from here on loses nothing.
+  if (Status written = journal_->write(r); !written) return written.error();
+  const std::string id = r.snap.local_id;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.emplace(id, std::move(r));
+  }
+  postEvent({GeneratorEvent::Kind::kJobChanged, id, -1});
+  transport_->post([this, id] { uploadInputs(id, 0); });
+  return id;
+}
+
+void GeneratorImpl::quote(const GenerationParams& params, std::function<void(Result<Quote>)> on_done) {
+  Status valid = options_.offline ? Status(makeError(ErrorCode::kInvalidArgument, "offline: no cost preview"))
+                                  : validateParams(params);
+  if (!valid) {
+    Error error = valid.error();
+    ++pending_requests_;
+    postToHost([this, on_done, error] {
+      --pending_requests_;
+      on_done(error);
+    });
+    return;
+  }
+  std::vector<std::string> ref_ids;
+  for (const auto& ref : params.reference_images) {
+    if (ref.isAsset()) ref_ids.push_back(ref.asset_id);
+  }
+  const std::string mask_id = params.mask && params.mask->isAsset() ? params.mask->asset_id : "";
+  HttpRequest request;
+  request.method = "POST";
+  request.url = transport_->apiUrl("/generate/custom/" + params.model_id, "dryRun=true");
+  request.body = buildGenerateBody(params, ref_ids, mask_id);
+  ++pending_requests_;
+  transport_->send(std::move(request), [this, on_done](HttpResponse response) {
+    Result<Quote> quote = parseQuoteAnswer(response);
+    postToHost([this, on_done, quote] {
+      --pending_requests_;
+      on_done(quote);
+    });
+  });
+}
+
+void GeneratorImpl::fetchSchema(const std::string& model_id, std::function<void(Result<ModelSchema>)> on_done) {
+  ++pending_requests_;
+  transport_->post([this, model_id, on_done] {
+    getWithRetry(transport_->apiUrl("/models/" + model_id), [this, on_done](HttpResponse response) {
+      Result<ModelSchema> schema = parseModelAnswer(response);
+      postToHost([this, on_done, schema] {
+        --pending_requests_;
+        on_done(schema);
+      });
+    });
+  });
+}
+
+void GeneratorImpl::stopWaiting(const std::string& local_id) {
+  update(local_id, [](JobRecord& r) {
+    if (!isJobActive(r.snap.state)) return;
+    r.snap.state = JobState::kStopped;
+    r.snap.finished_at_ms = nowMs();
+    r.snap.error = makeError(ErrorCode::kStopped,
+                             "you stopped waiting for this job; the service cannot cancel it, so it was still charged");
+  }, GeneratorEvent::Kind::kJobFinished);
+}
+
+std::vector<GeneratorEvent> GeneratorImpl::pump() {
+  std::vector<GeneratorEvent> events;
+  std::vector<std::function<void()>> callbacks;
+  std::vector<std::pair<std::string, int>> imports;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    events.swap(events_);
+    callbacks.swap(callbacks_);
+    imports.swap(to_import_);
+  }
+  for (auto& cb : callbacks) cb();
+  for (const auto& [id, index] : imports) {
+    auto imported = importOutput(id, index);
+    if (!imported) {
+      update(id, [&](JobRecord& r) {
+        if (index < static_cast<int>(r.snap.outputs.size())) r.snap.outputs[index].error = imported.error();
+      }, GeneratorEvent::Kind::kOutputFailed, index, true);
+    }
+  }
+  if (!imports.empty()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& e : events_) events.push_back(e);
+    events_.clear();
+  }
+  return events;
+}
+
+bool GeneratorImpl::waitForActivity(double timeout_s) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return activity_.wait_for(lock, std::chrono::duration<double>(timeout_s), [this] {
+    return !events_.empty() || !callbacks_.empty() || !to_import_.empty();
+  });
+}
+
+std::vector<JobSnapshot> GeneratorImpl::jobs() const {
+  std::vector<JobSnapshot> out;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    out.reserve(jobs_.size());
+    for (const auto& [id, r] : jobs_) out.push_back(r.snap);
+  }
+  std::sort(out.begin(), out.end(), [](const JobSnapshot& a, const JobSnapshot& b) {
+    return a.created_at_ms != b.created_at_ms ? a.created_at_ms > b.created_at_ms : a.local_id > b.local_id;
+  });
+  return out;
+}
+
+std::optional<JobSnapshot> GeneratorImpl::job(const std::string& local_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = jobs_.find(local_id);
+  if (it == jobs_.end()) return std::nullopt;
+  return it->second.snap;
+}
+
+bool GeneratorImpl::idle() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!events_.empty() || !callbacks_.empty() || !to_import_.empty() || pending_requests_ > 0) return false;
+  for (const auto& [id, r] : jobs_) {
+    if (isJobActive(r.snap.state)) return false;
+  }
+  return true;
+}
+
+Result<ImportedAsset> GeneratorImpl::importOutput(const std::string& local_id, int output_index) {
+  auto r = record(local_id);
+  if (!r) return makeError(ErrorCode::kNotFound, "no job " + local_id);
+  if (output_index < 0 || output_index >= static_cast<int>(r->snap.outputs.size())) {
+    return makeError(ErrorCode::kNotFound, "job " + local_id + " has no output " + std::to_string(output_index));
+  }
+  const OutputSnapshot& o = r->snap.outputs[output_index];
+  if (o.state == OutputState::kImported) {
+    return ImportedAsset{o.imported_path, o.imported_path + ".texforge.json"};
+  }
+  if (o.state != OutputState::kReady) {
+    return makeError(ErrorCode::kInvalidArgument, "output " + std::to_string(output_index + 1) + " of job " +
+                                                      local_id + " is not ready to import");
+  }
+  ImportRequest request;
+  request.project_dir = options_.project_dir;
+  request.source_file = o.cache_path;
+  request.format = o.format;
+  request.width = o.width;
+  request.height = o.height;
+  request.params = r->snap.params;
+  request.reference_asset_ids = r->reference_ids;
+  request.mask_asset_id = r->mask_id;
+  request.local_id = r->snap.local_id;
+  request.job_id = r->snap.job_id;
+  request.asset_id = o.asset_id;
+  request.output_index = output_index;
+  request.output_count = static_cast<int>(r->snap.outputs.size());
+  request.cost = r->snap.cost;
+  {
+    std::time_t t = static_cast<std::time_t>(r->snap.created_at_ms / 1000);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    request.created_at = buf;
+  }
+  auto imported = options_.importer->importAsset(request);
+  if (!imported) return imported.error();
+  update(local_id, [&](JobRecord& rec) {
+    OutputSnapshot& out = rec.snap.outputs[output_index];
+    out.state = OutputState::kImported;
+    out.imported_path = imported->path;
+    out.error.reset();
+    const bool all_done = std::all_of(rec.snap.outputs.begin(), rec.snap.outputs.end(), [](auto& x) {
+      return x.state == OutputState::kImported || x.state == OutputState::kFailed;
+    });
+    if (all_done && rec.snap.state == JobState::kReady) rec.snap.state = JobState::kImported;
+  }, GeneratorEvent::Kind::kJobChanged, output_index, true);
+  return imported;
+}
+
+Result<DecodedImage> GeneratorImpl::loadOutputImage(const std::string& local_id, int output_index) const {
+  auto r = record(local_id);
+  if (!r || output_index < 0 || output_index >= static_cast<int>(r->snap.outputs.size())) {
+    return makeError(ErrorCode::kNotFound, "no such output");
+  }
+  const OutputSnapshot& o = r->snap.outputs[output_index];
+  if (o.image) return *o.image;
+  if (o.cache_path.empty()) return makeError(ErrorCode::kNotFound, "this output was not downloaded");
+  auto bytes = readFile(o.cache_path, options_.decode_limits.max_bytes);
+  if (!bytes) return bytes.error();
+  return decodeImage(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size(), options_.decode_limits);
+}
+
+bool GeneratorImpl::update(const std::string& local_id, const std::function<void(JobRecord&)>& change,
+                           GeneratorEvent::Kind kind, int output_index, bool even_if_inactive) {
+  JobRecord copy;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = jobs_.find(local_id);
+    if (it == jobs_.end()) return false;
+    JobRecord& r = it->second;
+    if (!even_if_inactive && !isJobActive(r.snap.state) && r.snap.state != JobState::kReady) return false;
+    change(r);
+    r.snap.updated_at_ms = nowMs();
+    ++r.version;
+    copy = r;
+  }
+  // A failed journal write is reported on the job; the in-memory state still reaches the host.
+  if (Status written = journal_->write(copy); !written) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = jobs_.find(local_id);
+    if (it != jobs_.end() && !it->second.snap.error) it->second.snap.error = written.error();
+  }
+  postEvent({kind, local_id, output_index});
+  return true;
+}
+
+std::optional<JobRecord> GeneratorImpl::record(const std::string& local_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = jobs_.find(local_id);
+  if (it == jobs_.end()) return std::nullopt;
+  return it->second;
+}
+
+void GeneratorImpl::postToHost(std::function<void()> callback) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    callbacks_.push_back(std::move(callback));
+  }
+  wakeHost();
+}
+
+void GeneratorImpl::postEvent(GeneratorEvent event) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    events_.push_back(std::move(event));
+  }
+  wakeHost();
+}
+
+void GeneratorImpl::wakeHost() {
+  activity_.notify_all();
+  if (options_.wake) options_.wake();
+}
+
+std::string GeneratorImpl::cacheDir() const {
+  return (std::filesystem::path(options_.project_dir) / ".texforge" / "cache").string();
+}
+
+}  // namespace texforge

@@ -85,6 +85,7 @@ struct GeneratorOptions {
   std::shared_ptr<AssetImporter> importer;  // null: makeFolderImporter()
   bool auto_import = false;         // import each output as soon as it is ready (inside pump())
   bool resume = true;               // resume journaled jobs on start
+  bool offline = false;             // read the journal only: no credentials needed, submit/quote refused
   std::function<void()> wake;       // called from any thread when pump() has something to deliver
 };
 
