@@ -1,0 +1,129 @@
+// Parses texforge's command line. Values are checked for form here (numbers, WxH); the model's
+// rules are checked by validateParams before anything is sent.
+#include "cli_args.h"
+
+#include <cstdlib>
+
+namespace texforge::cli {
+namespace {
+
+Error usageError(const std::string& message) {
+  return makeError(ErrorCode::kInvalidArgument, message + "\nRun `texforge --help` for usage.");
+}
+
+bool parseInt(const std::string& text, int* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  long v = std::strtol(text.c_str(), &end, 10);
+  if (*end != '\0' || v < -1000000 || v > 1000000) return false;
+  *out = static_cast<int>(v);
+  return true;
+}
+
+}  // namespace
+
+const char* usageText() {
+  return R"(texforge: generate textures and sprites with Scenario's GPT Image 2, from a terminal or a pipeline.
+
+Usage:
+  texforge generate "PROMPT" --project DIR [options]
+  texforge resume --project DIR [--json]      finish whatever the project's journal holds
+  texforge jobs --project DIR [--json]        list the project's jobs
+  texforge --help | --version
+
+Generate options:
+  --outputs N             number of images, 1..10 (default 1)
+  --size WxH | auto       16..3840 per side, multiples of 16 (default auto)
+  --quality Q             auto, low, medium, high (default auto)
+  --background B          auto, opaque, transparent (default auto)
+  --ref FILE|ASSET_ID     a reference image (repeatable, up to 10); local files are uploaded
+  --mask FILE             PNG with alpha, same size as the first reference; transparent = area to edit
+  --model ID              model id (default model_openai-gpt-image-2)
+  --quote                 print the cost in creative units and exit; nothing is charged
+  --timeout SECONDS       stop waiting after this long (default 900); `texforge resume` continues
+  --json                  print machine-readable results on stdout
+
+Results are imported into DIR/assets/generated/ with a .texforge.json provenance sidecar.
+Credentials: SCENARIO_API_KEY and SCENARIO_API_SECRET (or the file written by the viewer's
+Settings). Endpoint: SCENARIO_API_URL (default https://api.cloud.scenario.com/v1).
+Exit status: 0 when every requested image was imported; 1 generation failed; 2 bad arguments;
+3 credentials; 4 network or service trouble; 5 a request whose answer was lost (see `texforge jobs`).
+)";
+}
+
+Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
+  CliArgs out;
+  if (args.empty()) return out;
+  const std::string& verb = args[0];
+  if (verb == "--help" || verb == "-h" || verb == "help") return out;
+  if (verb == "--version") {
+    out.command = Command::kVersion;
+    return out;
+  }
+  if (verb == "generate") out.command = Command::kGenerate;
+  else if (verb == "resume") out.command = Command::kResume;
+  else if (verb == "jobs") out.command = Command::kJobs;
+  else return usageError("unknown command \"" + verb + "\"");
+
+  bool have_prompt = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string* v) -> bool {
+      if (i + 1 >= args.size()) return false;
+      *v = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      out.command = Command::kHelp;
+      return out;
+    } else if (a == "--json") {
+      out.json = true;
+    } else if (a == "--quote") {
+      out.quote_only = true;
+    } else if (a == "--project") {
+      if (!value(&out.project_dir)) return usageError("--project needs a folder");
+    } else if (a == "--outputs" || a == "-n") {
+      if (!value(&v) || !parseInt(v, &out.params.num_outputs)) return usageError("--outputs needs a number, e.g. --outputs 3");
+    } else if (a == "--size") {
+      if (!value(&v)) return usageError("--size needs WxH, e.g. --size 1024x1024, or auto");
+      if (v == "auto") {
+        out.params.width = out.params.height = 0;
+      } else {
+        auto x = v.find_first_of("xX");
+        if (x == std::string::npos || !parseInt(v.substr(0, x), &out.params.width) ||
+            !parseInt(v.substr(x + 1), &out.params.height)) {
+          return usageError("--size needs WxH, e.g. --size 1024x1024, not \"" + v + "\"");
+        }
+      }
+    } else if (a == "--quality") {
+      if (!value(&out.params.quality)) return usageError("--quality needs auto, low, medium or high");
+    } else if (a == "--background") {
+      if (!value(&out.params.background)) return usageError("--background needs auto, opaque or transparent");
+    } else if (a == "--ref") {
+      if (!value(&v)) return usageError("--ref needs a file or an asset id");
+      out.params.reference_images.push_back(imageInputFromArgument(v));
+    } else if (a == "--mask") {
+      if (!value(&v)) return usageError("--mask needs a PNG file with an alpha channel");
+      out.params.mask = imageInputFromArgument(v);
+    } else if (a == "--model") {
+      if (!value(&out.params.model_id)) return usageError("--model needs a model id");
+    } else if (a == "--timeout") {
+      int seconds = 0;
+      if (!value(&v) || !parseInt(v, &seconds) || seconds <= 0) return usageError("--timeout needs seconds, e.g. 900");
+      out.timeout_s = seconds;
+    } else if (!a.empty() && a[0] == '-') {
+      return usageError("unknown option " + a);
+    } else if (out.command == Command::kGenerate && !have_prompt) {
+      out.params.prompt = a;
+      have_prompt = true;
+    } else {
+      return usageError("unexpected argument \"" + a + "\"");
+    }
+  }
+  if (out.project_dir.empty()) return usageError("--project DIR is required (the folder results are imported into)");
+  if (out.command == Command::kGenerate && !have_prompt) return usageError("generate needs a prompt in quotes");
+  return out;
+}
+
+}  // namespace texforge::cli

@@ -1,0 +1,195 @@
+// texforge: the headless command line. generate submits one request and waits for every image to
+// be imported; resume finishes what the journal holds; jobs lists the project's history.
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli_args.h"
+#include "cli_report.h"
+#include "texforge/generator.h"
+
+using namespace texforge;
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+void onInterrupt(int) { g_interrupted = 1; }
+
+int fail(const Error& error, bool json) {
+  if (json) {
+    std::printf("{\"ok\": false, \"error\": {\"code\": \"%s\", \"http_status\": %d}}\n", errorCodeName(error.code),
+                error.http_status);
+  }
+  std::fprintf(stderr, "texforge: %s\n", error.message.c_str());
+  return cli::exitStatusFor(error);
+}
+
+// A mask is checked locally before anything is paid for: PNG with alpha, same size as reference 1.
+Status checkLocalInputs(const GenerationParams& params) {
+  for (const auto& ref : params.reference_images) {
+    if (!ref.isAsset() && !std::filesystem::is_regular_file(ref.local_path)) {
+      return makeError(ErrorCode::kNotFound, "reference image not found: " + ref.local_path);
+    }
+  }
+  if (!params.mask || params.mask->isAsset()) return Ok{};
+  auto bytes = readFile(params.mask->local_path, 64u << 20);
+  if (!bytes) return makeError(ErrorCode::kNotFound, "cannot read the mask " + params.mask->local_path);
+  auto info = probeImage(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
+  if (!info) return makeError(ErrorCode::kInvalidArgument, "the mask is not a readable image: " + info.error().message);
+  if (info->format != ImageFormat::kPng || !info->has_alpha) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "the mask " + params.mask->local_path +
+                         " has no alpha channel. Save it as a PNG with transparency: transparent pixels mark the "
+                         "area to change, opaque pixels are kept.");
+  }
+  if (params.reference_images.empty()) {
+    return makeError(ErrorCode::kInvalidArgument, "a mask needs a reference image: add --ref with the image to edit");
+  }
+  const ImageInput& first = params.reference_images.front();
+  if (!first.isAsset()) {
+    auto ref_bytes = readFile(first.local_path, 64u << 20);
+    if (!ref_bytes) return makeError(ErrorCode::kNotFound, "cannot read the reference " + first.local_path);
+    auto ref = probeImage(reinterpret_cast<const uint8_t*>(ref_bytes->data()), ref_bytes->size());
+    if (!ref) return makeError(ErrorCode::kInvalidArgument, "the reference " + first.local_path + " is not a readable image");
+    if (ref->width != info->width || ref->height != info->height) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "the mask is " + std::to_string(info->width) + "x" + std::to_string(info->height) +
+                           " but the first reference is " + std::to_string(ref->width) + "x" +
+                           std::to_string(ref->height) + "; they must be the same size");
+    }
+  }
+  return Ok{};
+}
+
+// Pumps the engine until done() holds or the user interrupts; shows progress of the given jobs.
+bool pumpUntil(Generator& gen, const std::vector<std::string>& ids, cli::ProgressPrinter& progress,
+               const std::function<bool()>& done) {
+  while (!done()) {
+    if (g_interrupted) return false;
+    gen.waitForActivity(0.25);
+    gen.pump();
+    for (const auto& id : ids) {
+      if (auto job = gen.job(id)) progress.show(*job);
+    }
+  }
+  gen.pump();
+  return true;
+}
+
+Result<std::unique_ptr<Generator>> openEngine(const cli::CliArgs& args, bool offline) {
+  GeneratorOptions options;
+  options.project_dir = args.project_dir;
+  options.auto_import = true;
+  options.offline = offline;
+  if (args.timeout_s > 0) options.job_deadline_s = args.timeout_s;
+  return createGenerator(std::move(options));
+}
+
+int runGenerate(const cli::CliArgs& args) {
+  if (Status s = validateParams(args.params); !s) return fail(s.error(), args.json);
+  if (Status s = checkLocalInputs(args.params); !s) return fail(s.error(), args.json);
+  auto engine = openEngine(args, false);
+  if (!engine) return fail(engine.error(), args.json);
+  Generator& gen = **engine;
+
+  // The schema check also proves the credentials before anything is paid for.
+  std::optional<Result<ModelSchema>> schema;
+  gen.fetchSchema(args.params.model_id, [&](Result<ModelSchema> s) { schema = std::move(s); });
+  cli::ProgressPrinter quiet(false);
+  if (!pumpUntil(gen, {}, quiet, [&] { return schema.has_value(); })) return 130;
+  if (!*schema) return fail(schema->error(), args.json);
+  if (Status s = validateParams(args.params, &schema->value()); !s) return fail(s.error(), args.json);
+
+  if (args.quote_only) {
+    std::optional<Result<Quote>> quote;
+    gen.quote(args.params, [&](Result<Quote> q) { quote = std::move(q); });
+    if (!pumpUntil(gen, {}, quiet, [&] { return quote.has_value(); })) return 130;
+    if (!*quote) return fail(quote->error(), args.json);
+    if (args.json) {
+      std::printf("{\"ok\": true, \"creativeUnitsCost\": %.4f, \"creativeUnitsDiscount\": %.4f}\n",
+                  quote->value().creative_units, quote->value().discount);
+    } else {
+      std::printf("%.2f creative units (nothing was charged)\n", quote->value().creative_units);
+    }
+    return 0;
+  }
+
+  auto id = gen.submit(args.params);
+  if (!id) return fail(id.error(), args.json);
+  cli::ProgressPrinter progress(true);
+  const bool finished = pumpUntil(gen, {*id}, progress, [&] {
+    auto job = gen.job(*id);
+    return job && !isJobActive(job->state) && gen.idle();
+  });
+  progress.finishLine();
+  std::vector<JobSnapshot> jobs = {*gen.job(*id)};
+  if (!finished) {
+    std::fprintf(stderr, "texforge: stopped waiting. The job goes on at Scenario; run `texforge resume --project %s` "
+                         "to collect its images.\n", args.project_dir.c_str());
+    return 130;
+  }
+  const int status = cli::exitStatusFor(jobs);
+  if (args.json) cli::printJson(jobs, status == 0);
+  else cli::printSummary(jobs);
+  return status;
+}
+
+int runResume(const cli::CliArgs& args) {
+  auto engine = openEngine(args, false);
+  if (!engine) return fail(engine.error(), args.json);
+  Generator& gen = **engine;
+  std::vector<std::string> ids;
+  for (const auto& job : gen.jobs()) {
+    const bool unimported = std::any_of(job.outputs.begin(), job.outputs.end(),
+                                        [](const OutputSnapshot& o) { return o.state != OutputState::kImported; });
+    if (isJobActive(job.state) || job.state == JobState::kReady || (job.state == JobState::kFailed && unimported)) {
+      ids.push_back(job.local_id);
+    }
+  }
+  cli::ProgressPrinter progress(true);
+  const bool finished = pumpUntil(gen, ids, progress, [&] { return gen.idle(); });
+  progress.finishLine();
+  if (!finished) return 130;
+  std::vector<JobSnapshot> jobs;
+  for (const auto& id : ids) jobs.push_back(*gen.job(id));
+  if (jobs.empty() && !args.json) std::fprintf(stderr, "nothing to resume in %s\n", args.project_dir.c_str());
+  const int status = cli::exitStatusFor(jobs);
+  if (args.json) cli::printJson(jobs, status == 0);
+  else cli::printSummary(jobs);
+  return status;
+}
+
+int runJobs(const cli::CliArgs& args) {
+  auto engine = openEngine(args, true);
+  if (!engine) return fail(engine.error(), args.json);
+  auto jobs = (*engine)->jobs();
+  if (args.json) cli::printJson(jobs, true);
+  else cli::printJobsTable(jobs);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  std::vector<std::string> argv_copy(argv + 1, argv + argc);
+  auto args = cli::parseArgs(argv_copy);
+  if (!args) {
+    std::fprintf(stderr, "texforge: %s\n", args.error().message.c_str());
+    return 2;
+  }
+  switch (args->command) {
+    case cli::Command::kHelp: std::fputs(cli::usageText(), stdout); return 0;
+    case cli::Command::kVersion: std::printf("texforge 0.1.0\n"); return 0;
+    case cli::Command::kGenerate: return runGenerate(*args);
+    case cli::Command::kResume: return runResume(*args);
+    case cli::Command::kJobs: return runJobs(*args);
+  }
+  return 2;
+}
