@@ -1,0 +1,119 @@
+// The texforge editor panel: generate form, references and mask, price, jobs, gallery, history and
+// settings, drawn with one call per frame inside the host's ImGui frame. View state only; jobs and
+// results live in the core's Generator and are read as snapshots.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "texforge/credentials.h"
+#include "texforge/editor/mask_canvas.h"
+#include "texforge/editor/texture_cache.h"
+#include "texforge/generator.h"
+#include "texforge/texture_uploader.h"
+
+namespace texforge::editor {
+
+// Per-project editor settings, kept in <project>/.texforge/editor.json (no secrets in it).
+struct PanelSettings {
+  std::string endpoint;                          // empty: $SCENARIO_API_URL, else the Scenario cloud
+  std::string import_folder = "assets/generated";  // relative to the project
+  double spending_threshold = 25.0;              // creative units; above it Generate asks first (<=0: never)
+  int max_jobs_in_flight = 4;                    // Generate waits when this many jobs are running
+};
+Result<PanelSettings> loadPanelSettings(const std::string& project_dir);  // defaults when absent
+Status savePanelSettings(const std::string& project_dir, const PanelSettings& settings);
+
+struct PanelOptions {
+  Generator* generator = nullptr;    // required, not owned; replace with setGenerator()
+  TextureUploader* uploader = nullptr;  // required, not owned; must outlive the panel
+  std::string project_dir = ".";
+  PanelSettings settings;
+  TextureCacheOptions textures;
+  double quote_debounce_s = 0.6;     // a quote is asked this long after the form stops changing
+  bool pump_generator = true;        // draw() calls generator->pump() first; false if the host pumps
+  bool demo_mode = false;            // shown in Settings; credentials are the emulator's
+  CredentialStoreOptions credential_store;
+  // Called when the user applies settings that need a new Generator (endpoint, import folder,
+  // credentials). The host rebuilds it and calls setGenerator(). UI thread.
+  std::function<void(const PanelSettings&)> on_settings_applied;
+  std::function<double()> clock;     // seconds, monotonic; default steady_clock (tests may inject)
+};
+
+enum class PanelTab { kGenerate, kHistory, kSettings };
+
+enum class GenerateOutcome {
+  kSubmitted,          // a job was queued
+  kInvalid,            // the form has errors (see fieldErrors())
+  kNeedsConfirmation,  // the quote is above the spending threshold: confirmGenerate() decides
+  kBusy,               // max_jobs_in_flight reached
+  kFailed,             // submit() refused (see statusMessage())
+};
+
+class Panel {
+ public:
+  explicit Panel(PanelOptions options);
+  ~Panel();
+  Panel(const Panel&) = delete;
+  Panel& operator=(const Panel&) = delete;
+
+  // Draws the panel as an ImGui window (inside the host's frame). Pumps the generator when
+  // pump_generator is set, uploads textures within the budget. UI thread.
+  void draw(const char* window_title = "texforge");
+  // The same contents without Begin/End, for hosts that place it inside their own window.
+  void drawContents();
+  // Work without drawing (pump, quotes, uploads); draw() calls it. For headless tests and hosts.
+  void update();
+
+  void setGenerator(Generator* generator);  // waits for texture loaders that use the old one
+  Generator* generator() const;
+  const std::string& projectDir() const;
+
+  // --- Programmatic control: the same effects as the widgets (tests and scripted hosts). ---
+  GenerationParams& params();                 // the form
+  void loadParams(const GenerationParams& p); // e.g. from a sidecar (readSidecarParams)
+  bool applyPresetByName(const std::string& name);
+  std::map<std::string, std::string> fieldErrors() const;  // field -> message, as shown
+  const ModelSchema* schema() const;          // null until fetched
+  std::optional<Quote> currentQuote() const;  // the quote for the form as it is now
+  std::string generateButtonLabel() const;    // what the Generate button reads, with the price
+  GenerateOutcome pressGenerate();
+  bool confirmationPending() const;
+  GenerateOutcome confirmGenerate(bool go_ahead);
+  Status importOutput(const std::string& local_id, int output_index);
+  int importAll();                            // imports every ready, not yet imported output of the session
+  void useAsReference(const std::string& local_id, int output_index);
+  void rerun(const std::string& local_id);    // fills the form with the job's parameters
+  void copyPrompt(const std::string& local_id);
+  void stopWaiting(const std::string& local_id);
+  void addReference(const std::string& path_or_asset_id);
+  void removeReference(size_t index);
+  void moveReference(size_t from, size_t to);
+  std::vector<std::string> sessionJobIds() const;  // jobs submitted in this session, newest first
+  void setHistoryFilter(const std::string& text);
+  std::vector<std::string> historyMatches() const;  // local ids matching the filter, newest first
+  void selectTab(PanelTab tab);
+  void selectOutput(const std::string& local_id, int output_index);  // opens the large preview
+  MaskCanvas& mask();
+  Status applyMask();                         // saves the painted mask and sets it on the form
+  const std::string& statusMessage() const;   // the last message shown to the user
+  PanelSettings& settings();
+  TextureCache& textures();
+
+  struct State;  // the view state, private to editor/src (declared here so its parts can share it)
+
+ private:
+  std::unique_ptr<State> s_;
+};
+
+// A friendly, actionable sentence for an error (401: "check your API key in Settings").
+std::string describeError(const Error& error);
+
+// Applies the panel's dark theme to the current ImGui context.
+void applyDarkTheme(float scale = 1.0f);
+
+}  // namespace texforge::editor

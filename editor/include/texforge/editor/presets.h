@@ -1,0 +1,36 @@
+// Presets for common game assets: each fills the generate form with a size, quality, background
+// and a style hint appended to the prompt.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "texforge/params.h"
+
+namespace texforge::editor {
+
+struct Preset {
+  std::string name;         // "Texture", "Sprite", ...
+  std::string description;  // one line for the tooltip
+  std::string prompt_hint;  // appended to the prompt when it is not already there
+  int width = 0;            // 0, 0: auto
+  int height = 0;
+  std::string quality = "auto";
+  std::string background = "auto";
+  int num_outputs = 1;
+};
+
+const std::vector<Preset>& builtinPresets();
+
+// Applies a preset to params (keeps the prompt text, references and mask).
+void applyPreset(const Preset& preset, GenerationParams& params);
+
+// Named sizes offered in the form besides Custom.
+struct SizePreset {
+  const char* label;
+  int width;
+  int height;
+};
+const std::vector<SizePreset>& sizePresets();
+
+}  // namespace texforge::editor

@@ -1,0 +1,124 @@
+// The mask painter window: the first reference with the painted area in red on top; brush and
+// eraser with size and softness, undo/redo, clear, invert, load from file, then "Use this mask".
+#include <algorithm>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "panel_state.h"
+#include "texforge/editor/imgui_texture.h"
+
+namespace texforge::editor {
+namespace {
+
+constexpr int kOverlayMaxSide = 512;
+
+void refreshOverlay(Panel::State& s) {
+  if (s.mask.empty() || s.mask.revision() == s.mask_overlay_revision) return;
+  if (s.mask_overlay) s.options.uploader->destroy(s.mask_overlay);
+  s.mask_overlay = s.options.uploader->create(s.mask.toOverlay(kOverlayMaxSide, 0.55f), TextureDesc{false});
+  s.mask_overlay_revision = s.mask.revision();
+}
+
+}  // namespace
+
+void drawMaskPainter(Panel& panel, Panel::State& s) {
+  if (!s.mask_open) return;
+  const GenerationParams& p = s.params;
+  if (p.reference_images.empty() || p.reference_images[0].local_path.empty()) {
+    s.mask_open = false;
+    return;
+  }
+  const std::string& reference = p.reference_images[0].local_path;
+  TextureView ref = fileTexture(s, reference, false);
+  if (ref.state == TextureState::kReady &&
+      (s.mask_reference != reference || s.mask.width() != ref.width || s.mask.height() != ref.height)) {
+    s.mask.reset(ref.width, ref.height);  // the API wants the mask the size of the first reference
+    s.mask_reference = reference;
+  }
+
+  ImGui::SetNextWindowSize(ImVec2(760, 680), ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin("Mask painter", &s.mask_open)) {
+    ImGui::End();
+    return;
+  }
+  if (ref.state == TextureState::kFailed) {
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.42f, 1), "Cannot read the reference: %s", ref.error.c_str());
+    ImGui::End();
+    return;
+  }
+  if (ref.state != TextureState::kReady) {
+    ImGui::TextDisabled("Loading the reference...");
+    ImGui::End();
+    return;
+  }
+
+  // Toolbar.
+  if (ImGui::RadioButton("Brush", !s.eraser)) s.eraser = false;
+  ImGui::SameLine();
+  if (ImGui::RadioButton("Eraser", s.eraser)) s.eraser = true;
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(140);
+  ImGui::SliderFloat("Size", &s.brush_size, 2.0f, 512.0f, "%.0f px", ImGuiSliderFlags_Logarithmic);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(110);
+  ImGui::SliderFloat("Softness", &s.brush_softness, 0.0f, 1.0f, "%.2f");
+  ImGui::BeginDisabled(!s.mask.canUndo());
+  if (ImGui::Button("Undo")) s.mask.undo();
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!s.mask.canRedo());
+  if (ImGui::Button("Redo")) s.mask.redo();
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Clear")) s.mask.clear();
+  ImGui::SameLine();
+  if (ImGui::Button("Invert")) s.mask.invert();
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(180);
+  ImGui::InputTextWithHint("##maskfile", "mask PNG path", &s.mask_load_path);
+  ImGui::SameLine();
+  if (ImGui::Button("Load")) {
+    auto image = loadImageFile(s.mask_load_path);
+    Status loaded = image ? s.mask.loadFromImage(*image) : Status(image.error());
+    s.setStatus(loaded ? "Mask loaded." : describeError(loaded.error()), !loaded);
+  }
+  ImGui::TextDisabled("Paint the area the model may change (shown in red). %d x %d px, like the first reference.",
+                      ref.width, ref.height);
+
+  // Canvas.
+  refreshOverlay(s);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float footer = 44.0f;
+  const float scale = std::min(avail.x / ref.width, (avail.y - footer) / ref.height);
+  const ImVec2 size(ref.width * scale, ref.height * scale);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 end(origin.x + size.x, origin.y + size.y);
+  drawCheckerboard(origin, end);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddImage(toImTextureId(ref.handle), origin, end);
+  if (s.mask_overlay) draw->AddImage(toImTextureId(s.mask_overlay), origin, end);
+  ImGui::InvisibleButton("canvas", ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const float mx = (mouse.x - origin.x) / scale, my = (mouse.y - origin.y) / scale;
+  if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    s.mask.strokeTo(mx, my, s.brush_size * 0.5f, s.brush_softness, s.eraser);
+  } else if (ImGui::IsItemDeactivated()) {
+    s.mask.endStroke();
+  }
+  if (ImGui::IsItemHovered()) {
+    draw->AddCircle(mouse, s.brush_size * 0.5f * scale, IM_COL32(255, 255, 255, 200), 48, 1.5f);
+  }
+
+  ImGui::Spacing();
+  ImGui::BeginDisabled(!s.mask.hasPaint());
+  if (ImGui::Button("Use this mask", ImVec2(160, 0))) {
+    if (panel.applyMask()) s.mask_open = false;
+  }
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Close")) s.mask_open = false;
+  ImGui::End();
+}
+
+}  // namespace texforge::editor

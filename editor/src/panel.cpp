@@ -1,0 +1,431 @@
+// Panel: lifecycle, the per-frame update (pump, schema, debounced quote, texture uploads) and the
+// programmatic actions that the widgets and the tests share.
+#include "texforge/editor/panel.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+#include <imgui.h>
+
+#include "panel_state.h"
+#include "texforge/editor/presets.h"
+
+namespace texforge::editor {
+namespace {
+
+double unixMs() {
+  return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+}  // namespace
+
+double Panel::State::now() const {
+  if (options.clock) return options.clock();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+const JobSnapshot* Panel::State::findJob(const std::string& local_id) const {
+  for (const auto& job : jobs) {
+    if (job.local_id == local_id) return &job;
+  }
+  return nullptr;
+}
+
+void Panel::State::setStatus(std::string text, bool error) {
+  status = std::move(text);
+  status_is_error = error;
+}
+
+Panel::Panel(PanelOptions options) : s_(new State) {
+  s_->options = std::move(options);
+  s_->generator = s_->options.generator;
+  s_->textures = std::make_unique<TextureCache>(s_->options.uploader, s_->options.textures);
+  s_->assets = std::make_unique<ProjectAssets>(s_->options.project_dir);
+  s_->start_time_ms = unixMs() - 1000.0;  // clock skew margin between here and the journal's stamps
+  s_->params.width = 1024;
+  s_->params.height = 1024;
+}
+
+Panel::~Panel() {
+  if (s_->mask_overlay) s_->options.uploader->destroy(s_->mask_overlay);
+}
+
+void Panel::setGenerator(Generator* generator) {
+  s_->textures->clear();
+  s_->generator = generator;
+  s_->schema.reset();
+  s_->schema_requested = false;
+  s_->quote.reset();
+  s_->quote_key.clear();
+  s_->pending_quote_key.clear();
+  s_->jobs.clear();
+}
+
+Generator* Panel::generator() const { return s_->generator; }
+const std::string& Panel::projectDir() const { return s_->options.project_dir; }
+
+void Panel::update() {
+  State& s = *s_;
+  if (!s.generator) return;
+  if (s.options.pump_generator) {
+    for (const GeneratorEvent& event : s.generator->pump()) {
+      if (event.kind == GeneratorEvent::Kind::kOutputReady && !s.selected.valid() &&
+          s.session_ids.count(event.local_id)) {
+        s.selected = OutputRef{event.local_id, event.output_index};  // first result opens the preview
+      }
+    }
+  }
+  s.jobs = s.generator->jobs();
+  for (const auto& job : s.jobs) {
+    if (job.created_at_ms >= s.start_time_ms) s.session_ids.insert(job.local_id);
+  }
+
+  if (!s.schema_requested) {
+    s.schema_requested = true;
+    Generator* asked = s.generator;
+    State* state = s_.get();
+    std::weak_ptr<char> alive = s.alive;
+    s.generator->fetchSchema(s.params.model_id, [state, asked, alive](Result<ModelSchema> schema) {
+      if (alive.expired() || state->generator != asked) return;
+      if (schema) {
+        state->schema = std::move(*schema);
+        state->schema_error.clear();
+      } else {
+        state->schema_error = describeError(schema.error());
+      }
+    });
+  }
+
+  s.field_errors = validateForm(s.params, s.schema ? &*s.schema : nullptr);
+
+  // Debounced quote: ask once the form has been still for quote_debounce_s.
+  const std::string key = paramsKey(s.params);
+  const double now = s.now();
+  if (key != s.changed_key) {
+    s.changed_key = key;
+    s.changed_at = now;
+  }
+  if (s.field_errors.empty() && key != s.quote_key && key != s.pending_quote_key &&
+      now - s.changed_at >= s.options.quote_debounce_s) {
+    s.pending_quote_key = key;
+    Generator* asked = s.generator;
+    State* state = s_.get();
+    std::weak_ptr<char> alive = s.alive;
+    s.generator->quote(s.params, [state, asked, key, alive](Result<Quote> quote) {
+      if (alive.expired() || state->generator != asked) return;
+      if (state->pending_quote_key == key) state->pending_quote_key.clear();
+      state->quote_key = key;
+      if (quote) {
+        state->quote = *quote;
+        state->quote_error.clear();
+      } else {
+        state->quote.reset();
+        state->quote_error = describeError(quote.error());
+      }
+    });
+  }
+  s.textures->beginFrame();
+}
+
+void Panel::draw(const char* window_title) {
+  ImGui::SetNextWindowSize(ImVec2(1100, 760), ImGuiCond_FirstUseEver);
+  if (ImGui::Begin(window_title)) {
+    drawContents();
+  } else {
+    update();
+  }
+  ImGui::End();
+}
+
+void Panel::drawContents() {
+  update();
+  State& s = *s_;
+  if (ImGui::BeginTabBar("texforge_tabs")) {
+    const bool switching = s.tab_switch_requested;
+    s.tab_switch_requested = false;
+    auto flags = [&](PanelTab tab) {
+      return switching && s.tab == tab ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
+    };
+    if (ImGui::BeginTabItem("Generate", nullptr, flags(PanelTab::kGenerate))) {
+      if (!switching) s.tab = PanelTab::kGenerate;
+      const float form_width = std::min(400.0f, ImGui::GetContentRegionAvail().x * 0.42f);
+      ImGui::BeginChild("form", ImVec2(form_width, 0), true);
+      drawForm(*this, s);
+      ImGui::EndChild();
+      ImGui::SameLine();
+      ImGui::BeginChild("results", ImVec2(0, 0), false);
+      drawJobs(*this, s);
+      drawGallery(*this, s);
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("History", nullptr, flags(PanelTab::kHistory))) {
+      if (!switching) s.tab = PanelTab::kHistory;
+      drawHistory(*this, s);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Settings", nullptr, flags(PanelTab::kSettings))) {
+      if (!switching) s.tab = PanelTab::kSettings;
+      drawSettings(*this, s);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  drawMaskPainter(*this, s);
+}
+
+GenerationParams& Panel::params() { return s_->params; }
+
+void Panel::loadParams(const GenerationParams& p) {
+  s_->params = p;
+  s_->size_choice = -1;
+  const auto& sizes = sizePresets();
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    if (sizes[i].width == p.width && sizes[i].height == p.height) s_->size_choice = static_cast<int>(i);
+  }
+}
+
+bool Panel::applyPresetByName(const std::string& name) {
+  for (const auto& preset : builtinPresets()) {
+    if (lower(preset.name) == lower(name)) {
+      GenerationParams p = s_->params;
+      applyPreset(preset, p);
+      loadParams(p);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::map<std::string, std::string> Panel::fieldErrors() const {
+  return validateForm(s_->params, s_->schema ? &*s_->schema : nullptr);
+}
+
+const ModelSchema* Panel::schema() const { return s_->schema ? &*s_->schema : nullptr; }
+
+std::optional<Quote> Panel::currentQuote() const {
+  if (s_->quote_key != paramsKey(s_->params)) return std::nullopt;
+  return s_->quote;
+}
+
+std::string Panel::generateButtonLabel() const {
+  const State& s = *s_;
+  std::string label = s.params.num_outputs > 1 ? "Generate " + std::to_string(s.params.num_outputs) + " images"
+                                               : "Generate";
+  if (!fieldErrors().empty()) return label;
+  if (auto quote = currentQuote()) return label + "  -  " + formatCost(quote->creative_units);
+  if (!s.pending_quote_key.empty() || s.changed_key != s.quote_key) return label + "  -  pricing...";
+  return label;
+}
+
+GenerateOutcome Panel::pressGenerate() {
+  State& s = *s_;
+  if (!s.generator) return GenerateOutcome::kFailed;
+  s.field_errors = fieldErrors();
+  if (!s.field_errors.empty()) {
+    s.setStatus("Fix the highlighted fields first.", true);
+    return GenerateOutcome::kInvalid;
+  }
+  int active = 0;
+  for (const auto& job : s.jobs) active += isJobActive(job.state) ? 1 : 0;
+  if (s.options.settings.max_jobs_in_flight > 0 && active >= s.options.settings.max_jobs_in_flight) {
+    s.setStatus(std::to_string(active) + " jobs are running (limit " +
+                    std::to_string(s.options.settings.max_jobs_in_flight) + " in Settings). Wait for one to finish.",
+                true);
+    return GenerateOutcome::kBusy;
+  }
+  const auto quote = currentQuote();
+  const double threshold = s.options.settings.spending_threshold;
+  if (quote && threshold > 0 && quote->creative_units > threshold) {
+    s.confirm_open = true;
+    s.confirm_params = s.params;
+    return GenerateOutcome::kNeedsConfirmation;
+  }
+  s.confirm_params = s.params;
+  return confirmGenerate(true);
+}
+
+bool Panel::confirmationPending() const { return s_->confirm_open; }
+
+GenerateOutcome Panel::confirmGenerate(bool go_ahead) {
+  State& s = *s_;
+  s.confirm_open = false;
+  if (!go_ahead) {
+    s.setStatus("Not generated.", false);
+    return GenerateOutcome::kFailed;
+  }
+  auto id = s.generator->submit(s.confirm_params);
+  if (!id) {
+    s.setStatus(describeError(id.error()), true);
+    return GenerateOutcome::kFailed;
+  }
+  s.session_ids.insert(*id);
+  s.setStatus("Submitted: " + std::to_string(s.confirm_params.num_outputs) + " image(s) on the way.", false);
+  s.tab = PanelTab::kGenerate;
+  return GenerateOutcome::kSubmitted;
+}
+
+Status Panel::importOutput(const std::string& local_id, int output_index) {
+  State& s = *s_;
+  auto imported = s.generator->importOutput(local_id, output_index);
+  if (!imported) {
+    s.setStatus(describeError(imported.error()), true);
+    return imported.error();
+  }
+  s.setStatus("Imported " + imported->path, false);
+  s.jobs = s.generator->jobs();
+  return Ok{};
+}
+
+int Panel::importAll() {
+  State& s = *s_;
+  s.jobs = s.generator->jobs();
+  int count = 0;
+  std::string last_error;
+  for (const auto& job : s.jobs) {
+    if (!s.session_ids.count(job.local_id)) continue;
+    for (const auto& out : job.outputs) {
+      if (out.state != OutputState::kReady) continue;
+      auto imported = s.generator->importOutput(job.local_id, out.index);
+      if (imported) {
+        ++count;
+      } else {
+        last_error = describeError(imported.error());
+      }
+    }
+  }
+  s.jobs = s.generator->jobs();
+  if (!last_error.empty()) {
+    s.setStatus("Imported " + std::to_string(count) + "; " + last_error, true);
+  } else {
+    s.setStatus(count ? "Imported " + std::to_string(count) + " image(s) into " + s.options.settings.import_folder
+                      : "Nothing new to import.",
+                false);
+  }
+  return count;
+}
+
+void Panel::useAsReference(const std::string& local_id, int output_index) {
+  State& s = *s_;
+  const JobSnapshot* job = s.findJob(local_id);
+  if (!job || output_index < 0 || output_index >= static_cast<int>(job->outputs.size())) return;
+  const OutputSnapshot& out = job->outputs[output_index];
+  ImageInput input;
+  if (!out.cache_path.empty()) {
+    input.local_path = out.cache_path;
+  } else if (!out.asset_id.empty()) {
+    input.asset_id = out.asset_id;
+  } else {
+    s.setStatus("This result has not been downloaded yet.", true);
+    return;
+  }
+  if (s.params.reference_images.size() >= 10) {
+    s.setStatus("The model takes at most 10 references; remove one first.", true);
+    return;
+  }
+  s.params.reference_images.push_back(input);
+  s.setStatus("Added as reference " + std::to_string(s.params.reference_images.size()) + ".", false);
+  selectTab(PanelTab::kGenerate);
+}
+
+void Panel::rerun(const std::string& local_id) {
+  const JobSnapshot* job = s_->findJob(local_id);
+  if (!job) return;
+  loadParams(job->params);
+  s_->setStatus("The form now holds that generation's settings.", false);
+  selectTab(PanelTab::kGenerate);
+}
+
+void Panel::copyPrompt(const std::string& local_id) {
+  const JobSnapshot* job = s_->findJob(local_id);
+  if (!job) return;
+  if (ImGui::GetCurrentContext()) ImGui::SetClipboardText(job->params.prompt.c_str());
+  s_->setStatus("Prompt copied.", false);
+}
+
+void Panel::stopWaiting(const std::string& local_id) {
+  s_->generator->stopWaiting(local_id);
+  s_->setStatus("Stopped waiting. The credits are spent; the result may still appear in Scenario.", false);
+}
+
+void Panel::addReference(const std::string& path_or_asset_id) {
+  if (path_or_asset_id.empty()) return;
+  if (s_->params.reference_images.size() >= 10) {
+    s_->setStatus("The model takes at most 10 references.", true);
+    return;
+  }
+  s_->params.reference_images.push_back(imageInputFromArgument(path_or_asset_id));
+}
+
+void Panel::removeReference(size_t index) {
+  auto& refs = s_->params.reference_images;
+  if (index >= refs.size()) return;
+  refs.erase(refs.begin() + static_cast<long>(index));
+  if (refs.empty()) s_->params.mask.reset();  // a mask without its reference means nothing
+}
+
+void Panel::moveReference(size_t from, size_t to) {
+  auto& refs = s_->params.reference_images;
+  if (from >= refs.size() || to >= refs.size() || from == to) return;
+  ImageInput moved = refs[from];
+  refs.erase(refs.begin() + static_cast<long>(from));
+  refs.insert(refs.begin() + static_cast<long>(to), moved);
+}
+
+std::vector<std::string> Panel::sessionJobIds() const {
+  std::vector<std::string> ids;
+  for (const auto& job : s_->jobs) {
+    if (s_->session_ids.count(job.local_id)) ids.push_back(job.local_id);
+  }
+  return ids;
+}
+
+void Panel::setHistoryFilter(const std::string& text) { s_->history_filter = text; }
+
+std::vector<std::string> Panel::historyMatches() const {
+  std::vector<std::string> ids;
+  const std::string needle = lower(s_->history_filter);
+  for (const auto& job : s_->jobs) {
+    if (needle.empty() || lower(job.params.prompt).find(needle) != std::string::npos) ids.push_back(job.local_id);
+  }
+  return ids;
+}
+
+void Panel::selectTab(PanelTab tab) {
+  s_->tab = tab;
+  s_->tab_switch_requested = true;
+}
+
+void Panel::selectOutput(const std::string& local_id, int output_index) {
+  s_->selected = OutputRef{local_id, output_index};
+  s_->fit = true;
+  s_->pan_x = s_->pan_y = 0;
+}
+
+MaskCanvas& Panel::mask() { return s_->mask; }
+
+Status Panel::applyMask() {
+  auto path = saveMaskPng(s_->mask, s_->options.project_dir);
+  if (!path) {
+    s_->setStatus(describeError(path.error()), true);
+    return path.error();
+  }
+  ImageInput mask;
+  mask.local_path = *path;
+  s_->params.mask = mask;
+  s_->setStatus("Mask saved; only the painted area will change.", false);
+  return Ok{};
+}
+
+const std::string& Panel::statusMessage() const { return s_->status; }
+PanelSettings& Panel::settings() { return s_->options.settings; }
+TextureCache& Panel::textures() { return *s_->textures; }
+
+}  // namespace texforge::editor

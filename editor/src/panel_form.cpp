@@ -1,0 +1,174 @@
+// The generate form: presets, prompt, outputs, size (presets or custom on the model's grid),
+// quality, background, references and mask, and the Generate button carrying the price.
+#include <algorithm>
+#include <cmath>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "panel_state.h"
+#include "texforge/editor/presets.h"
+
+namespace texforge::editor {
+namespace {
+
+const ImVec4 kAccent(0.93f, 0.55f, 0.22f, 1.0f);
+
+void sectionTitle(const char* text) {
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.62f, 0.64f, 0.70f, 1.0f));
+  ImGui::TextUnformatted(text);
+  ImGui::PopStyleColor();
+}
+
+bool comboFromList(const char* label, std::string& value, const std::vector<std::string>& values) {
+  bool changed = false;
+  if (ImGui::BeginCombo(label, value.c_str())) {
+    for (const auto& v : values) {
+      if (ImGui::Selectable(v.c_str(), v == value)) {
+        value = v;
+        changed = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+void drawConfirmModal(Panel& panel, Panel::State& s) {
+  if (s.confirm_open && !ImGui::IsPopupOpen("Confirm spending")) ImGui::OpenPopup("Confirm spending");
+  if (ImGui::BeginPopupModal("Confirm spending", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    const auto quote = panel.currentQuote();
+    ImGui::Text("This generation costs %s.", formatCost(quote ? quote->creative_units : -1).c_str());
+    ImGui::TextDisabled("Your confirmation threshold is %s (Settings).",
+                        formatCost(s.options.settings.spending_threshold).c_str());
+    ImGui::Spacing();
+    ImGui::PushStyleColor(ImGuiCol_Button, kAccent);
+    if (ImGui::Button("Generate anyway", ImVec2(160, 0))) {
+      panel.confirmGenerate(true);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel", ImVec2(100, 0))) {
+      panel.confirmGenerate(false);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+  }
+}
+
+}  // namespace
+
+void drawForm(Panel& panel, Panel::State& s) {
+  GenerationParams& p = s.params;
+  const ModelSchema* schema = s.schema ? &*s.schema : nullptr;
+
+  ImGui::TextUnformatted("GPT Image 2");
+  ImGui::SameLine();
+  if (schema) {
+    ImGui::TextDisabled("schema loaded");
+  } else if (!s.schema_error.empty()) {
+    ImGui::TextDisabled("(built-in rules)");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.schema_error.c_str());
+  } else {
+    ImGui::TextDisabled("loading schema...");
+  }
+
+  sectionTitle("PRESET");
+  for (const auto& preset : builtinPresets()) {
+    if (ImGui::SmallButton(preset.name.c_str())) panel.applyPresetByName(preset.name);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", preset.description.c_str());
+    ImGui::SameLine();
+  }
+  ImGui::NewLine();
+
+  sectionTitle("PROMPT");
+  ImGui::InputTextMultiline("##prompt", &p.prompt, ImVec2(-1, ImGui::GetTextLineHeight() * 6));
+  const ModelInput* prompt_in = schema ? schema->input("prompt") : nullptr;
+  const int max_prompt = prompt_in && prompt_in->max_length ? *prompt_in->max_length : 32000;
+  ImGui::TextDisabled("%zu / %d characters", p.prompt.size(), max_prompt);
+  fieldError(s, "prompt");
+
+  sectionTitle("OUTPUT");
+  ImGui::PushItemWidth(-110);
+  const NumericLimits outputs = numericLimits(schema, "numOutputs", {1, 10, 1});
+  ImGui::SliderInt("Images", &p.num_outputs, static_cast<int>(outputs.min), static_cast<int>(outputs.max));
+  fieldError(s, "numOutputs");
+
+  const auto& sizes = sizePresets();
+  const char* size_label = s.size_choice >= 0 && s.size_choice < static_cast<int>(sizes.size())
+                               ? sizes[s.size_choice].label
+                               : "Custom";
+  if (ImGui::BeginCombo("Size", size_label)) {
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      if (ImGui::Selectable(sizes[i].label, s.size_choice == static_cast<int>(i))) {
+        s.size_choice = static_cast<int>(i);
+        p.width = sizes[i].width;
+        p.height = sizes[i].height;
+      }
+    }
+    if (ImGui::Selectable("Custom", s.size_choice < 0)) {
+      s.size_choice = -1;
+      if (p.width == 0) p.width = p.height = 1024;
+    }
+    ImGui::EndCombo();
+  }
+  if (s.size_choice < 0) {
+    const NumericLimits w = numericLimits(schema, "width", {16, 3840, 16});
+    const NumericLimits h = numericLimits(schema, "height", {16, 3840, 16});
+    const int step = static_cast<int>(w.step);
+    ImGui::InputInt("Width", &p.width, step, step * 8);
+    if (ImGui::IsItemDeactivatedAfterEdit()) {
+      p.width = snapToGrid(p.width, step, static_cast<int>(w.min), static_cast<int>(w.max));
+    }
+    ImGui::InputInt("Height", &p.height, static_cast<int>(h.step), static_cast<int>(h.step) * 8);
+    if (ImGui::IsItemDeactivatedAfterEdit()) {
+      p.height = snapToGrid(p.height, static_cast<int>(h.step), static_cast<int>(h.min), static_cast<int>(h.max));
+    }
+    ImGui::TextDisabled("%g-%g px, multiples of %g", w.min, w.max, w.step);
+  }
+  fieldError(s, "size");
+  for (const auto& warning : formWarnings(p, schema)) ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "%s", warning.c_str());
+
+  comboFromList("Quality", p.quality, allowedValues(schema, "quality", {"auto", "low", "medium", "high"}));
+  fieldError(s, "quality");
+  comboFromList("Background", p.background,
+                allowedValues(schema, "background", {"auto", "opaque", "transparent"}));
+  helpMarker("Transparent gives sprites and UI pieces an alpha channel. If the model cannot do it, "
+             "the field says so rather than returning opaque pixels.");
+  fieldError(s, "background");
+  ImGui::PopItemWidth();
+
+  drawReferences(panel, s);
+
+  // Generate.
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::Spacing();
+  const bool invalid = !s.field_errors.empty();
+  const std::string label = panel.generateButtonLabel();
+  ImGui::BeginDisabled(invalid);
+  ImGui::PushStyleColor(ImGuiCol_Button, kAccent);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(1.0f, 0.64f, 0.32f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.1f, 0.08f, 0.06f, 1.0f));
+  if (ImGui::Button(label.c_str(), ImVec2(-1, 38))) panel.pressGenerate();
+  ImGui::PopStyleColor(3);
+  ImGui::EndDisabled();
+  if (!s.quote_error.empty() && !invalid) {
+    ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "Price unavailable: %s", s.quote_error.c_str());
+  }
+  fieldError(s, "form");
+  if (!s.status.empty()) {
+    ImGui::PushTextWrapPos(0.0f);
+    if (s.status_is_error) {
+      ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.42f, 1.0f), "%s", s.status.c_str());
+    } else {
+      ImGui::TextDisabled("%s", s.status.c_str());
+    }
+    ImGui::PopTextWrapPos();
+  }
+  drawConfirmModal(panel, s);
+}
+
+}  // namespace texforge::editor

@@ -1,0 +1,196 @@
+// The results gallery: thumbnails as outputs arrive, Import all, and the large preview with zoom,
+// pan, checkerboard behind transparency, a tiled 3x3 view, the real pixel size and per-result actions.
+#include <algorithm>
+#include <cmath>
+
+#include <imgui.h>
+
+#include "panel_state.h"
+#include "texforge/editor/imgui_texture.h"
+
+namespace texforge::editor {
+namespace {
+
+constexpr float kThumb = 112.0f;
+
+void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int index) {
+  const OutputSnapshot& out = job.outputs[index];
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImVec2 end(pos.x + kThumb, pos.y + kThumb);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  drawCheckerboard(pos, end, 8.0f);
+  TextureView view = outputTexture(s, job, index, true);
+  if (view.state == TextureState::kReady && view.width > 0) {
+    const float scale = kThumb / static_cast<float>(std::max(view.width, view.height));
+    const float w = view.width * scale, h = view.height * scale;
+    draw->AddImage(toImTextureId(view.handle), ImVec2(pos.x + (kThumb - w) / 2, pos.y + (kThumb - h) / 2),
+                   ImVec2(pos.x + (kThumb + w) / 2, pos.y + (kThumb + h) / 2));
+  } else {
+    draw->AddRectFilled(pos, end, IM_COL32(30, 31, 35, 220));
+    const char* text = out.state == OutputState::kFailed ? "failed"
+                       : isJobActive(job.state)          ? "generating"
+                                                         : "loading";
+    draw->AddText(ImVec2(pos.x + 10, pos.y + kThumb / 2 - 8),
+                  out.state == OutputState::kFailed ? IM_COL32(255, 120, 110, 255) : IM_COL32(200, 200, 205, 255),
+                  text);
+  }
+  const bool selected = s.selected.local_id == job.local_id && s.selected.index == index;
+  if (out.state == OutputState::kImported) {
+    draw->AddRectFilled(ImVec2(end.x - 22, pos.y + 4), ImVec2(end.x - 4, pos.y + 22), IM_COL32(60, 170, 90, 255), 3);
+    draw->AddText(ImVec2(end.x - 17, pos.y + 5), IM_COL32_WHITE, "v");
+  }
+  draw->AddRect(pos, end, selected ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255), 3, 0,
+                selected ? 2.5f : 1.0f);
+  ImGui::InvisibleButton("thumb", ImVec2(kThumb, kThumb));
+  if (ImGui::IsItemClicked()) panel.selectOutput(job.local_id, index);
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("%s\n%d x %d  %s", job.params.prompt.substr(0, 120).c_str(), out.width, out.height,
+                      outputStateName(out.state));
+  }
+}
+
+}  // namespace
+
+void drawGallery(Panel& panel, Panel::State& s) {
+  int ready = 0, total = 0;
+  for (const auto& job : s.jobs) {
+    if (!s.session_ids.count(job.local_id)) continue;
+    for (const auto& out : job.outputs) {
+      ++total;
+      ready += out.state == OutputState::kReady ? 1 : 0;
+    }
+  }
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.62f, 0.64f, 0.70f, 1.0f));
+  ImGui::Text("RESULTS  %d", total);
+  ImGui::PopStyleColor();
+  ImGui::SameLine(ImGui::GetContentRegionAvail().x - 150);
+  ImGui::BeginDisabled(ready == 0);
+  char label[48];
+  std::snprintf(label, sizeof label, "Import all (%d)", ready);
+  if (ImGui::Button(label, ImVec2(150, 0))) panel.importAll();
+  ImGui::EndDisabled();
+
+  ImGui::BeginChild("thumbs", ImVec2(0, kThumb + 28), true, ImGuiWindowFlags_HorizontalScrollbar);
+  bool first = true;
+  for (const auto& job : s.jobs) {
+    if (!s.session_ids.count(job.local_id)) continue;
+    for (size_t i = 0; i < job.outputs.size(); ++i) {
+      if (!first) ImGui::SameLine();
+      first = false;
+      ImGui::PushID(job.local_id.c_str());
+      ImGui::PushID(static_cast<int>(i));
+      drawThumbnail(panel, s, job, static_cast<int>(i));
+      ImGui::PopID();
+      ImGui::PopID();
+    }
+  }
+  if (first) ImGui::TextDisabled("Results appear here as they arrive.");
+  ImGui::EndChild();
+
+  drawPreview(panel, s, s.selected, ImGui::GetContentRegionAvail().y);
+}
+
+void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float height) {
+  const JobSnapshot* job = ref.valid() ? s.findJob(ref.local_id) : nullptr;
+  if (!job || ref.index >= static_cast<int>(job->outputs.size())) {
+    ImGui::BeginChild("preview_empty", ImVec2(0, height), true);
+    ImGui::TextDisabled("Select a result to preview it.");
+    ImGui::EndChild();
+    return;
+  }
+  const OutputSnapshot& out = job->outputs[ref.index];
+  TextureView view = outputTexture(s, *job, ref.index, false);
+
+  // Actions and view options.
+  ImGui::BeginDisabled(out.state != OutputState::kReady);
+  if (ImGui::Button(out.state == OutputState::kImported ? "Imported" : "Import")) {
+    panel.importOutput(job->local_id, ref.index);
+  }
+  ImGui::EndDisabled();
+  if (out.state == OutputState::kImported && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip("%s", out.imported_path.c_str());
+  }
+  ImGui::SameLine();
+  ImGui::BeginDisabled(out.cache_path.empty() && out.asset_id.empty());
+  if (ImGui::Button("Use as reference")) panel.useAsReference(job->local_id, ref.index);
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Re-run")) panel.rerun(job->local_id);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Fill the form with these settings");
+  ImGui::SameLine();
+  if (ImGui::Button("Copy prompt")) panel.copyPrompt(job->local_id);
+  ImGui::SameLine();
+  ImGui::TextDisabled("|");
+  ImGui::SameLine();
+  if (ImGui::Button("Fit")) s.fit = true;
+  ImGui::SameLine();
+  if (ImGui::Button("1:1")) {
+    s.fit = false;
+    s.zoom = 1.0f;
+    s.pan_x = s.pan_y = 0;
+  }
+  ImGui::SameLine();
+  ImGui::Checkbox("Tile 3x3", &s.tiled);
+  ImGui::SameLine();
+  ImGui::Checkbox("Checker", &s.checker);
+  ImGui::SameLine();
+  ImGui::TextDisabled("%d x %d px  %s  %.0f%%", view.width ? view.width : out.width,
+                      view.height ? view.height : out.height, imageFormatName(out.format), s.zoom * 100.0f);
+
+  ImGui::BeginChild("preview", ImVec2(0, std::max(height - ImGui::GetFrameHeightWithSpacing(), 80.0f)), true,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  ImGui::InvisibleButton("canvas", ImVec2(std::max(avail.x, 1.0f), std::max(avail.y, 1.0f)),
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonMiddle);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  if (view.state != TextureState::kReady || view.width <= 0) {
+    draw->AddText(ImVec2(origin.x + 16, origin.y + 16), IM_COL32(200, 200, 205, 255),
+                  view.state == TextureState::kFailed ? view.error.c_str() : "Loading...");
+    ImGui::EndChild();
+    return;
+  }
+  const int tiles = s.tiled ? 3 : 1;
+  const float content_w = static_cast<float>(view.width * tiles), content_h = static_cast<float>(view.height * tiles);
+  if (s.fit) {
+    s.zoom = std::min(avail.x / content_w, avail.y / content_h);
+    s.pan_x = s.pan_y = 0;
+  }
+  const ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsItemHovered() && io.MouseWheel != 0.0f) {
+    const float factor = io.MouseWheel > 0 ? 1.15f : 1.0f / 1.15f;
+    const float new_zoom = std::clamp(s.zoom * factor, 0.05f, 32.0f);
+    // Keep the pixel under the cursor where it is.
+    const float cx = io.MousePos.x - (origin.x + avail.x / 2 + s.pan_x);
+    const float cy = io.MousePos.y - (origin.y + avail.y / 2 + s.pan_y);
+    s.pan_x -= cx * (new_zoom / s.zoom - 1.0f);
+    s.pan_y -= cy * (new_zoom / s.zoom - 1.0f);
+    s.zoom = new_zoom;
+    s.fit = false;
+  }
+  if (ImGui::IsItemActive() && (ImGui::IsMouseDragging(ImGuiMouseButton_Left) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle))) {
+    s.pan_x += io.MouseDelta.x;
+    s.pan_y += io.MouseDelta.y;
+    s.fit = false;
+  }
+  const float w = content_w * s.zoom, h = content_h * s.zoom;
+  const ImVec2 min(origin.x + (avail.x - w) / 2 + s.pan_x, origin.y + (avail.y - h) / 2 + s.pan_y);
+  const ImVec2 max(min.x + w, min.y + h);
+  draw->PushClipRect(origin, ImVec2(origin.x + avail.x, origin.y + avail.y), true);
+  if (s.checker) {
+    drawCheckerboard(ImVec2(std::max(min.x, origin.x), std::max(min.y, origin.y)),
+                     ImVec2(std::min(max.x, origin.x + avail.x), std::min(max.y, origin.y + avail.y)));
+  }
+  const float tw = w / tiles, th = h / tiles;
+  for (int ty = 0; ty < tiles; ++ty) {
+    for (int tx = 0; tx < tiles; ++tx) {
+      const ImVec2 a(min.x + tx * tw, min.y + ty * th);
+      draw->AddImage(toImTextureId(view.handle), a, ImVec2(a.x + tw, a.y + th));
+    }
+  }
+  draw->PopClipRect();
+  ImGui::EndChild();
+}
+
+}  // namespace texforge::editor

@@ -1,0 +1,116 @@
+// References and mask in the form: thumbnails with reorder and remove, adding from a file path or
+// from the project's assets, and the entry point to the mask painter over the first reference.
+#include <string>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "panel_state.h"
+#include "texforge/editor/imgui_texture.h"
+
+namespace texforge::editor {
+namespace {
+
+constexpr float kThumb = 64.0f;
+
+void drawThumb(Panel::State& s, const ImageInput& input) {
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImVec2 end(pos.x + kThumb, pos.y + kThumb);
+  drawCheckerboard(pos, end, 8.0f);
+  if (!input.local_path.empty()) {
+    TextureView view = fileTexture(s, input.local_path, true);
+    if (view.state == TextureState::kReady && view.width > 0) {
+      const float scale = kThumb / static_cast<float>(std::max(view.width, view.height));
+      const float w = view.width * scale, h = view.height * scale;
+      ImGui::GetWindowDrawList()->AddImage(toImTextureId(view.handle),
+                                           ImVec2(pos.x + (kThumb - w) / 2, pos.y + (kThumb - h) / 2),
+                                           ImVec2(pos.x + (kThumb + w) / 2, pos.y + (kThumb + h) / 2));
+    } else if (view.state == TextureState::kFailed) {
+      ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x + 6, pos.y + 24), IM_COL32(255, 120, 110, 255), "unreadable");
+    }
+  } else {
+    ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x + 6, pos.y + 24), IM_COL32(200, 200, 200, 255), "asset");
+  }
+  ImGui::Dummy(ImVec2(kThumb, kThumb));
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("%s", input.isAsset() ? input.asset_id.c_str() : input.local_path.c_str());
+  }
+}
+
+}  // namespace
+
+void drawReferences(Panel& panel, Panel::State& s) {
+  GenerationParams& p = s.params;
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.62f, 0.64f, 0.70f, 1.0f));
+  ImGui::Text("REFERENCES  %zu / 10", p.reference_images.size());
+  ImGui::PopStyleColor();
+
+  int remove = -1, move_from = -1, move_to = -1;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const int per_row = std::max(1, static_cast<int>(avail / (kThumb + 12)));
+  for (size_t i = 0; i < p.reference_images.size(); ++i) {
+    ImGui::PushID(static_cast<int>(i));
+    if (i % per_row != 0) ImGui::SameLine();
+    ImGui::BeginGroup();
+    drawThumb(s, p.reference_images[i]);
+    if (ImGui::SmallButton("<") && i > 0) {
+      move_from = static_cast<int>(i);
+      move_to = static_cast<int>(i) - 1;
+    }
+    ImGui::SameLine(0, 2);
+    if (ImGui::SmallButton(">") && i + 1 < p.reference_images.size()) {
+      move_from = static_cast<int>(i);
+      move_to = static_cast<int>(i) + 1;
+    }
+    ImGui::SameLine(0, 2);
+    if (ImGui::SmallButton("x")) remove = static_cast<int>(i);
+    ImGui::EndGroup();
+    ImGui::PopID();
+  }
+  if (remove >= 0) panel.removeReference(static_cast<size_t>(remove));
+  if (move_from >= 0) panel.moveReference(static_cast<size_t>(move_from), static_cast<size_t>(move_to));
+  fieldError(s, "referenceImages");
+
+  ImGui::SetNextItemWidth(-60);
+  const bool entered = ImGui::InputTextWithHint("##refpath", "file path or asset_id", &s.new_reference_path,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::SameLine();
+  if ((ImGui::Button("Add") || entered) && !s.new_reference_path.empty()) {
+    panel.addReference(s.new_reference_path);
+    s.new_reference_path.clear();
+  }
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##fromproject", "Add from project assets...")) {
+    s.assets->refresh(s.now());
+    if (s.assets->assets().empty()) ImGui::TextDisabled("No images in the project yet.");
+    for (const auto& asset : s.assets->assets()) {
+      if (ImGui::Selectable(asset.relative_path.c_str())) panel.addReference(asset.absolute_path);
+    }
+    ImGui::EndCombo();
+  }
+
+  // Mask.
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.62f, 0.64f, 0.70f, 1.0f));
+  ImGui::TextUnformatted("MASK");
+  ImGui::PopStyleColor();
+  const bool can_paint = !p.reference_images.empty() && !p.reference_images[0].local_path.empty();
+  ImGui::BeginDisabled(!can_paint);
+  if (ImGui::Button(p.mask ? "Edit mask..." : "Paint mask...")) s.mask_open = true;
+  ImGui::EndDisabled();
+  if (!can_paint && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip("Add a reference image file first: the mask is painted over the first reference.");
+  }
+  if (p.mask) {
+    ImGui::SameLine();
+    if (ImGui::Button("Remove mask")) p.mask.reset();
+    if (p.mask) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("set");
+    }
+  }
+  fieldError(s, "mask");
+}
+
+}  // namespace texforge::editor

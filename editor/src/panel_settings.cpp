@@ -1,0 +1,120 @@
+// Settings: credentials (masked, with their source; stored in the user's config directory, never
+// in the project), endpoint, import folder, jobs in flight and the spending threshold.
+#include <filesystem>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+#include <nlohmann/json.hpp>
+
+#include "panel_state.h"
+#include "texforge/asset_importer.h"
+
+namespace texforge::editor {
+namespace {
+
+std::string masked(const std::string& secret) {
+  if (secret.empty()) return "(not set)";
+  if (secret.size() <= 8) return std::string(secret.size(), '*');
+  return secret.substr(0, 4) + std::string(8, '*') + secret.substr(secret.size() - 4);
+}
+
+std::string settingsPath(const std::string& project_dir) { return project_dir + "/.texforge/editor.json"; }
+
+}  // namespace
+
+Result<PanelSettings> loadPanelSettings(const std::string& project_dir) {
+  PanelSettings settings;
+  auto text = readFile(settingsPath(project_dir), 1u << 20);
+  if (!text) return settings;  // absent: defaults
+  auto json = nlohmann::json::parse(*text, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    return makeError(ErrorCode::kProtocol, "The editor settings file is not valid JSON; defaults are used.");
+  }
+  settings.endpoint = json.value("endpoint", settings.endpoint);
+  settings.import_folder = json.value("import_folder", settings.import_folder);
+  settings.spending_threshold = json.value("spending_threshold", settings.spending_threshold);
+  settings.max_jobs_in_flight = json.value("max_jobs_in_flight", settings.max_jobs_in_flight);
+  return settings;
+}
+
+Status savePanelSettings(const std::string& project_dir, const PanelSettings& settings) {
+  nlohmann::json json = {{"endpoint", settings.endpoint},
+                         {"import_folder", settings.import_folder},
+                         {"spending_threshold", settings.spending_threshold},
+                         {"max_jobs_in_flight", settings.max_jobs_in_flight}};
+  const std::string text = json.dump(2);
+  std::error_code ec;
+  std::filesystem::create_directories(project_dir + "/.texforge", ec);
+  return writeFileAtomic(settingsPath(project_dir), text.data(), text.size(), false);
+}
+
+void drawSettings(Panel& panel, Panel::State& s) {
+  PanelSettings& settings = s.options.settings;
+  ImGui::BeginChild("settings", ImVec2(std::min(640.0f, ImGui::GetContentRegionAvail().x), 0), false);
+
+  ImGui::TextUnformatted("Scenario credentials");
+  ImGui::Separator();
+  CredentialStore store(s.options.credential_store);
+  if (s.options.demo_mode) {
+    ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.35f, 1),
+                       "Demo mode: the built-in emulator answers, nothing is paid. Save a key below to use Scenario.");
+  }
+  const Credentials current = store.load();
+  ImGui::Text("API key     %s", masked(current.api_key).c_str());
+  ImGui::Text("API secret  %s", masked(current.api_secret).c_str());
+  ImGui::TextDisabled("From: %s   File: %s", credentialSourceName(store.source()), store.filePath().c_str());
+  ImGui::TextDisabled("Stored in your user folder with owner-only permissions, never in the project.");
+  ImGui::SetNextItemWidth(300);
+  ImGui::InputTextWithHint("##key", "new API key", &s.key_input);
+  ImGui::SetNextItemWidth(300);
+  ImGui::InputTextWithHint("##secret", "new API secret", &s.secret_input, ImGuiInputTextFlags_Password);
+  ImGui::BeginDisabled(s.key_input.empty() || s.secret_input.empty());
+  if (ImGui::Button("Save credentials")) {
+    Status saved = store.save(Credentials{s.key_input, s.secret_input});
+    s.key_input.clear();
+    s.secret_input.clear();
+    s.settings_message = saved ? "Credentials saved." : describeError(saved.error());
+    if (saved && s.options.on_settings_applied) s.options.on_settings_applied(settings);
+  }
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Forget saved credentials")) {
+    Status cleared = store.clear();
+    s.settings_message = cleared ? "Saved credentials removed." : describeError(cleared.error());
+  }
+
+  ImGui::Spacing();
+  ImGui::TextUnformatted("Connection and project");
+  ImGui::Separator();
+  ImGui::SetNextItemWidth(380);
+  ImGui::InputTextWithHint("Endpoint", "https://api.cloud.scenario.com/v1", &settings.endpoint);
+  ImGui::TextDisabled("Now using: %s", s.generator ? s.generator->baseUrl().c_str() : "-");
+  ImGui::SetNextItemWidth(380);
+  ImGui::InputText("Import folder", &settings.import_folder);
+  ImGui::TextDisabled("Inside the project: %s", s.options.project_dir.c_str());
+  ImGui::SetNextItemWidth(160);
+  ImGui::SliderInt("Jobs in flight", &settings.max_jobs_in_flight, 1, 16);
+  ImGui::SetNextItemWidth(160);
+  ImGui::InputDouble("Confirm above (CU)", &settings.spending_threshold, 5.0, 25.0, "%.1f");
+  helpMarker("Generate asks before spending more than this many creative units at once. 0 never asks.");
+
+  ImGui::Spacing();
+  if (ImGui::Button("Apply and save", ImVec2(160, 0))) {
+    auto folder = safeProjectPath(s.options.project_dir, settings.import_folder);
+    if (!folder) {
+      s.settings_message = "The import folder must be inside the project.";
+    } else {
+      Status saved = savePanelSettings(s.options.project_dir, settings);
+      s.settings_message = saved ? "Settings saved." : describeError(saved.error());
+      if (s.options.on_settings_applied) s.options.on_settings_applied(settings);
+    }
+  }
+  if (!s.settings_message.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", s.settings_message.c_str());
+  }
+  (void)panel;
+  ImGui::EndChild();
+}
+
+}  // namespace texforge::editor

@@ -1,0 +1,114 @@
+// The panel's private view state, shared by the files that draw its parts (form, jobs, gallery,
+// history, settings, mask). Only view state: text being typed, selections, open tabs, pending quote.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "texforge/editor/form_validation.h"
+#include "texforge/editor/panel.h"
+#include "texforge/editor/project_assets.h"
+
+namespace texforge::editor {
+
+struct OutputRef {
+  std::string local_id;
+  int index = -1;
+  bool valid() const { return index >= 0 && !local_id.empty(); }
+};
+
+struct Panel::State {
+  PanelOptions options;
+  std::shared_ptr<char> alive = std::make_shared<char>();  // callbacks check it: the panel may die first
+  Generator* generator = nullptr;
+  std::unique_ptr<TextureCache> textures;
+  double start_time_ms = 0;  // unix ms: jobs created after it belong to this session
+  std::set<std::string> session_ids;
+
+  // Snapshots, refreshed once per update().
+  std::vector<JobSnapshot> jobs;
+
+  // Form.
+  GenerationParams params;
+  std::optional<ModelSchema> schema;
+  bool schema_requested = false;
+  std::string schema_error;
+  FieldErrors field_errors;
+  int size_choice = 1;           // index in sizePresets(), or -1 for custom
+  std::string new_reference_path;
+  std::unique_ptr<ProjectAssets> assets;  // for the reference picker
+
+  // Price.
+  std::string quote_key;         // form the current quote is for
+  std::optional<Quote> quote;
+  std::string quote_error;
+  std::string pending_quote_key; // asked, waiting for the answer
+  std::string changed_key;       // last form seen, and when it changed
+  double changed_at = 0;
+  bool confirm_open = false;
+  GenerationParams confirm_params;
+
+  // Gallery and preview.
+  OutputRef selected;
+  float zoom = 1.0f;
+  float pan_x = 0, pan_y = 0;
+  bool fit = true;
+  bool tiled = false;
+  bool checker = true;
+
+  // History.
+  std::string history_filter;
+  OutputRef history_selected;
+
+  // Settings.
+  std::string key_input, secret_input;
+  std::string settings_message;
+
+  // Mask painter.
+  MaskCanvas mask;
+  bool mask_open = false;
+  std::string mask_reference;    // path the canvas was sized from
+  float brush_size = 48.0f;
+  float brush_softness = 0.5f;
+  bool eraser = false;
+  std::string mask_load_path;
+  TextureHandle mask_overlay;
+  uint64_t mask_overlay_revision = ~0ull;
+
+  PanelTab tab = PanelTab::kGenerate;
+  bool tab_switch_requested = false;
+  std::string status;            // last message for the status line
+  bool status_is_error = false;
+
+  double now() const;
+  const JobSnapshot* findJob(const std::string& local_id) const;
+  void setStatus(std::string text, bool error);
+};
+
+// Drawing of each part (one file each). All run on the UI thread inside the panel's window.
+void drawForm(Panel& panel, Panel::State& s);
+void drawReferences(Panel& panel, Panel::State& s);
+void drawJobs(Panel& panel, Panel::State& s);
+void drawGallery(Panel& panel, Panel::State& s);
+void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float height);
+void drawHistory(Panel& panel, Panel::State& s);
+void drawSettings(Panel& panel, Panel::State& s);
+void drawMaskPainter(Panel& panel, Panel::State& s);
+
+// Small shared widgets.
+void drawCheckerboard(const ImVec2& min, const ImVec2& max, float cell = 12.0f);
+bool fieldError(const Panel::State& s, const char* field);  // draws the message under a field
+void helpMarker(const char* text);
+TextureView fileTexture(Panel::State& s, const std::string& path, bool thumbnail);
+TextureView outputTexture(Panel::State& s, const JobSnapshot& job, int index, bool thumbnail);
+std::string formatElapsed(double seconds);
+std::string formatCost(double cu);
+std::string paramsKey(const GenerationParams& p);  // a stable text form of the form, for quotes
+
+}  // namespace texforge::editor

@@ -1,0 +1,136 @@
+// Small widgets and formatting shared by the panel's parts: checkerboard, field messages, output
+// textures, elapsed time and price text, and the artist-facing wording of errors.
+#include <cstdio>
+
+#include <imgui.h>
+
+#include "panel_state.h"
+
+namespace texforge::editor {
+
+void drawCheckerboard(const ImVec2& min, const ImVec2& max, float cell) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->PushClipRect(min, max, true);
+  const ImU32 dark = IM_COL32(58, 58, 62, 255);
+  const ImU32 light = IM_COL32(92, 92, 98, 255);
+  draw->AddRectFilled(min, max, dark);
+  int row = 0;
+  for (float y = min.y; y < max.y; y += cell, ++row) {
+    int col = row & 1;
+    for (float x = min.x; x < max.x; x += cell, ++col) {
+      if (col & 1) draw->AddRectFilled(ImVec2(x, y), ImVec2(x + cell, y + cell), light);
+    }
+  }
+  draw->PopClipRect();
+}
+
+bool fieldError(const Panel::State& s, const char* field) {
+  auto it = s.field_errors.find(field);
+  if (it == s.field_errors.end()) return false;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.42f, 1.0f));
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(it->second.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  return true;
+}
+
+void helpMarker(const char* text) {
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+}
+
+TextureView outputTexture(Panel::State& s, const JobSnapshot& job, int index, bool thumbnail) {
+  const OutputSnapshot& out = job.outputs[index];
+  const std::string key = job.local_id + "#" + std::to_string(index) + (thumbnail ? "#t" : "#f");
+  if (out.image) return s.textures->get(key, out.image, thumbnail);
+  if (out.state != OutputState::kReady && out.state != OutputState::kImported) {
+    return TextureView{TextureState::kLoading, {}, out.width, out.height, {}};
+  }
+  Generator* generator = s.generator;
+  const std::string local_id = job.local_id;
+  return s.textures->get(
+      key, [generator, local_id, index]() { return generator->loadOutputImage(local_id, index); }, thumbnail);
+}
+
+TextureView fileTexture(Panel::State& s, const std::string& path, bool thumbnail) {
+  const std::string key = "file:" + path + (thumbnail ? "#t" : "#f");
+  return s.textures->get(key, [path]() { return loadImageFile(path); }, thumbnail);
+}
+
+std::string formatElapsed(double seconds) {
+  if (seconds < 0) seconds = 0;
+  char buf[32];
+  const int total = static_cast<int>(seconds);
+  if (total < 60) {
+    std::snprintf(buf, sizeof buf, "%ds", total);
+  } else if (total < 3600) {
+    std::snprintf(buf, sizeof buf, "%dm %02ds", total / 60, total % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%dh %02dm", total / 3600, (total / 60) % 60);
+  }
+  return buf;
+}
+
+std::string formatCost(double cu) {
+  if (cu < 0) return "cost unknown";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f CU", cu);
+  return buf;
+}
+
+std::string paramsKey(const GenerationParams& p) {
+  std::string key = p.model_id + '\x1f' + p.prompt + '\x1f' + std::to_string(p.num_outputs) + '\x1f' +
+                    std::to_string(p.width) + 'x' + std::to_string(p.height) + '\x1f' + p.quality + '\x1f' +
+                    p.background;
+  for (const auto& ref : p.reference_images) key += '\x1f' + ref.asset_id + '|' + ref.local_path;
+  if (p.mask) key += "\x1fmask:" + p.mask->asset_id + '|' + p.mask->local_path;
+  return key;
+}
+
+std::string describeError(const Error& error) {
+  std::string detail = error.message.empty() ? "" : " (" + error.message + ")";
+  switch (error.code) {
+    case ErrorCode::kOk: return "";
+    case ErrorCode::kCredentials:
+      return "Scenario refused the API key: check your API key and secret in Settings." + detail;
+    case ErrorCode::kForbidden:
+      return "This key may not use this model or project: check the key's project and plan on Scenario." + detail;
+    case ErrorCode::kRateLimited:
+      return "Scenario is busy right now (too many requests). texforge retries by itself; if it persists, "
+             "lower the jobs in flight in Settings." + detail;
+    case ErrorCode::kServer:
+      return "Scenario's servers had a problem. Try again in a minute." + detail;
+    case ErrorCode::kNetwork:
+      return "Cannot reach Scenario: check your connection or the endpoint in Settings." + detail;
+    case ErrorCode::kJobFailed:
+      return "The generation failed: " + error.message + ". Try rewording the prompt or changing the settings.";
+    case ErrorCode::kJobCanceled: return "The job was canceled on Scenario." + detail;
+    case ErrorCode::kTimeout:
+      return "This took too long and texforge stopped waiting. It may still finish in Scenario's web app.";
+    case ErrorCode::kStopped:
+      return "You stopped waiting. The credits were spent; the result may still show up in Scenario.";
+    case ErrorCode::kUnknownSubmission:
+      return "The answer to the request was lost, so it may have started. texforge is checking; do not "
+             "generate the same thing again yet.";
+    case ErrorCode::kDecode: return "The image could not be read (corrupt or unsupported)." + detail;
+    case ErrorCode::kIo:
+      return "Could not write to the project folder: check free disk space and permissions." + detail;
+    case ErrorCode::kInvalidArgument: return error.message.empty() ? "Some settings are invalid." : error.message;
+    case ErrorCode::kNotFound: return "Not found." + detail;
+    case ErrorCode::kProtocol: return "Scenario answered something unexpected. Try again." + detail;
+    case ErrorCode::kInsecure: return "Refused an insecure connection: use https for remote endpoints." + detail;
+    case ErrorCode::kCanceled: return "Canceled." + detail;
+    case ErrorCode::kInternal: return "Something went wrong inside texforge." + detail;
+  }
+  return error.message;
+}
+
+}  // namespace texforge::editor

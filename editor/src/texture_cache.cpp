@@ -1,0 +1,349 @@
+// TextureCache: worker threads decode and downscale, the UI thread uploads within a per-frame budget
+// and frees textures that were not drawn when the cache is over its memory budget.
+#include "texforge/editor/texture_cache.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace texforge::editor {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Task {
+  std::string key;
+  uint64_t ticket = 0;
+  TextureCache::Loader loader;
+  std::shared_ptr<const DecodedImage> image;  // when already decoded
+  bool thumbnail = false;
+};
+
+struct Finished {
+  std::string key;
+  uint64_t ticket = 0;
+  std::shared_ptr<const DecodedImage> image;
+  int source_width = 0;
+  int source_height = 0;
+  std::string error;
+};
+
+struct Entry {
+  TextureState state = TextureState::kLoading;
+  TextureHandle handle;
+  int width = 0;  // source size
+  int height = 0;
+  size_t bytes = 0;
+  uint64_t ticket = 0;
+  uint64_t last_used_frame = 0;
+  std::shared_ptr<const DecodedImage> pending;  // decoded, waiting for upload
+  bool thumbnail = false;
+  std::string error;
+};
+
+}  // namespace
+
+struct TextureCache::Impl {
+  TextureUploader* uploader = nullptr;
+  TextureCacheOptions options;
+  std::unordered_map<std::string, Entry> entries;
+  std::deque<std::string> upload_queue;  // keys, FIFO
+  uint64_t frame = 1;
+  uint64_t next_ticket = 1;
+  size_t resident_bytes = 0;
+  int uploads_last_frame = 0;
+  double upload_ms_last_frame = 0.0;
+  uint64_t evictions = 0;
+
+  std::mutex mutex;  // guards tasks, finished, running, stopping
+  std::condition_variable task_cv;
+  std::condition_variable idle_cv;
+  std::deque<Task> tasks;
+  std::vector<Finished> finished;
+  int running = 0;
+  bool stopping = false;
+  std::vector<std::thread> workers;
+
+  void workerLoop() {
+    for (;;) {
+      Task task;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        task_cv.wait(lock, [&] { return stopping || !tasks.empty(); });
+        if (stopping) return;
+        task = std::move(tasks.front());
+        tasks.pop_front();
+        ++running;
+      }
+      Finished done{task.key, task.ticket, nullptr, 0, 0, {}};
+      std::shared_ptr<const DecodedImage> source = task.image;
+      if (!source && task.loader) {
+        Result<DecodedImage> loaded = task.loader();
+        if (loaded) {
+          source = std::make_shared<const DecodedImage>(std::move(*loaded));
+        } else {
+          done.error = loaded.error().message;
+        }
+      }
+      if (source) {
+        done.source_width = source->width;
+        done.source_height = source->height;
+        if (task.thumbnail) {
+          done.image = std::make_shared<const DecodedImage>(downscale(*source, options.thumbnail_size));
+        } else {
+          done.image = source;
+        }
+      } else if (done.error.empty()) {
+        done.error = "no image";
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        finished.push_back(std::move(done));
+        --running;
+      }
+      idle_cv.notify_all();
+    }
+  }
+
+  void enqueue(Task task) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      tasks.push_back(std::move(task));
+    }
+    task_cv.notify_one();
+  }
+
+  void freeEntry(Entry& entry) {
+    if (entry.handle) {
+      uploader->destroy(entry.handle);
+      resident_bytes -= std::min(resident_bytes, entry.bytes);
+      entry.handle = {};
+      entry.bytes = 0;
+    }
+  }
+
+  TextureView view(Entry& entry) {
+    entry.last_used_frame = frame;
+    return TextureView{entry.state, entry.handle, entry.width, entry.height, entry.error};
+  }
+};
+
+TextureCache::TextureCache(TextureUploader* uploader, TextureCacheOptions options) : impl_(new Impl) {
+  impl_->uploader = uploader;
+  impl_->options = options;
+  const int threads = std::max(1, options.worker_threads);
+  for (int i = 0; i < threads; ++i) impl_->workers.emplace_back([this] { impl_->workerLoop(); });
+}
+
+TextureCache::~TextureCache() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->stopping = true;
+    impl_->tasks.clear();
+  }
+  impl_->task_cv.notify_all();
+  for (auto& worker : impl_->workers) worker.join();
+  for (auto& item : impl_->entries) impl_->freeEntry(item.second);
+}
+
+TextureView TextureCache::get(const std::string& key, std::shared_ptr<const DecodedImage> image, bool thumbnail) {
+  auto it = impl_->entries.find(key);
+  if (it != impl_->entries.end()) return impl_->view(it->second);
+  Entry& entry = impl_->entries[key];
+  entry.thumbnail = thumbnail;
+  if (!image) {
+    entry.state = TextureState::kFailed;
+    entry.error = "no image";
+    return impl_->view(entry);
+  }
+  entry.width = image->width;
+  entry.height = image->height;
+  entry.ticket = impl_->next_ticket++;
+  const bool needs_downscale =
+      thumbnail && std::max(image->width, image->height) > impl_->options.thumbnail_size;
+  if (needs_downscale) {
+    impl_->enqueue(Task{key, entry.ticket, nullptr, std::move(image), true});
+  } else {
+    entry.pending = std::move(image);
+    impl_->upload_queue.push_back(key);
+  }
+  return impl_->view(entry);
+}
+
+TextureView TextureCache::get(const std::string& key, Loader loader, bool thumbnail) {
+  auto it = impl_->entries.find(key);
+  if (it != impl_->entries.end()) return impl_->view(it->second);
+  Entry& entry = impl_->entries[key];
+  entry.thumbnail = thumbnail;
+  entry.ticket = impl_->next_ticket++;
+  impl_->enqueue(Task{key, entry.ticket, std::move(loader), nullptr, thumbnail});
+  return impl_->view(entry);
+}
+
+TextureView TextureCache::peek(const std::string& key) {
+  auto it = impl_->entries.find(key);
+  if (it == impl_->entries.end()) return TextureView{TextureState::kFailed, {}, 0, 0, "unknown"};
+  return impl_->view(it->second);
+}
+
+void TextureCache::beginFrame() {
+  Impl& s = *impl_;
+  ++s.frame;
+  std::vector<Finished> finished;
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    finished.swap(s.finished);
+  }
+  for (Finished& done : finished) {
+    auto it = s.entries.find(done.key);
+    if (it == s.entries.end() || it->second.ticket != done.ticket) continue;  // invalidated meanwhile
+    Entry& entry = it->second;
+    entry.width = done.source_width;
+    entry.height = done.source_height;
+    if (!done.image) {
+      entry.state = TextureState::kFailed;
+      entry.error = done.error;
+      continue;
+    }
+    entry.pending = std::move(done.image);
+    s.upload_queue.push_back(done.key);
+  }
+
+  // Uploads: first come first served, within the byte and time budget; at least one per frame so
+  // a single large image still goes through.
+  s.uploads_last_frame = 0;
+  size_t bytes = 0;
+  const auto start = Clock::now();
+  while (!s.upload_queue.empty()) {
+    const double elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    if (s.uploads_last_frame > 0 &&
+        (bytes >= s.options.upload_bytes_per_frame || elapsed_ms >= s.options.upload_ms_per_frame)) {
+      break;
+    }
+    std::string key = std::move(s.upload_queue.front());
+    s.upload_queue.pop_front();
+    auto it = s.entries.find(key);
+    if (it == s.entries.end() || !it->second.pending) continue;
+    Entry& entry = it->second;
+    const DecodedImage& image = *entry.pending;
+    entry.handle = s.uploader->create(image, TextureDesc{false});
+    entry.bytes = image.rgba.size();
+    bytes += entry.bytes;
+    entry.pending.reset();
+    if (entry.handle) {
+      entry.state = TextureState::kReady;
+      s.resident_bytes += entry.bytes;
+    } else {
+      entry.state = TextureState::kFailed;
+      entry.error = "texture upload failed";
+    }
+    ++s.uploads_last_frame;
+  }
+  s.upload_ms_last_frame = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+
+  // Eviction: entries not drawn in the previous frame, least recently drawn first.
+  if (s.resident_bytes > s.options.memory_budget_bytes) {
+    std::vector<std::pair<uint64_t, std::string>> candidates;
+    for (auto& item : s.entries) {
+      if (item.second.handle && item.second.last_used_frame + 1 < s.frame) {
+        candidates.emplace_back(item.second.last_used_frame, item.first);
+      }
+    }
+    std::sort(candidates.begin(), candidates.end());
+    for (auto& candidate : candidates) {
+      if (s.resident_bytes <= s.options.memory_budget_bytes) break;
+      auto it = s.entries.find(candidate.second);
+      s.freeEntry(it->second);
+      s.entries.erase(it);  // drawn again later: reloaded from its source
+      ++s.evictions;
+    }
+  }
+}
+
+void TextureCache::invalidate(const std::string& key) {
+  auto it = impl_->entries.find(key);
+  if (it == impl_->entries.end()) return;
+  impl_->freeEntry(it->second);
+  impl_->entries.erase(it);
+}
+
+void TextureCache::clear() {
+  {
+    std::unique_lock<std::mutex> lock(impl_->mutex);
+    impl_->tasks.clear();
+    impl_->idle_cv.wait(lock, [&] { return impl_->running == 0; });
+    impl_->finished.clear();
+  }
+  for (auto& item : impl_->entries) impl_->freeEntry(item.second);
+  impl_->entries.clear();
+  impl_->upload_queue.clear();
+}
+
+bool TextureCache::busy() const {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    if (!impl_->tasks.empty() || impl_->running > 0 || !impl_->finished.empty()) return true;
+  }
+  return !impl_->upload_queue.empty();
+}
+
+TextureCacheStats TextureCache::stats() const {
+  TextureCacheStats out;
+  out.resident_bytes = impl_->resident_bytes;
+  out.pending_uploads = impl_->upload_queue.size();
+  for (auto& item : impl_->entries) {
+    if (item.second.handle) ++out.textures;
+  }
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    out.loading = impl_->tasks.size() + static_cast<size_t>(impl_->running);
+  }
+  out.uploads_last_frame = impl_->uploads_last_frame;
+  out.upload_ms_last_frame = impl_->upload_ms_last_frame;
+  out.evictions = impl_->evictions;
+  return out;
+}
+
+DecodedImage TextureCache::downscale(const DecodedImage& image, int max_side) {
+  const int longest = std::max(image.width, image.height);
+  if (longest <= max_side || max_side <= 0) return image;
+  DecodedImage out;
+  out.width = std::max(1, image.width * max_side / longest);
+  out.height = std::max(1, image.height * max_side / longest);
+  out.source_format = image.source_format;
+  out.has_alpha = image.has_alpha;
+  out.rgba.resize(static_cast<size_t>(out.width) * out.height * 4);
+  for (int y = 0; y < out.height; ++y) {
+    const int y0 = y * image.height / out.height;
+    const int y1 = std::max(y0 + 1, (y + 1) * image.height / out.height);
+    for (int x = 0; x < out.width; ++x) {
+      const int x0 = x * image.width / out.width;
+      const int x1 = std::max(x0 + 1, (x + 1) * image.width / out.width);
+      // Alpha-weighted average so transparent pixels do not darken the edges.
+      uint64_t r = 0, g = 0, b = 0, a = 0, n = 0;
+      for (int sy = y0; sy < y1; ++sy) {
+        const uint8_t* row = image.rgba.data() + (static_cast<size_t>(sy) * image.width + x0) * 4;
+        for (int sx = x0; sx < x1; ++sx, row += 4) {
+          r += row[0] * row[3];
+          g += row[1] * row[3];
+          b += row[2] * row[3];
+          a += row[3];
+          ++n;
+        }
+      }
+      uint8_t* px = out.rgba.data() + (static_cast<size_t>(y) * out.width + x) * 4;
+      px[0] = a ? static_cast<uint8_t>(r / a) : 0;
+      px[1] = a ? static_cast<uint8_t>(g / a) : 0;
+      px[2] = a ? static_cast<uint8_t>(b / a) : 0;
+      px[3] = static_cast<uint8_t>(a / n);
+    }
+  }
+  return out;
+}
+
+}  // namespace texforge::editor
