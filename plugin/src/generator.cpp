@@ -113,9 +113,11 @@ GeneratorImpl::GeneratorImpl(GeneratorOptions options, std::unique_ptr<Journal> 
 }
 
 GeneratorImpl::~GeneratorImpl() {
-  // Stop the I/O thread first: nothing new reaches the decoders, then the decoders end.
-  transport_.reset();
+  // Stop the I/O thread first (its callbacks may still use transport_ until it has joined), so
+  // nothing new reaches the decoders; then the decoders end. The journal already holds every state.
+  transport_->shutdown();
   decoders_.reset();
+  transport_.reset();
 }
 
 void GeneratorImpl::start(std::vector<JobRecord> journaled) {

@@ -143,13 +143,17 @@ Transport::Transport(TransportOptions options) : options_(std::move(options)), i
   thread_ = std::thread([this] { run(); });
 }
 
-Transport::~Transport() {
+void Transport::shutdown() {
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->stopping = true;
   }
   curl_multi_wakeup(impl_->multi);
   if (thread_.joinable()) thread_.join();
+}
+
+Transport::~Transport() {
+  shutdown();
   for (auto& [easy, transfer] : impl_->active) curl_multi_remove_handle(impl_->multi, easy);
   impl_->active.clear();
   curl_multi_cleanup(impl_->multi);

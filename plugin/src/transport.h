@@ -60,6 +60,9 @@ class Transport {
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
 
+  // Stops and joins the I/O thread; later send/post calls are ignored. Idempotent; not from the I/O thread.
+  void shutdown();
+
   // Queues a request; callback runs on the I/O thread. Any thread.
   void send(HttpRequest request, HttpCallback callback);
   // Runs fn on the I/O thread after delay_s seconds. Any thread.
