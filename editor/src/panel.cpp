@@ -261,12 +261,14 @@ GenerateOutcome Panel::confirmGenerate(bool go_ahead) {
     s.setStatus("Not generated.", false);
     return GenerateOutcome::kFailed;
   }
+  if (!s.generator) return GenerateOutcome::kFailed;
   auto id = s.generator->submit(s.confirm_params);
   if (!id) {
     s.setStatus(describeError(id.error()), true);
     return GenerateOutcome::kFailed;
   }
   s.session_ids.insert(*id);
+  s.jobs = s.generator->jobs();  // the new job shows (and is listed) at once
   s.setStatus("Submitted: " + std::to_string(s.confirm_params.num_outputs) + " image(s) on the way.", false);
   s.tab = PanelTab::kGenerate;
   return GenerateOutcome::kSubmitted;
@@ -274,6 +276,7 @@ GenerateOutcome Panel::confirmGenerate(bool go_ahead) {
 
 Status Panel::importOutput(const std::string& local_id, int output_index) {
   State& s = *s_;
+  if (!s.generator) return makeError(ErrorCode::kInvalidArgument, "No generator.");
   auto imported = s.generator->importOutput(local_id, output_index);
   if (!imported) {
     s.setStatus(describeError(imported.error()), true);
@@ -286,6 +289,7 @@ Status Panel::importOutput(const std::string& local_id, int output_index) {
 
 int Panel::importAll() {
   State& s = *s_;
+  if (!s.generator) return 0;
   s.jobs = s.generator->jobs();
   int count = 0;
   std::string last_error;
@@ -351,6 +355,7 @@ void Panel::copyPrompt(const std::string& local_id) {
 }
 
 void Panel::stopWaiting(const std::string& local_id) {
+  if (!s_->generator) return;
   s_->generator->stopWaiting(local_id);
   s_->setStatus("Stopped waiting. The credits are spent; the result may still appear in Scenario.", false);
 }

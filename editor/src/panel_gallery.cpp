@@ -2,6 +2,7 @@
 // pan, checkerboard behind transparency, a tiled 3x3 view, the real pixel size and per-result actions.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <imgui.h>
 
@@ -134,9 +135,6 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
   ImGui::Checkbox("Tile 3x3", &s.tiled);
   ImGui::SameLine();
   ImGui::Checkbox("Checker", &s.checker);
-  ImGui::SameLine();
-  ImGui::TextDisabled("%d x %d px  %s  %.0f%%", view.width ? view.width : out.width,
-                      view.height ? view.height : out.height, imageFormatName(out.format), s.zoom * 100.0f);
 
   ImGui::BeginChild("preview", ImVec2(0, std::max(height - ImGui::GetFrameHeightWithSpacing(), 80.0f)), true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
@@ -189,6 +187,14 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
       draw->AddImage(toImTextureId(view.handle), a, ImVec2(a.x + tw, a.y + th));
     }
   }
+  // The real pixel size and zoom, in the corner.
+  char info[96];
+  std::snprintf(info, sizeof info, "%d x %d px  %s  %.0f%%", view.width, view.height, imageFormatName(out.format),
+                s.zoom * 100.0f);
+  const ImVec2 text_size = ImGui::CalcTextSize(info);
+  draw->AddRectFilled(ImVec2(origin.x + 6, origin.y + 6), ImVec2(origin.x + 18 + text_size.x, origin.y + 12 + text_size.y),
+                      IM_COL32(20, 20, 24, 200), 4);
+  draw->AddText(ImVec2(origin.x + 12, origin.y + 9), IM_COL32(225, 225, 230, 255), info);
   draw->PopClipRect();
   ImGui::EndChild();
 }

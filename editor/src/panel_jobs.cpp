@@ -39,9 +39,9 @@ void drawJobs(Panel& panel, Panel::State& s) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.62f, 0.64f, 0.70f, 1.0f));
   ImGui::Text("JOBS  %d running, %zu this session", active, jobs.size());
   ImGui::PopStyleColor();
-  const float row = ImGui::GetFrameHeightWithSpacing() * 1.9f;
+  const float row = ImGui::GetFrameHeightWithSpacing() * 2.0f + ImGui::GetStyle().ItemSpacing.y + 2.0f;
   const float height = jobs.empty() ? ImGui::GetFrameHeightWithSpacing() * 1.5f
-                                    : std::min(row * static_cast<float>(jobs.size()) + 12.0f, row * 3.2f);
+                                    : std::min(row * static_cast<float>(jobs.size()) + ImGui::GetStyle().WindowPadding.y * 2, row * 3.3f);
   ImGui::BeginChild("jobs", ImVec2(0, height), true);
   if (jobs.empty()) ImGui::TextDisabled("Nothing yet: write a prompt and press Generate.");
   const double now = nowMs();

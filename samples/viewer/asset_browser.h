@@ -1,0 +1,26 @@
+// The viewer's browser of the project's image assets: thumbnails that refresh as results are
+// imported, a preview on click, and actions that feed the panel (use as reference, load settings).
+#pragma once
+
+#include <string>
+
+#include "texforge/editor/panel.h"
+#include "texforge/editor/project_assets.h"
+
+namespace texforge::viewer {
+
+class AssetBrowser {
+ public:
+  explicit AssetBrowser(std::string project_dir) : assets_(std::move(project_dir)) {}
+  // Draws inside the current ImGui window. Thumbnails come from the panel's texture cache.
+  void draw(editor::Panel& panel, double now_s);
+  size_t count() const { return assets_.assets().size(); }
+  void refreshNow(double now_s) { assets_.refresh(now_s, 0, true); }
+
+ private:
+  editor::ProjectAssets assets_;
+  std::string selected_;  // relative path
+  std::string message_;
+};
+
+}  // namespace texforge::viewer

@@ -1,0 +1,67 @@
+// EngineSession: chooses Scenario or the embedded emulator, and builds the Generator with the
+// project's import folder and endpoint. Demo mode polls faster since the emulator is local.
+#include "engine_session.h"
+
+#include <cstdlib>
+
+namespace texforge::viewer {
+
+Result<std::unique_ptr<Generator>> EngineSession::build(const SessionConfig& config) {
+  const Credentials stored = CredentialStore{}.load();
+  demo_ = config.force_demo || stored.empty();
+  GeneratorOptions options;
+  options.project_dir = config.project_dir;
+  options.wake = config.wake;
+  options.importer = makeFolderImporter(FolderImporterOptions{config.settings.import_folder});
+  if (demo_) {
+    if (!emulator_) {
+      emulator::EmulatorOptions emu;
+      emu.job_duration_ms = config.job_duration_ms;
+      emulator_ = std::make_unique<emulator::Emulator>(emu);
+      if (!emulator_->start()) {
+        std::string message = "The demo emulator could not start: " + emulator_->error();
+        emulator_.reset();
+        return makeError(ErrorCode::kNetwork, message);
+      }
+    }
+    options.base_url = emulator_->baseUrl();
+    options.credentials = Credentials{"emulator-key", "emulator-secret"};
+    options.poll_initial_s = 0.2;
+    options.poll_max_s = 0.5;
+    banner_ = config.force_demo ? "Demo mode (--demo): the built-in emulator makes the images; nothing is paid."
+                                : "Demo mode: no Scenario credentials found, so the built-in emulator makes the images. "
+                                  "Add your API key in Settings to use Scenario.";
+  } else {
+    options.base_url = config.settings.endpoint;
+    options.credentials = stored;
+    banner_.clear();
+  }
+  return createGenerator(std::move(options));
+}
+
+Status EngineSession::open(const SessionConfig& config) {
+  auto generator = build(config);
+  if (!generator) return generator.error();
+  generator_ = std::move(*generator);
+  return Ok{};
+}
+
+Status EngineSession::reopen(const SessionConfig& config, editor::Panel& panel) {
+  // One Generator per journal at a time: the old one stops before the new one resumes its jobs.
+  panel.setGenerator(nullptr);  // waits for loaders that still use the old one
+  generator_.reset();
+  auto generator = build(config);
+  Status status = Ok{};
+  if (!generator) {
+    status = generator.error();
+    SessionConfig fallback = config;
+    fallback.force_demo = true;
+    generator = build(fallback);
+    if (!generator) return generator.error();
+  }
+  generator_ = std::move(*generator);
+  panel.setGenerator(generator_.get());
+  return status;
+}
+
+}  // namespace texforge::viewer

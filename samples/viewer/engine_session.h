@@ -1,0 +1,44 @@
+// The viewer's connection to generation: a Generator on the project, talking to Scenario when
+// credentials exist, else to the in-process emulator (demo mode). Rebuilt when settings change.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "texforge/editor/panel.h"
+#include "texforge/emulator/emulator.h"
+#include "texforge/generator.h"
+
+namespace texforge::viewer {
+
+struct SessionConfig {
+  std::string project_dir;
+  bool force_demo = false;
+  int job_duration_ms = 4000;
+  editor::PanelSettings settings;
+  std::function<void()> wake;  // glfwPostEmptyEvent
+};
+
+class EngineSession {
+ public:
+  // Opens a Generator. Falls back to demo mode when there are no credentials; the emulator, once
+  // started, is kept for the life of the session so journaled demo jobs can resume.
+  Status open(const SessionConfig& config);
+  Generator* generator() const { return generator_.get(); }
+  bool demo() const { return demo_; }
+  const std::string& banner() const { return banner_; }  // why demo mode, or empty
+
+  // Replaces the Generator after a settings change (the old one stops first: one per journal).
+  // On failure it falls back to demo mode and returns the error to show.
+  Status reopen(const SessionConfig& config, editor::Panel& panel);
+
+ private:
+  Result<std::unique_ptr<Generator>> build(const SessionConfig& config);
+  std::unique_ptr<emulator::Emulator> emulator_;
+  std::unique_ptr<Generator> generator_;
+  bool demo_ = false;
+  std::string banner_;
+};
+
+}  // namespace texforge::viewer

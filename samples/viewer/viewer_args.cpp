@@ -1,0 +1,71 @@
+// Parsing of texforge-viewer's command line (plain argv walking; no option library needed).
+// Every option has a default that opens the demo project.
+#include "viewer_args.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace texforge::viewer {
+
+const char* viewerUsage() {
+  return "usage: texforge-viewer [--project DIR] [--demo] [--prompt TEXT] [--preset NAME] [--outputs N]\n"
+         "                       [--generate] [--import-all] [--screenshot FILE.png] [--quit-when-idle]\n"
+         "                       [--size WxH] [--job-ms MS] [--timeout S]\n"
+         "Without credentials (SCENARIO_API_KEY/SECRET or Settings) or with --demo it runs on the built-in\n"
+         "emulator: nothing is paid.\n";
+}
+
+bool parseViewerArgs(int argc, char** argv, ViewerArgs& out, std::string& error) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](std::string& target) {
+      if (i + 1 >= argc) {
+        error = arg + " needs a value";
+        return false;
+      }
+      target = argv[++i];
+      return true;
+    };
+    std::string text;
+    if (arg == "--project") {
+      if (!value(out.project_dir)) return false;
+    } else if (arg == "--demo") {
+      out.demo = true;
+    } else if (arg == "--prompt") {
+      if (!value(out.prompt)) return false;
+    } else if (arg == "--preset") {
+      if (!value(out.preset)) return false;
+    } else if (arg == "--outputs") {
+      if (!value(text)) return false;
+      out.outputs = std::atoi(text.c_str());
+    } else if (arg == "--generate") {
+      out.generate = true;
+    } else if (arg == "--import-all") {
+      out.import_all = true;
+    } else if (arg == "--screenshot") {
+      if (!value(out.screenshot)) return false;
+    } else if (arg == "--quit-when-idle") {
+      out.quit_when_idle = true;
+    } else if (arg == "--size") {
+      if (!value(text)) return false;
+      if (std::sscanf(text.c_str(), "%dx%d", &out.width, &out.height) != 2) {
+        error = "--size wants WxH";
+        return false;
+      }
+    } else if (arg == "--job-ms") {
+      if (!value(text)) return false;
+      out.job_duration_ms = std::atoi(text.c_str());
+    } else if (arg == "--timeout") {
+      if (!value(text)) return false;
+      out.timeout_s = std::atof(text.c_str());
+    } else if (arg == "--help" || arg == "-h") {
+      out.help = true;
+    } else {
+      error = "unknown option " + arg;
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace texforge::viewer

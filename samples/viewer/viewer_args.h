@@ -1,0 +1,30 @@
+// Command-line options of texforge-viewer: the project to open, demo mode, and the scripted flags
+// used for captures and the end-to-end test.
+#pragma once
+
+#include <string>
+
+namespace texforge::viewer {
+
+struct ViewerArgs {
+  std::string project_dir;      // empty: ./texforge-demo-project
+  bool demo = false;            // force the in-process emulator even with credentials
+  std::string prompt;           // prefills the form
+  std::string preset;           // applies a preset by name
+  int outputs = 0;              // 0: leave the form's value
+  bool generate = false;        // press Generate once the panel is ready
+  bool import_all = false;      // import every result once the job has finished
+  std::string screenshot;       // write a PNG of the window once everything has settled
+  bool quit_when_idle = false;  // exit when the scripted steps are done and nothing runs
+  int width = 1440;
+  int height = 900;
+  int job_duration_ms = 4000;   // emulator job length in demo mode
+  double timeout_s = 120.0;     // scripted runs give up (exit 3) after this long
+  bool help = false;
+};
+
+// Parses argv; returns false with a message in error for unknown or incomplete options.
+bool parseViewerArgs(int argc, char** argv, ViewerArgs& out, std::string& error);
+const char* viewerUsage();
+
+}  // namespace texforge::viewer

@@ -1,0 +1,111 @@
+// Script: waits for the schema, presses Generate (confirming in scripted runs), waits for the job,
+// imports, lets textures settle, asks for the screenshot, then reports; logs each step to stdout.
+#include "viewer_script.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace texforge::viewer {
+
+Script::Script(const ViewerArgs& args) : args_(args) {
+  const bool scripted = args.generate || args.import_all || !args.screenshot.empty();
+  if (!scripted) step_ = Step::kDone;
+}
+
+void Script::fail(const std::string& message, int code) {
+  std::fprintf(stderr, "texforge-viewer: %s\n", message.c_str());
+  exit_code_ = code;
+}
+
+void Script::step(editor::Panel& panel, Generator& generator, double elapsed_s) {
+  idle_ = generator.idle() && !panel.textures().busy();
+  if (step_ == Step::kDone) return;
+  if (elapsed_s > args_.timeout_s) {
+    fail("scripted run timed out", 3);
+    step_ = Step::kDone;
+    return;
+  }
+  switch (step_) {
+    case Step::kWaitSchema:
+      // The form validates against the model's schema once it arrives; without it, built-in rules.
+      if (panel.schema() || elapsed_s > 5.0) step_ = args_.generate ? Step::kGenerate : Step::kImport;
+      break;
+    case Step::kGenerate: {
+      editor::GenerateOutcome outcome = panel.pressGenerate();
+      if (outcome == editor::GenerateOutcome::kNeedsConfirmation) {
+        std::printf("scripted run: confirming the price above the threshold\n");
+        outcome = panel.confirmGenerate(true);
+      }
+      if (outcome != editor::GenerateOutcome::kSubmitted) {
+        std::string fields;
+        for (const auto& e : panel.fieldErrors()) fields += " [" + e.first + ": " + e.second + "]";
+        fail("generate failed: " + panel.statusMessage() + fields, 2);
+        step_ = Step::kSettle;
+        break;
+      }
+      local_id_ = panel.sessionJobIds().empty() ? "" : panel.sessionJobIds().front();
+      std::printf("submitted %s\n", local_id_.c_str());
+      std::fflush(stdout);
+      step_ = Step::kWaitJob;
+      break;
+    }
+    case Step::kWaitJob: {
+      auto job = generator.job(local_id_);
+      if (!job) break;
+      if (isJobActive(job->state)) break;
+      std::printf("job %s: %s, %d/%zu outputs ready\n", local_id_.c_str(), jobStateName(job->state),
+                  job->readyCount(), job->outputs.size());
+      if (job->state != JobState::kReady && job->state != JobState::kImported) {
+        fail("the job did not succeed: " + (job->error ? editor::describeError(*job->error) : std::string()), 2);
+      }
+      step_ = Step::kImport;
+      break;
+    }
+    case Step::kImport:
+      if (args_.import_all) {
+        const int count = panel.importAll();
+        std::printf("imported %d: %s\n", count, panel.statusMessage().c_str());
+        if (count == 0 && args_.generate) fail("nothing was imported", 2);
+      }
+      step_ = Step::kSettle;
+      break;
+    case Step::kSettle:
+      // Let the gallery decode and upload, and the asset browser rescan, before the capture.
+      quiet_frames_ = panel.textures().busy() ? 0 : quiet_frames_ + 1;
+      if (quiet_frames_ >= 8) step_ = args_.screenshot.empty() ? Step::kDone : Step::kScreenshot;
+      break;
+    case Step::kScreenshot:
+    case Step::kDone:
+      break;
+  }
+  std::fflush(stdout);
+}
+
+void Script::screenshotTaken(const Status& status) {
+  if (status) {
+    std::printf("screenshot written to %s\n", args_.screenshot.c_str());
+  } else {
+    fail("screenshot failed: " + status.error().message, 2);
+  }
+  step_ = Step::kDone;
+  std::fflush(stdout);
+}
+
+void Script::noteFrame(double cpu_s, int uploads) {
+  frame_ms_.push_back(cpu_s * 1000.0);
+  if (uploads > 0) upload_frame_ms_.push_back(cpu_s * 1000.0);
+}
+
+void Script::printFrameStats() const {
+  if (frame_ms_.empty() || step_ != Step::kDone) return;
+  std::vector<double> sorted = frame_ms_;
+  std::sort(sorted.begin(), sorted.end());
+  const double p50 = sorted[sorted.size() / 2];
+  const double p99 = sorted[std::min(sorted.size() - 1, sorted.size() * 99 / 100)];
+  double upload_max = 0;
+  for (double ms : upload_frame_ms_) upload_max = std::max(upload_max, ms);
+  std::printf("frames: %zu, UI cpu ms p50 %.2f p99 %.2f max %.2f; frames with uploads: %zu (max %.2f ms)\n",
+              sorted.size(), p50, p99, sorted.back(), upload_frame_ms_.size(), upload_max);
+}
+
+}  // namespace texforge::viewer
