@@ -9,7 +9,7 @@ TEXFORGE_PACKAGES=(
   libcurl4-openssl-dev nlohmann-json3-dev libstb-dev libwebp-dev libsqlite3-dev libcpp-httplib-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri
-  xvfb xauth imagemagick python3 openssl
+  xvfb xauth imagemagick python3 openssl curl
   clang libclang-rt-14-dev
 )
 
