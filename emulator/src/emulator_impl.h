@@ -1,0 +1,112 @@
+// The emulator's private state (jobs, assets, stats, armed faults) and the server that serves it.
+// Shared by emulator.cpp (lifecycle, control routes) and emulator_routes.cpp (the /v1 and /cdn API).
+#pragma once
+
+#include <httplib.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "emulator_faults.h"
+#include "emulator_request.h"
+#include "emulator_signing.h"
+#include "texforge/emulator/emulator.h"
+
+namespace texforge::emulator {
+
+struct AssetRecord {
+  std::string id;
+  std::string mime;
+  std::string ext;
+  std::string bytes;
+  int width = 0;
+  int height = 0;
+  std::string name;
+  std::string prompt;    // empty for uploads
+  std::string model_id;  // empty for uploads
+  std::string job_id;
+  std::string created_at;
+};
+
+struct JobRecord {
+  enum class Stage { kRunning, kRendering, kDone };
+
+  std::string id;
+  nlohmann::json input;  // the body as received
+  detail::GenerateRequest request;
+  std::string model_id;
+  std::string created_at;
+  std::chrono::system_clock::time_point created_wall;
+  std::chrono::steady_clock::time_point started;
+  int duration_ms = 0;
+  double cost = 0;
+  std::string format;           // output format when the job was created
+  bool forced_failure = false;  // a kJobFailure fault hit its creation
+  std::string failure_text;
+
+  Stage stage = Stage::kRunning;
+  bool failed = false;
+  std::string error;
+  std::vector<std::string> asset_ids;
+};
+
+struct Emulator::Impl {
+  explicit Impl(EmulatorOptions opts);
+
+  EmulatorOptions options;
+  mutable std::mutex mutex;
+  std::condition_variable changed;  // a job finished rendering, or the server is stopping
+  bool stopping = false;
+  Stats stats;
+  detail::FaultTable faults;
+  std::map<std::string, std::shared_ptr<JobRecord>> jobs;
+  std::vector<std::shared_ptr<JobRecord>> job_order;  // oldest first
+  std::map<std::string, std::shared_ptr<const AssetRecord>> assets;
+  std::mt19937_64 id_rng;
+  detail::UrlSigner signer;
+
+  std::unique_ptr<httplib::Server> server;
+  std::thread thread;
+  std::string error;
+  int port = 0;
+
+  // emulator.cpp
+  std::string scheme() const;
+  std::string publicHost() const;
+  nlohmann::json statsJsonLocked() const;
+  void registerControlRoutes();
+
+  // emulator_routes.cpp
+  void registerApiRoutes();
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  // Counts the request, checks credentials (unless `open`), applies the route's faults around `handler`.
+  void serve(Route route, bool open, const httplib::Request& req, httplib::Response& res, const Handler& handler);
+  bool authorized(const httplib::Request& req) const;
+  void sleepUnlessStopping(int ms);
+  std::string newId(const char* prefix);  // under the lock
+
+  void handleModel(const httplib::Request& req, httplib::Response& res);
+  void handleGenerate(bool dry_run, const httplib::Request& req, httplib::Response& res);
+  void handleJob(const httplib::Request& req, httplib::Response& res);
+  void handleJobList(const httplib::Request& req, httplib::Response& res);
+  void handleJobAction(const httplib::Request& req, httplib::Response& res);
+  void handleAsset(const httplib::Request& req, httplib::Response& res);
+  void handleUpload(const httplib::Request& req, httplib::Response& res);
+  void handleCdn(const httplib::Request& req, httplib::Response& res);
+
+  // Both need the lock held through `lock`; they may release it while rendering images.
+  nlohmann::json jobJson(JobRecord& job, std::unique_lock<std::mutex>& lock, const std::string* status_override);
+  void finishJob(JobRecord& job, std::unique_lock<std::mutex>& lock);
+};
+
+std::string isoTime(std::chrono::system_clock::time_point when);
+
+}  // namespace texforge::emulator

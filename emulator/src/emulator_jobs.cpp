@@ -1,0 +1,167 @@
+// A job's life in the emulator: its status derived from elapsed time, and its images rendered once,
+// when it first reaches the end (outside the lock, so other requests are not held up by encoding).
+#include <algorithm>
+
+#include "emulator_images.h"
+#include "emulator_impl.h"
+
+namespace texforge::emulator {
+
+using nlohmann::json;
+
+namespace {
+
+struct RenderedJob {
+  std::string error;  // non-empty: the job fails with this text
+  int width = 0;
+  int height = 0;
+  std::vector<detail::EncodedImage> images;
+};
+
+// Pure: same request and inputs, same bytes.
+RenderedJob renderJob(const detail::GenerateRequest& request, std::string format,
+                      const std::shared_ptr<const AssetRecord>& reference_asset,
+                      const std::shared_ptr<const AssetRecord>& mask_asset) {
+  RenderedJob out;
+  detail::RgbaImage reference, mask;
+  if (reference_asset && !detail::decodeImage(reference_asset->bytes, &reference)) {
+    out.error = "reference image could not be decoded";
+    return out;
+  }
+  if (mask_asset) {
+    if (!detail::decodeImage(mask_asset->bytes, &mask)) {
+      out.error = "mask could not be decoded";
+      return out;
+    }
+    if (mask.width != reference.width || mask.height != reference.height) {
+      out.error = "mask and reference image must have the same dimensions";
+      return out;
+    }
+  }
+  if (request.width > 0) {
+    out.width = detail::snapSide(request.width);
+    out.height = detail::snapSide(request.height);
+  } else if (reference_asset) {
+    // "auto" with a reference keeps the reference's size, so an edit lines up pixel for pixel.
+    out.width = std::min(reference.width, detail::kMaxSide);
+    out.height = std::min(reference.height, detail::kMaxSide);
+  } else {
+    out.width = out.height = detail::kAutoSide;
+  }
+
+  const bool transparent = request.background == "transparent";
+  // JPEG has no alpha; never hand back opaque pixels when transparency was asked for.
+  if (transparent && format == "jpeg") format = "png";
+
+  json canonical = {{"prompt", request.prompt},   {"referenceImages", request.reference_ids},
+                    {"mask", request.mask_id},    {"numOutputs", request.num_outputs},
+                    {"width", out.width},         {"height", out.height},
+                    {"quality", request.quality}, {"background", request.background}};
+  const uint64_t seed = detail::mix64(detail::fnv1a(canonical.dump()));
+  for (int i = 0; i < request.num_outputs; ++i) {
+    detail::RenderSpec spec;
+    spec.prompt = request.prompt;
+    spec.width = out.width;
+    spec.height = out.height;
+    spec.transparent = transparent;
+    spec.index = i;
+    spec.count = request.num_outputs;
+    spec.seed = seed;
+    spec.reference = reference_asset ? &reference : nullptr;
+    spec.mask = mask_asset ? &mask : nullptr;
+    detail::EncodedImage encoded;
+    if (!detail::encodeImage(detail::renderImage(spec), format, &encoded)) {
+      out.error = "internal error while encoding the image";
+      return out;
+    }
+    out.images.push_back(std::move(encoded));
+  }
+  return out;
+}
+
+}  // namespace
+
+void Emulator::Impl::finishJob(JobRecord& job, std::unique_lock<std::mutex>& lock) {
+  changed.wait(lock, [&] { return job.stage != JobRecord::Stage::kRendering; });
+  if (job.stage == JobRecord::Stage::kDone) return;
+  if (job.forced_failure) {
+    job.failed = true;
+    job.error = job.failure_text;
+    job.stage = JobRecord::Stage::kDone;
+    return;
+  }
+  job.stage = JobRecord::Stage::kRendering;
+  std::shared_ptr<const AssetRecord> reference, mask;
+  if (!job.request.reference_ids.empty()) reference = assets.at(job.request.reference_ids.front());
+  if (!job.request.mask_id.empty()) mask = assets.at(job.request.mask_id);
+  const detail::GenerateRequest request = job.request;
+  const std::string format = job.format;
+
+  lock.unlock();
+  RenderedJob rendered = renderJob(request, format, reference, mask);
+  lock.lock();
+
+  if (!rendered.error.empty()) {
+    job.failed = true;
+    job.error = rendered.error;
+  }
+  for (detail::EncodedImage& image : rendered.images) {
+    auto asset = std::make_shared<AssetRecord>();
+    asset->id = newId("asset_");
+    asset->mime = image.mime;
+    asset->ext = image.ext;
+    asset->bytes = std::move(image.bytes);
+    asset->width = rendered.width;
+    asset->height = rendered.height;
+    asset->prompt = request.prompt;
+    asset->model_id = job.model_id;
+    asset->job_id = job.id;
+    asset->created_at = isoTime(std::chrono::system_clock::now());
+    job.asset_ids.push_back(asset->id);
+    assets[asset->id] = std::move(asset);
+  }
+  job.stage = JobRecord::Stage::kDone;
+  changed.notify_all();
+}
+
+json Emulator::Impl::jobJson(JobRecord& job, std::unique_lock<std::mutex>& lock, const std::string* status_override) {
+  using std::chrono::duration;
+  double elapsed_ms = duration<double, std::milli>(std::chrono::steady_clock::now() - job.started).count();
+  double fraction = job.duration_ms <= 0 ? 1.0 : elapsed_ms / job.duration_ms;
+  std::string status;
+  double progress = 0;
+  bool terminal = false;
+  if (fraction >= 1.0) {
+    finishJob(job, lock);
+    terminal = true;
+    status = job.failed ? "failure" : "success";
+    progress = 1;
+  } else if (fraction < 0.15) {
+    status = "queued";
+  } else if (fraction < 0.30) {
+    status = "warming-up";
+  } else if (fraction < 0.85) {
+    status = "in-progress";
+    progress = (fraction - 0.30) / 0.55;
+  } else {
+    status = "finalizing";
+    progress = 1;
+  }
+  if (status_override) status = *status_override;
+
+  auto updated = job.created_wall + std::chrono::milliseconds(int64_t(std::min(elapsed_ms, double(job.duration_ms))));
+  json metadata = {{"input", job.input}, {"assetIds", terminal ? job.asset_ids : std::vector<std::string>{}}};
+  if (terminal && job.failed) metadata["error"] = job.error;
+  json out = {{"jobId", job.id},
+              {"jobType", "custom"},
+              {"modelId", job.model_id},
+              {"status", status},
+              {"progress", progress},
+              {"createdAt", job.created_at},
+              {"updatedAt", isoTime(updated)},
+              {"metadata", metadata}};
+  if (terminal) out["billing"] = {{"cuCost", job.failed ? 0.0 : job.cost}};
+  return out;
+}
+
+}  // namespace texforge::emulator
