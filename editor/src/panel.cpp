@@ -225,6 +225,8 @@ std::string Panel::generateButtonLabel() const {
   return label;
 }
 
+const std::string& Panel::quoteError() const { return s_->quote_error; }
+
 GenerateOutcome Panel::pressGenerate() {
   State& s = *s_;
   if (!s.generator) return GenerateOutcome::kFailed;

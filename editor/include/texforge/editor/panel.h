@@ -81,6 +81,7 @@ class Panel {
   const ModelSchema* schema() const;          // null until fetched
   std::optional<Quote> currentQuote() const;  // the quote for the form as it is now
   std::string generateButtonLabel() const;    // what the Generate button reads, with the price
+  const std::string& quoteError() const;      // why there is no price (shown under the button), or empty
   GenerateOutcome pressGenerate();
   bool confirmationPending() const;
   GenerateOutcome confirmGenerate(bool go_ahead);
