@@ -15,7 +15,7 @@
 namespace texforge::editor {
 
 struct TextureCacheOptions {
-  size_t upload_bytes_per_frame = 8u << 20;  // pixel bytes uploaded per frame (one texture always goes through)
+  size_t upload_bytes_per_frame = 4u << 20;  // pixel bytes uploaded per frame (one texture always goes through)
   double upload_ms_per_frame = 4.0;          // stop uploading this frame once this much time went to uploads
   size_t memory_budget_bytes = 256u << 20;   // above it, textures not drawn last frame are freed, oldest first
   int thumbnail_size = 192;                  // longest side of a thumbnail, in pixels
