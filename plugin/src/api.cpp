@@ -162,6 +162,8 @@ JobInfo jobFromJson(const json& job) {
   if (progress > 1.0 && progress <= 100.0) progress /= 100.0;  // some answers use percent
   info.progress = std::clamp(std::isfinite(progress) ? progress : 0.0, 0.0, 1.0);
   info.created_at = stringField(job, "createdAt");
+  info.created_at_ms = parseIsoTimeMs(info.created_at);
+  info.model_id = stringField(job, "modelId");
   if (auto meta = job.find("metadata"); meta != job.end() && meta->is_object()) {
     if (auto ids = meta->find("assetIds"); ids != meta->end()) {
       if (ids->is_array()) {
@@ -173,6 +175,10 @@ JobInfo jobFromJson(const json& job) {
       }
     }
     info.error = firstText(*meta, {"error", "errorMessage", "reason"});
+    if (auto input = meta->find("input"); input != meta->end() && input->is_object()) {
+      info.prompt = stringField(*input, "prompt");
+    }
+    if (info.model_id.empty()) info.model_id = stringField(*meta, "modelId");
   }
   if (info.error.empty()) info.error = firstText(job, {"error", "errorMessage", "reason"});
   if (auto billing = job.find("billing"); billing != job.end() && billing->is_object()) {
@@ -186,6 +192,21 @@ JobInfo jobFromJson(const json& job) {
 std::string HttpResponse::header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
   return it == headers.end() ? std::string() : it->second;
+}
+
+int64_t parseIsoTimeMs(const std::string& text) {
+  std::tm tm{};
+  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (!rest) return 0;
+  int64_t ms = static_cast<int64_t>(timegm(&tm)) * 1000;
+  if (*rest == '.') {
+    int64_t scale = 100;
+    for (++rest; std::isdigit(static_cast<unsigned char>(*rest)); ++rest) {
+      ms += (*rest - '0') * scale;
+      scale /= 10;
+    }
+  }
+  return ms;
 }
 
 bool isSuccessStatus(int http_status) { return http_status >= 200 && http_status < 300; }

@@ -110,6 +110,7 @@ GeneratorImpl::GeneratorImpl(GeneratorOptions options, std::unique_ptr<Journal> 
   t.low_speed_time_s = options_.low_speed_time_s;
   transport_ = std::make_unique<Transport>(std::move(t));
   decoders_ = std::make_unique<WorkerPool>(options_.decode_threads);
+  jobs_cap_ = std::max(1, options_.max_jobs_in_flight);
 }
 
 GeneratorImpl::~GeneratorImpl() {
@@ -136,9 +137,10 @@ void GeneratorImpl::start(std::vector<JobRecord> journaled) {
         return o.state == OutputState::kReady || o.state == OutputState::kPending ||
                o.state == OutputState::kDownloading;
       });
-      if (options_.resume && (isJobActive(r.snap.state) || resumable_failure ||
+      if (options_.resume && (isJobActive(r.snap.state) || resumable_failure || r.snap.state == JobState::kUnknown ||
                               (r.snap.state == JobState::kReady && has_unfinished_output))) {
         to_resume.push_back(id);
+        r.reconciling = r.snap.state == JobState::kUnknown;
       }
       jobs_.emplace(id, std::move(r));
     }
@@ -156,6 +158,19 @@ Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
   }
   if (params.mask && !params.mask->isAsset() && !std::filesystem::is_regular_file(params.mask->local_path)) {
     return makeError(ErrorCode::kNotFound, "mask image not found: " + params.mask->local_path);
+  }
+  {
+    // While an identical request is unresolved (it may have started), sending another one silently
+    // could pay twice for the same thing: the user decides first.
+    const std::string wanted = paramsToJson(params);
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [id, rec] : jobs_) {
+      if (rec.snap.state == JobState::kUnknown && paramsToJson(rec.snap.params) == wanted) {
+        return makeError(ErrorCode::kUnknownSubmission,
+                         "an identical request (" + id + ") was sent but its answer was lost, so it may have "
+                         "started. Resolve it first: `texforge resolve " + id + " --resend` or `--discard`.");
+      }
+    }
   }
   JobRecord r;
   r.snap.local_id = newLocalId();
@@ -227,6 +242,34 @@ void GeneratorImpl::stopWaiting(const std::string& local_id) {
     r.snap.error = makeError(ErrorCode::kStopped,
                              "you stopped waiting for this job; the service cannot cancel it, so it was still charged");
   }, GeneratorEvent::Kind::kJobFinished);
+  transport_->post([this] { drainSubmitQueue(); });
+}
+
+Status GeneratorImpl::resolveUnknown(const std::string& local_id, bool resend) {
+  auto r = record(local_id);
+  if (!r) return makeError(ErrorCode::kNotFound, "no job " + local_id);
+  if (r->snap.state != JobState::kUnknown) {
+    return makeError(ErrorCode::kInvalidArgument, "job " + local_id + " is " + jobStateName(r->snap.state) +
+                                                      ", not unknown; there is nothing to resolve");
+  }
+  if (!resend) {
+    update(local_id, [](JobRecord& rec) {
+      rec.snap.state = JobState::kFailed;
+      rec.snap.finished_at_ms = nowMs();
+      rec.snap.error = makeError(ErrorCode::kCanceled, "you discarded this request after its answer was lost");
+    }, GeneratorEvent::Kind::kJobFinished, -1, true);
+    return Ok{};
+  }
+  size_t resolved = 0;
+  update(local_id, [&](JobRecord& rec) {
+    rec.snap.state = JobState::kSubmitting;
+    rec.snap.error.reset();
+    rec.snap.finished_at_ms = 0;
+    rec.post_sent = false;
+    resolved = rec.reference_ids.size() + (rec.mask_id.empty() ? 0 : 1);
+  }, GeneratorEvent::Kind::kJobChanged, -1, true);
+  transport_->post([this, local_id, resolved] { uploadInputs(local_id, resolved); });
+  return Ok{};
 }
 
 std::vector<GeneratorEvent> GeneratorImpl::pump() {
@@ -287,7 +330,7 @@ bool GeneratorImpl::idle() const {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!events_.empty() || !callbacks_.empty() || !to_import_.empty() || pending_requests_ > 0) return false;
   for (const auto& [id, r] : jobs_) {
-    if (isJobActive(r.snap.state)) return false;
+    if (isJobActive(r.snap.state) || (r.reconciling && r.snap.state == JobState::kUnknown)) return false;
   }
   return true;
 }

@@ -31,6 +31,7 @@ class GeneratorImpl final : public Generator {
   void quote(const GenerationParams& params, std::function<void(Result<Quote>)> on_done) override;
   void fetchSchema(const std::string& model_id, std::function<void(Result<ModelSchema>)> on_done) override;
   void stopWaiting(const std::string& local_id) override;
+  Status resolveUnknown(const std::string& local_id, bool resend) override;
   std::vector<GeneratorEvent> pump() override;
   bool waitForActivity(double timeout_s) override;
   std::vector<JobSnapshot> jobs() const override;
@@ -46,6 +47,11 @@ class GeneratorImpl final : public Generator {
   void resumeJob(const std::string& local_id);
   void uploadInputs(const std::string& local_id, size_t next);
   void sendGenerate(const std::string& local_id);
+  // Sends queued submissions while fewer than the cap are in flight on the service.
+  void drainSubmitQueue();
+  int jobsInFlight() const;
+  // Looks for a lost submission among the account's recent jobs (GET /jobs) and adopts it.
+  void reconcile(const std::string& local_id, std::string page_token, int page);
   void schedulePoll(const std::string& local_id, double delay_s);
   void poll(const std::string& local_id);
   void startOutput(const std::string& local_id, int index);
@@ -90,6 +96,8 @@ class GeneratorImpl final : public Generator {
     int64_t started_ms = 0;  // when this session began polling the job (the deadline counts from here)
   };
   std::map<std::string, Pacing> pacing_;  // I/O thread only
+  std::vector<std::string> submit_queue_;  // I/O thread only: ready to POST, waiting for a slot
+  int jobs_cap_ = 4;                       // I/O thread only
 };
 
 }  // namespace texforge

@@ -1,6 +1,9 @@
 // A job's life on the I/O thread: upload inputs, the paid POST (never resent), polling with
 // backoff, asset lookup, download with retries and URL refresh, then decode on a worker.
 #include <algorithm>
+#include <cctype>
+#include <climits>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -49,16 +52,21 @@ void GeneratorImpl::resumeJob(const std::string& local_id) {
   auto r = record(local_id);
   if (!r) return;
   JobSnapshot& s = r->snap;
+  if (s.state == JobState::kUnknown) {
+    reconcile(local_id, "", 0);
+    return;
+  }
   if (s.state == JobState::kSubmitting) {
     if (r->post_sent) {
       update(local_id, [](JobRecord& rec) {
         rec.snap.state = JobState::kUnknown;
+        rec.reconciling = true;
         rec.snap.finished_at_ms = nowMs();
         rec.snap.error = makeError(ErrorCode::kUnknownSubmission,
                                    "texforge stopped while this request was being sent, so it may have started "
-                                   "(and been charged). It was not sent again; check your Scenario jobs before "
-                                   "generating the same prompt again.");
+                                   "(and been charged). Looking for it among your recent Scenario jobs.");
       }, GeneratorEvent::Kind::kJobFinished);
+      reconcile(local_id, "", 0);
       return;
     }
     uploadInputs(local_id, r->reference_ids.size() + (r->mask_id.empty() ? 0 : 1));
@@ -105,7 +113,8 @@ void GeneratorImpl::uploadInputs(const std::string& local_id, size_t next) {
   const size_t ref_count = params.reference_images.size();
   const bool has_mask = params.mask && !params.mask->empty();
   if (next >= ref_count + (has_mask ? 1 : 0)) {
-    sendGenerate(local_id);
+    submit_queue_.push_back(local_id);
+    drainSubmitQueue();
     return;
   }
   const bool is_mask = next == ref_count;
@@ -175,6 +184,35 @@ void GeneratorImpl::uploadInputs(const std::string& local_id, size_t next) {
   (*attempt_upload)(0);
 }
 
+int GeneratorImpl::jobsInFlight() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  int count = 0;
+  for (const auto& [id, r] : jobs_) {
+    const JobState s = r.snap.state;
+    count += s == JobState::kSubmitted || s == JobState::kRunning || (s == JobState::kSubmitting && r.post_sent);
+  }
+  return count;
+}
+
+void GeneratorImpl::drainSubmitQueue() {
+  while (!submit_queue_.empty()) {
+    auto r = record(submit_queue_.front());
+    if (!r || r->snap.state != JobState::kSubmitting) {  // stopped while it waited
+      submit_queue_.erase(submit_queue_.begin());
+      continue;
+    }
+    if (jobsInFlight() >= jobs_cap_) {
+      for (const auto& id : submit_queue_) {
+        update(id, [](JobRecord& rec) { rec.snap.server_status = "waiting for a free slot"; });
+      }
+      return;
+    }
+    const std::string id = submit_queue_.front();
+    submit_queue_.erase(submit_queue_.begin());
+    sendGenerate(id);
+  }
+}
+
 void GeneratorImpl::sendGenerate(const std::string& local_id) {
   // Journaled before the request leaves: after a crash from here on, the job is "unknown", never resent.
   if (!update(local_id, [](JobRecord& rec) { rec.post_sent = true; })) return;
@@ -198,11 +236,20 @@ void GeneratorImpl::sendGenerate(const std::string& local_id) {
     }
     const Error error = job.error();
     if (response.status == 429) {
-      // Refused before it started, so nothing was charged: wait as told, then send it again.
-      update(local_id, [](JobRecord& rec) { rec.post_sent = false; rec.snap.server_status = "rate-limited"; });
-      const double wait = std::min(retryAfterSeconds(response) >= 0 ? retryAfterSeconds(response) : 5.0,
-                                   options_.max_retry_wait_s);
-      transport_->post([this, local_id] { sendGenerate(local_id); }, wait);
+      // Refused before it started, so nothing was charged: back into the local queue, at its head.
+      // A parallel-jobs limit tells how many may run at once; the cap follows it.
+      auto body = nlohmann::json::parse(response.body, nullptr, false);
+      if (body.is_object() && body.contains("details") && body["details"].is_object()) {
+        const auto& details = body["details"];
+        if (details.value("actionName", "") == "parallel-custom-jobs" && details.contains("actionLimit") &&
+            details["actionLimit"].is_number_integer()) {
+          jobs_cap_ = std::max(1, std::min(jobs_cap_, details["actionLimit"].get<int>()));
+        }
+      }
+      update(local_id, [](JobRecord& rec) { rec.post_sent = false; rec.snap.server_status = "waiting for a free slot"; });
+      submit_queue_.insert(submit_queue_.begin(), local_id);
+      const double hinted = retryAfterSeconds(response);
+      transport_->post([this] { drainSubmitQueue(); }, std::min(hinted >= 0 ? hinted : 5.0, options_.max_retry_wait_s));
       return;
     }
     const bool maybe_started = response.status == 0 || response.status >= 500 || isSuccessStatus(response.status);
@@ -210,16 +257,95 @@ void GeneratorImpl::sendGenerate(const std::string& local_id) {
       rec.snap.finished_at_ms = nowMs();
       if (maybe_started) {
         rec.snap.state = JobState::kUnknown;
+        rec.reconciling = true;
         rec.snap.error = makeError(ErrorCode::kUnknownSubmission,
                                    "the request was sent but its answer was lost (" + error.message +
-                                       "), so it may have started and been charged. texforge does not send it "
-                                       "again on its own; check your Scenario jobs before retrying.",
+                                       "), so it may have started and been charged. Looking for it among your "
+                                       "recent Scenario jobs; it is not sent again on its own.",
                                    response.status);
       } else {
         rec.snap.state = JobState::kFailed;
         rec.snap.error = error;
       }
     }, GeneratorEvent::Kind::kJobFinished);
+    if (maybe_started) reconcile(local_id, "", 0);
+    drainSubmitQueue();
+  });
+}
+
+void GeneratorImpl::reconcile(const std::string& local_id, std::string page_token, int page) {
+  auto r = record(local_id);
+  if (!r || r->snap.state != JobState::kUnknown) return;
+  std::string query = "pageSize=50";
+  if (!page_token.empty()) {
+    std::string escaped;
+    for (unsigned char c : page_token) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+        escaped += static_cast<char>(c);
+      } else {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", c);
+        escaped += hex;
+      }
+    }
+    query += "&paginationToken=" + escaped;
+  }
+  const std::string unresolved =
+      " Resend it or discard it: `texforge resolve " + local_id + " --resend` or `--discard` (or the job's menu in "
+      "the panel).";
+  getWithRetry(transport_->apiUrl("/jobs", query), [=](HttpResponse response) {
+    std::string next;
+    auto listed = parseJobListAnswer(response, &next);
+    auto set_message = [&](const std::string& message) {
+      update(local_id, [&](JobRecord& rec) {
+        rec.reconciling = false;
+        if (rec.snap.state == JobState::kUnknown) rec.snap.error = makeError(ErrorCode::kUnknownSubmission, message);
+      }, GeneratorEvent::Kind::kJobChanged, -1, true);
+    };
+    if (!listed) {
+      set_message("the request was sent but its answer was lost, so it may have started and been charged; texforge "
+                  "could not check your recent jobs (" + listed.error().message + ") and will look again next "
+                  "time it starts." + unresolved);
+      return;
+    }
+    auto mine = record(local_id);
+    if (!mine || mine->snap.state != JobState::kUnknown) return;
+    std::vector<std::string> claimed;
+    for (const auto& job : jobs()) {
+      if (!job.job_id.empty()) claimed.push_back(job.job_id);
+    }
+    const int64_t created = mine->snap.created_at_ms;
+    const int64_t window_start = created - 2 * 60 * 1000;  // allows for clock skew between us and the service
+    const int64_t window_end = created + 30 * 60 * 1000;
+    int64_t oldest = INT64_MAX;
+    for (const JobInfo& info : *listed) {
+      if (info.created_at_ms) oldest = std::min(oldest, info.created_at_ms);
+      const bool same_request = info.prompt == mine->snap.params.prompt &&
+                                (info.model_id.empty() || info.model_id == mine->snap.params.model_id);
+      const bool in_window = info.created_at_ms == 0 ||
+                             (info.created_at_ms >= window_start && info.created_at_ms <= window_end);
+      if (!same_request || !in_window || info.job_id.empty() ||
+          std::find(claimed.begin(), claimed.end(), info.job_id) != claimed.end()) {
+        continue;
+      }
+      update(local_id, [&](JobRecord& rec) {  // found it: it did start, so follow it like any other job
+        rec.snap.job_id = info.job_id;
+        rec.snap.server_status = info.status;
+        rec.snap.state = JobState::kSubmitted;
+        rec.reconciling = false;
+        rec.snap.error.reset();
+        rec.snap.finished_at_ms = 0;
+      }, GeneratorEvent::Kind::kJobChanged, -1, true);
+      schedulePoll(local_id, 0.0);
+      return;
+    }
+    const bool older_pages_matter = oldest == INT64_MAX || oldest >= window_start;
+    if (!next.empty() && next != page_token && page < 10 && older_pages_matter) {
+      reconcile(local_id, next, page + 1);
+      return;
+    }
+    set_message("the request was sent but its answer was lost, and it is not among your recent Scenario jobs, so it "
+                "most likely did not start." + unresolved);
   });
 }
 
@@ -245,6 +371,7 @@ void GeneratorImpl::poll(const std::string& local_id) {
                                      " minutes, so texforge stopped waiting. Run `texforge resume` to check it "
                                      "again later; the result is not lost.");
     }, GeneratorEvent::Kind::kJobFinished);
+    drainSubmitQueue();
     return;
   }
   getWithRetry(transport_->apiUrl("/jobs/" + r->snap.job_id), [this, local_id](HttpResponse response) {
@@ -260,6 +387,7 @@ void GeneratorImpl::poll(const std::string& local_id) {
         rec.snap.finished_at_ms = nowMs();
         rec.snap.error = info.error();
       }, GeneratorEvent::Kind::kJobFinished);
+      drainSubmitQueue();
       return;
     }
     switch (info->phase) {
@@ -283,6 +411,7 @@ void GeneratorImpl::poll(const std::string& local_id) {
             rec.snap.finished_at_ms = nowMs();
             rec.snap.error = makeError(ErrorCode::kProtocol, "the job succeeded but listed no images");
           }, GeneratorEvent::Kind::kJobFinished);
+          drainSubmitQueue();
           return;
         }
         update(local_id, [&](JobRecord& rec) {
@@ -300,6 +429,7 @@ void GeneratorImpl::poll(const std::string& local_id) {
         });
         pacing_.erase(local_id);
         for (size_t i = 0; i < info->asset_ids.size(); ++i) startOutput(local_id, static_cast<int>(i));
+        drainSubmitQueue();
         return;
       }
       case JobPhase::kFailure:
@@ -316,6 +446,7 @@ void GeneratorImpl::poll(const std::string& local_id) {
                                                      ". Change the prompt or the settings and try again.");
         }, GeneratorEvent::Kind::kJobFinished);
         pacing_.erase(local_id);
+        drainSubmitQueue();
         return;
       }
     }

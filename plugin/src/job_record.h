@@ -16,6 +16,7 @@ struct JobRecord {
   std::string mask_id;
   bool post_sent = false;  // journaled just before the paid POST goes out
   uint64_t version = 0;    // bumped at every change; the journal skips stale writes
+  bool reconciling = false;  // an unknown submission is being looked up (not journaled)
 };
 
 // Parameters <-> JSON text (journal and sidecars share the field names of the API).

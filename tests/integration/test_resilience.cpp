@@ -56,23 +56,79 @@ TEST_F(EngineTest, DownloadedResultsReappearInANewSessionAndImportOnce) {
   EXPECT_EQ(files, 1u);
 }
 
-TEST_F(EngineTest, LostAnswerToThePaidPostIsUnknownAndNeverResent) {
+TEST_F(EngineTest, LostAnswerIsReconciledAgainstTheJobListNotResent) {
   emulator_->addFault(fault(Route::kGenerate, FaultKind::kDropConnection, 1));
   auto gen = makeGenerator();
-  auto id = gen->submit(params("the answer to this request is lost"));
+  auto id = gen->submit(params("the answer to this request is lost", 2));
   ASSERT_TRUE(id.ok());
   JobSnapshot job = runToEnd(*gen, *id);
-  EXPECT_EQ(job.state, JobState::kUnknown);
-  ASSERT_TRUE(job.error);
-  EXPECT_EQ(job.error->code, ErrorCode::kUnknownSubmission);
+  EXPECT_EQ(job.state, JobState::kReady) << (job.error ? job.error->message : "");
+  EXPECT_EQ(job.readyCount(), 2);
   const auto stats = emulator_->stats();
   EXPECT_EQ(stats.generate_posts, 1);
-  EXPECT_EQ(stats.jobs_created, 1) << "the emulator started (and billed) the job before dropping";
+  EXPECT_EQ(stats.jobs_created, 1);
+  EXPECT_GE(stats.requests_per_route.at(emulator::routeName(Route::kJobList)), 1) << "found through GET /jobs";
+}
+
+TEST_F(EngineTest, UnknownSubmissionNotFoundWaitsForTheUsersDecision) {
+  emulator_->addFault(fault(Route::kGenerate, FaultKind::kServerErrorHtml, 1));  // the gateway failed: nothing started
+  auto paid_posts = [&] { return emulator_->stats().requests_per_route[emulator::routeName(Route::kGenerate)]; };
+  auto gen = makeGenerator();
+  const GenerationParams p = params("did it start or not");
+  auto id = gen->submit(p);
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(waitUntil([&] { auto j = gen->job(*id); return j->state == JobState::kUnknown && gen->idle() &&
+                                  j->error && j->error->message.find("not among") != std::string::npos; },
+                        [&] { gen->waitForActivity(0.1); gen->pump(); }));
+  EXPECT_EQ(gen->job(*id)->error->code, ErrorCode::kUnknownSubmission);
+  auto duplicate = gen->submit(p);
+  ASSERT_FALSE(duplicate.ok()) << "an identical request must not be sent while one is unknown";
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kUnknownSubmission);
+  EXPECT_EQ(paid_posts(), 1);
   gen.reset();
-  auto again = makeGenerator();  // a restart does not resend it either
+  auto again = makeGenerator();  // a restart reconciles again but never resends on its own
+  ASSERT_TRUE(waitUntil([&] { return again->idle(); }, [&] { again->waitForActivity(0.1); again->pump(); }));
   EXPECT_EQ(again->job(*id)->state, JobState::kUnknown);
-  EXPECT_TRUE(again->idle());
-  EXPECT_EQ(emulator_->stats().generate_posts, 1);
+  EXPECT_EQ(paid_posts(), 1);
+  ASSERT_TRUE(again->resolveUnknown(*id, /*resend=*/true).ok());
+  JobSnapshot job = runToEnd(*again, *id);
+  EXPECT_EQ(job.state, JobState::kReady);
+  EXPECT_EQ(paid_posts(), 2) << "sent again only because the user chose to";
+}
+
+TEST_F(EngineTest, DiscardingAnUnknownSubmissionEndsIt) {
+  emulator_->addFault(fault(Route::kGenerate, FaultKind::kServerErrorHtml, 1));
+  auto gen = makeGenerator();
+  auto id = gen->submit(params("discard me"));
+  ASSERT_TRUE(waitUntil([&] { return gen->job(*id)->state == JobState::kUnknown && gen->idle(); },
+                        [&] { gen->waitForActivity(0.1); gen->pump(); }));
+  EXPECT_FALSE(gen->resolveUnknown("tf_nope", false).ok());
+  ASSERT_TRUE(gen->resolveUnknown(*id, /*resend=*/false).ok());
+  EXPECT_EQ(gen->job(*id)->state, JobState::kFailed);
+  EXPECT_EQ(gen->resolveUnknown(*id, true).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(gen->submit(params("discard me")).ok()) << "once resolved, the same prompt may be sent again";
+}
+
+TEST_F(EngineTest, SubmissionsBeyondTheCapWaitLocally) {
+  GeneratorOptions o = options();
+  o.max_jobs_in_flight = 2;
+  auto gen = makeGenerator(o);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(*gen->submit(params("capped job " + std::to_string(i))));
+  int most_in_flight = 0;
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        int in_flight = 0, done = 0;
+        for (const auto& j : gen->jobs()) {
+          in_flight += j.state == JobState::kSubmitted || j.state == JobState::kRunning;
+          done += j.state == JobState::kReady;
+        }
+        most_in_flight = std::max(most_in_flight, in_flight);
+        return done == 5 && gen->idle();
+      },
+      [&] { gen->waitForActivity(0.05); gen->pump(); }));
+  EXPECT_LE(most_in_flight, 2);
+  EXPECT_EQ(emulator_->stats().generate_posts, 5);
 }
 
 TEST_F(EngineTest, PollsSurvive429And5xxHtmlAndMalformedAnswers) {

@@ -2,6 +2,7 @@
 // Pure functions, callable from any thread; the engine and the tests share them.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,7 +39,13 @@ struct JobInfo {
   std::string error;       // failure text when the server gave one
   double cost = -1.0;      // creative units, -1 when unknown
   std::string created_at;
+  int64_t created_at_ms = 0;  // parsed createdAt, 0 when absent
+  std::string model_id;       // modelId, when the answer names it
+  std::string prompt;         // metadata.input.prompt, when the answer echoes the input (job lists do)
 };
+
+// Milliseconds since the epoch of an ISO 8601 UTC time ("2026-11-25T09:13:11.5Z"); 0 when unparsable.
+int64_t parseIsoTimeMs(const std::string& text);
 
 struct AssetInfo {
   std::string id;

@@ -80,6 +80,7 @@ struct GeneratorOptions {
   long connect_timeout_ms = 15000;
   long low_speed_bytes = 1;         // abort a transfer slower than this for low_speed_time_s
   long low_speed_time_s = 60;
+  int max_jobs_in_flight = 4;       // submissions beyond this wait locally; lowered by a 429 parallel-custom-jobs
   int decode_threads = 2;
   DecodeLimits decode_limits;
   std::shared_ptr<AssetImporter> importer;  // null: makeFolderImporter()
@@ -103,6 +104,11 @@ class Generator {
   // The model's schema (GET /models/{id}). on_done runs inside pump().
   virtual void fetchSchema(const std::string& model_id,
                            std::function<void(Result<ModelSchema>)> on_done) = 0;
+
+  // Decides a job in state unknown (its paid POST's answer was lost and it was not found among the
+  // account's recent jobs): resend=true sends it again (a second charge if the first did start),
+  // resend=false discards it. kInvalidArgument when the job is not unknown. Any thread.
+  virtual Status resolveUnknown(const std::string& local_id, bool resend) = 0;
 
   // Stops polling and downloading a job (the credits are spent: the API cannot cancel custom jobs).
   virtual void stopWaiting(const std::string& local_id) = 0;
