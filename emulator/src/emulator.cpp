@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include <sys/socket.h>
+
 #include "emulator_impl.h"
 
 namespace texforge::emulator {
@@ -153,6 +155,12 @@ bool Emulator::start() {
     s.server.reset();
     return false;
   }
+  // cpp-httplib's default also sets SO_REUSEPORT, which lets a second emulator silently share a busy
+  // port; keep only SO_REUSEADDR so restarting right after a stop still works.
+  s.server->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   s.server->set_payload_max_length(kMaxPayloadBytes);
   s.server->set_keep_alive_timeout(kKeepAliveSeconds);
   s.server->set_error_handler(httplib::Server::HandlerWithResponse(

@@ -87,8 +87,13 @@ class Emulator {
   Emulator& operator=(const Emulator&) = delete;
 
   // Binds and starts serving on a background thread; false (with error()) if it cannot bind.
+  // Also sets SIGPIPE to ignored if it is at its default (cpp-httplib 0.11 writes with plain send()).
+  // Behaviour worth knowing: "auto" size is the first reference's size when there is one, else
+  // 1024x1024; off-grid sizes are snapped to multiples of 16; a transparent background with JPEG output
+  // comes back as PNG; a mask whose size differs from the first reference makes the job end in
+  // "failure" with metadata.error "mask and reference image must have the same dimensions".
   bool start();
-  void stop();
+  void stop();  // joins the server thread; safe to call twice; start() may be called again after it
   const std::string& error() const;
 
   std::string baseUrl() const;  // "http://127.0.0.1:PORT/v1" (https when serving TLS)
@@ -96,8 +101,8 @@ class Emulator {
 
   void addFault(const Fault& fault);  // thread-safe, effective at once
   void clearFaults();
-  void setOutputFormat(const std::string& format);
-  void setJobDurationMs(int ms);
+  void setOutputFormat(const std::string& format);  // png, jpeg or webp (others ignored); for jobs created after
+  void setJobDurationMs(int ms);                    // for jobs created after
 
   Stats stats() const;
   std::string statsJson() const;  // the same as GET /_emulator/stats
