@@ -48,6 +48,7 @@ void drawHistory(Panel& panel, Panel::State& s) {
   const std::vector<std::string> matches = panel.historyMatches();
   ImGui::TextDisabled("%zu of %zu generations", matches.size(), s.jobs.size());
 
+  if (!matches.empty() && !s.history_selected.valid()) s.history_selected = OutputRef{matches.front(), 0};
   const float list_width = ImGui::GetContentRegionAvail().x * 0.52f;
   ImGui::BeginChild("history_list", ImVec2(list_width, 0), true);
   if (ImGui::BeginTable("history", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {

@@ -132,6 +132,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "texforge-viewer: unknown preset %s\n", args.preset.c_str());
     }
     if (args.outputs > 0) panel.params().num_outputs = args.outputs;
+    if (!args.reference.empty()) panel.addReference(args.reference);
+    if (args.tab == "history") panel.selectTab(editor::PanelTab::kHistory);
+    if (args.tab == "settings") panel.selectTab(editor::PanelTab::kSettings);
 
     viewer::AssetBrowser browser(args.project_dir);
     viewer::Script script(args);

@@ -9,6 +9,7 @@ namespace texforge::viewer {
 
 const char* viewerUsage() {
   return "usage: texforge-viewer [--project DIR] [--demo] [--prompt TEXT] [--preset NAME] [--outputs N]\n"
+         "                       [--reference PATH] [--tab generate|history|settings]\n"
          "                       [--generate] [--import-all] [--screenshot FILE.png] [--quit-when-idle]\n"
          "                       [--size WxH] [--job-ms MS] [--timeout S]\n"
          "Without credentials (SCENARIO_API_KEY/SECRET or Settings) or with --demo it runs on the built-in\n"
@@ -38,6 +39,10 @@ bool parseViewerArgs(int argc, char** argv, ViewerArgs& out, std::string& error)
     } else if (arg == "--outputs") {
       if (!value(text)) return false;
       out.outputs = std::atoi(text.c_str());
+    } else if (arg == "--reference") {
+      if (!value(out.reference)) return false;
+    } else if (arg == "--tab") {
+      if (!value(out.tab)) return false;
     } else if (arg == "--generate") {
       out.generate = true;
     } else if (arg == "--import-all") {

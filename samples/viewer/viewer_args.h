@@ -12,6 +12,8 @@ struct ViewerArgs {
   std::string prompt;           // prefills the form
   std::string preset;           // applies a preset by name
   int outputs = 0;              // 0: leave the form's value
+  std::string reference;        // adds a reference image (file path or asset id)
+  std::string tab;              // generate, history or settings: the tab shown first
   bool generate = false;        // press Generate once the panel is ready
   bool import_all = false;      // import every result once the job has finished
   std::string screenshot;       // write a PNG of the window once everything has settled

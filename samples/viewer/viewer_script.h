@@ -34,6 +34,8 @@ class Script {
   int exit_code_ = 0;
   std::vector<double> frame_ms_;
   std::vector<double> upload_frame_ms_;  // frames that uploaded at least one texture
+  double arrival_max_ms_ = 0;            // worst frame while the job ran and results arrived
+  std::string last_error_;
 };
 
 }  // namespace texforge::viewer
