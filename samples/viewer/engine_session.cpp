@@ -13,6 +13,7 @@ Result<std::unique_ptr<Generator>> EngineSession::build(const SessionConfig& con
   options.project_dir = config.project_dir;
   options.wake = config.wake;
   options.importer = makeFolderImporter(FolderImporterOptions{config.settings.import_folder});
+  options.max_jobs_in_flight = config.settings.max_jobs_in_flight;
   if (demo_) {
     if (!emulator_) {
       emulator::EmulatorOptions emu;
