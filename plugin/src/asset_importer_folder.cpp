@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "failpoint.h"
 #include "file_util.h"
 #include "texforge/asset_importer.h"
 
@@ -156,8 +157,16 @@ class FolderImporter final : public AssetImporter {
       Result<std::string> path = safeProjectPath(project, rel);
       if (!path) return path.error();
       const std::string sidecar_path = *path + kSidecarSuffix;
+      if (pathExists(*path)) {
+        // A run killed after writing this asset but before journaling it: finish that import
+        // instead of writing a second copy, so every image arrives exactly once.
+        if (auto earlier = adoptEarlierImport(request, *path, sidecar_path, *bytes, name, rel, format, width, height)) {
+          return *earlier;
+        }
+        continue;
+      }
       // An orphaned sidecar also takes the name: it would otherwise describe the wrong image.
-      if (pathExists(*path) || pathExists(sidecar_path)) continue;
+      if (pathExists(sidecar_path)) continue;
 
       AtomicWriteOptions write_options;
       write_options.no_overwrite = true;
@@ -179,6 +188,7 @@ class FolderImporter final : public AssetImporter {
         ::unlink(path->c_str());
         return makeError(ErrorCode::kInternal, std::string("cannot build the sidecar: ") + e.what());
       }
+      failpoint("import.after_image");
       Status sidecar_written =
           writeFileAtomicWith(sidecar_path, sidecar_text.data(), sidecar_text.size(), write_options);
       if (!sidecar_written) {
@@ -189,6 +199,34 @@ class FolderImporter final : public AssetImporter {
       return ImportedAsset{rel, rel + kSidecarSuffix};
     }
     return makeError(ErrorCode::kIo, "cannot import: too many files named " + stem + "-N" + extension);
+  }
+
+  // The same asset of the same request already at path: with its sidecar it is returned as is;
+  // without one (killed in between) the sidecar is written now. Anything else: nullopt.
+  std::optional<Result<ImportedAsset>> adoptEarlierImport(const ImportRequest& request, const std::string& path,
+                                                          const std::string& sidecar_path, const std::string& bytes,
+                                                          const std::string& name, const std::string& rel,
+                                                          ImageFormat format, int width, int height) {
+    if (request.asset_id.empty()) return std::nullopt;
+    if (pathExists(sidecar_path)) {
+      Result<std::string> text = readFile(sidecar_path, 1u << 20);
+      if (!text) return std::nullopt;
+      const json doc = json::parse(*text, nullptr, false);
+      if (!doc.is_object() || doc.value("asset_id", "") != request.asset_id ||
+          doc.value("local_id", "") != request.local_id) {
+        return std::nullopt;
+      }
+      return Result<ImportedAsset>(ImportedAsset{rel, rel + kSidecarSuffix});
+    }
+    Result<std::string> existing = readFile(path, bytes.size() + 1);
+    if (!existing || *existing != bytes) return std::nullopt;
+    const std::string sidecar_text =
+        sidecarJson(request, name, format, width, height).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    AtomicWriteOptions write_options;
+    write_options.no_overwrite = true;
+    Status written = writeFileAtomicWith(sidecar_path, sidecar_text.data(), sidecar_text.size(), write_options);
+    if (!written) return Result<ImportedAsset>(written.error());
+    return Result<ImportedAsset>(ImportedAsset{rel, rel + kSidecarSuffix});
   }
 
   FolderImporterOptions options_;

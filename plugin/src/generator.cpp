@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <random>
 
+#include "failpoint.h"
 #include "generator_impl.h"
 
 namespace texforge {
@@ -145,7 +146,13 @@ void GeneratorImpl::start(std::vector<JobRecord> journaled) {
       jobs_.emplace(id, std::move(r));
     }
   }
-  for (const auto& id : to_resume) transport_->post([this, id] { resumeJob(id); });
+  pending_work_ += static_cast<int>(to_resume.size());
+  for (const auto& id : to_resume) {
+    transport_->post([this, id] {
+      resumeJob(id);
+      --pending_work_;
+    });
+  }
 }
 
 Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
@@ -328,7 +335,9 @@ std::optional<JobSnapshot> GeneratorImpl::job(const std::string& local_id) const
 
 bool GeneratorImpl::idle() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!events_.empty() || !callbacks_.empty() || !to_import_.empty() || pending_requests_ > 0) return false;
+  if (!events_.empty() || !callbacks_.empty() || !to_import_.empty() || pending_requests_ > 0 || pending_work_ > 0) {
+    return false;
+  }
   for (const auto& [id, r] : jobs_) {
     if (isJobActive(r.snap.state) || (r.reconciling && r.snap.state == JobState::kUnknown)) return false;
   }
@@ -370,8 +379,10 @@ Result<ImportedAsset> GeneratorImpl::importOutput(const std::string& local_id, i
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
     request.created_at = buf;
   }
+  failpoint("import.before_write");
   auto imported = options_.importer->importAsset(request);
   if (!imported) return imported.error();
+  failpoint("import.before_journal");
   update(local_id, [&](JobRecord& rec) {
     OutputSnapshot& out = rec.snap.outputs[output_index];
     out.state = OutputState::kImported;

@@ -90,6 +90,7 @@ class GeneratorImpl final : public Generator {
   std::vector<std::function<void()>> callbacks_;
   std::vector<std::pair<std::string, int>> to_import_;
   std::atomic<int> pending_requests_{0};  // quotes and schema fetches not yet delivered
+  std::atomic<int> pending_work_{0};      // resumes and decodes queued or running (idle() waits for them)
   std::mt19937_64 rng_;                   // jitter; used on the I/O thread only
   struct Pacing {
     double poll_delay_s = 0;

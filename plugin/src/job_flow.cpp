@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "failpoint.h"
 #include "generator_impl.h"
 
 namespace texforge {
@@ -222,7 +223,9 @@ void GeneratorImpl::sendGenerate(const std::string& local_id) {
   request.method = "POST";
   request.url = transport_->apiUrl("/generate/custom/" + r->snap.params.model_id);
   request.body = buildGenerateBody(r->snap.params, r->reference_ids, r->mask_id);
+  failpoint("submit.before_post");
   transport_->send(std::move(request), [this, local_id](HttpResponse response) {
+    failpoint("submit.answer_lost");  // the service has the job; this process never learns its id
     auto job = parseJobAnswer(response);
     if (job) {
       update(local_id, [&](JobRecord& rec) {
@@ -231,6 +234,7 @@ void GeneratorImpl::sendGenerate(const std::string& local_id) {
         rec.snap.state = JobState::kSubmitted;
         if (job->cost >= 0) rec.snap.cost = job->cost;
       });
+      failpoint("submit.job_id_known");
       schedulePoll(local_id, options_.poll_initial_s);
       return;
     }
@@ -397,6 +401,7 @@ void GeneratorImpl::poll(const std::string& local_id) {
           rec.snap.server_status = info->status;
           rec.snap.progress = std::max(rec.snap.progress, info->progress);
         });
+        failpoint("poll.running");
         double delay = pace.poll_delay_s;
         pace.poll_delay_s = std::min(options_.poll_max_s, pace.poll_delay_s * options_.poll_backoff);
         const double hinted = retryAfterSeconds(response);
@@ -495,6 +500,7 @@ void GeneratorImpl::download(const std::string& local_id, int index, const std::
   request.max_response_bytes = options_.decode_limits.max_bytes;
   transport_->send(std::move(request), [=](HttpResponse response) {
     if (isSuccessStatus(response.status) && !response.body.empty()) {
+      failpoint("download.received");
       storeAndDecode(local_id, index, std::move(response.body));
       return;
     }
@@ -517,7 +523,12 @@ void GeneratorImpl::download(const std::string& local_id, int index, const std::
 }
 
 void GeneratorImpl::storeAndDecode(const std::string& local_id, int index, std::string bytes) {
+  ++pending_work_;
   decoders_->post([this, local_id, index, bytes = std::move(bytes)] {
+    struct Done {
+      std::atomic<int>& counter;
+      ~Done() { --counter; }
+    } done{pending_work_};
     const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
     const ImageFormat format = sniffImageFormat(data, bytes.size());
     const std::string path = (std::filesystem::path(cacheDir()) /
@@ -534,6 +545,7 @@ void GeneratorImpl::storeAndDecode(const std::string& local_id, int index, std::
       rec.snap.outputs[index].cache_path = path;
       rec.snap.outputs[index].format = format;
     }, GeneratorEvent::Kind::kJobChanged, index, true);
+    failpoint("download.cached");
     auto decoded = decodeImage(data, bytes.size(), options_.decode_limits);
     if (!decoded) {
       Error e = decoded.error();
@@ -559,7 +571,12 @@ void GeneratorImpl::decodeCached(const std::string& local_id, int index) {
   auto r = record(local_id);
   if (!r) return;
   const std::string path = r->snap.outputs[index].cache_path;
+  ++pending_work_;
   decoders_->post([this, local_id, index, path] {
+    struct Done {
+      std::atomic<int>& counter;
+      ~Done() { --counter; }
+    } done{pending_work_};
     auto bytes = readFile(path, options_.decode_limits.max_bytes);
     if (!bytes) {
       failOutput(local_id, index, bytes.error());

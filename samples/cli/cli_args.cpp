@@ -29,6 +29,8 @@ Usage:
   texforge generate "PROMPT" --project DIR [options]
   texforge resume --project DIR [--json]      finish whatever the project's journal holds
   texforge jobs --project DIR [--json]        list the project's jobs
+  texforge resolve ID --resend|--discard --project DIR
+                                              decide a request whose answer was lost (state unknown)
   texforge --help | --version
 
 Generate options:
@@ -63,6 +65,7 @@ Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
   if (verb == "generate") out.command = Command::kGenerate;
   else if (verb == "resume") out.command = Command::kResume;
   else if (verb == "jobs") out.command = Command::kJobs;
+  else if (verb == "resolve") out.command = Command::kResolve;
   else return usageError("unknown command \"" + verb + "\"");
 
   bool have_prompt = false;
@@ -79,6 +82,8 @@ Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
       return out;
     } else if (a == "--json") {
       out.json = true;
+    } else if (a == "--resend" || a == "--discard") {
+      out.resend = a == "--resend" ? 1 : 0;
     } else if (a == "--quote") {
       out.quote_only = true;
     } else if (a == "--project") {
@@ -117,12 +122,17 @@ Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
     } else if (out.command == Command::kGenerate && !have_prompt) {
       out.params.prompt = a;
       have_prompt = true;
+    } else if (out.command == Command::kResolve && out.job_id.empty()) {
+      out.job_id = a;
     } else {
       return usageError("unexpected argument \"" + a + "\"");
     }
   }
   if (out.project_dir.empty()) return usageError("--project DIR is required (the folder results are imported into)");
   if (out.command == Command::kGenerate && !have_prompt) return usageError("generate needs a prompt in quotes");
+  if (out.command == Command::kResolve && (out.job_id.empty() || out.resend < 0)) {
+    return usageError("resolve needs a job id (see `texforge jobs`) and --resend or --discard");
+  }
   return out;
 }
 

@@ -10,7 +10,7 @@
 
 namespace texforge::cli {
 
-enum class Command { kHelp, kVersion, kGenerate, kResume, kJobs };
+enum class Command { kHelp, kVersion, kGenerate, kResume, kJobs, kResolve };
 
 struct CliArgs {
   Command command = Command::kHelp;
@@ -19,6 +19,8 @@ struct CliArgs {
   bool quote_only = false;
   bool json = false;
   double timeout_s = 0;  // 0: the engine's default deadline
+  std::string job_id;    // resolve: the local id
+  int resend = -1;       // resolve: 1 --resend, 0 --discard
 };
 
 Result<CliArgs> parseArgs(const std::vector<std::string>& args);

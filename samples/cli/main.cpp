@@ -147,7 +147,8 @@ int runResume(const cli::CliArgs& args) {
   for (const auto& job : gen.jobs()) {
     const bool unimported = std::any_of(job.outputs.begin(), job.outputs.end(),
                                         [](const OutputSnapshot& o) { return o.state != OutputState::kImported; });
-    if (isJobActive(job.state) || job.state == JobState::kReady || (job.state == JobState::kFailed && unimported)) {
+    if (isJobActive(job.state) || job.state == JobState::kReady || job.state == JobState::kUnknown ||
+        (job.state == JobState::kFailed && unimported)) {
       ids.push_back(job.local_id);
     }
   }
@@ -158,6 +159,29 @@ int runResume(const cli::CliArgs& args) {
   std::vector<JobSnapshot> jobs;
   for (const auto& id : ids) jobs.push_back(*gen.job(id));
   if (jobs.empty() && !args.json) std::fprintf(stderr, "nothing to resume in %s\n", args.project_dir.c_str());
+  const int status = cli::exitStatusFor(jobs);
+  if (args.json) cli::printJson(jobs, status == 0);
+  else cli::printSummary(jobs);
+  return status;
+}
+
+int runResolve(const cli::CliArgs& args) {
+  auto engine = openEngine(args, false);
+  if (!engine) return fail(engine.error(), args.json);
+  Generator& gen = **engine;
+  // Let the start-up reconciliation finish first: it may find that the request did start.
+  cli::ProgressPrinter quiet(false);
+  if (!pumpUntil(gen, {}, quiet, [&] { return gen.idle(); })) return 130;
+  if (Status s = gen.resolveUnknown(args.job_id, args.resend == 1); !s) return fail(s.error(), args.json);
+  if (args.resend != 1) {
+    std::fprintf(stderr, "discarded %s\n", args.job_id.c_str());
+    return 0;
+  }
+  cli::ProgressPrinter progress(true);
+  const bool finished = pumpUntil(gen, {args.job_id}, progress, [&] { return gen.idle(); });
+  progress.finishLine();
+  if (!finished) return 130;
+  std::vector<JobSnapshot> jobs = {*gen.job(args.job_id)};
   const int status = cli::exitStatusFor(jobs);
   if (args.json) cli::printJson(jobs, status == 0);
   else cli::printSummary(jobs);
@@ -190,6 +214,7 @@ int main(int argc, char** argv) {
     case cli::Command::kGenerate: return runGenerate(*args);
     case cli::Command::kResume: return runResume(*args);
     case cli::Command::kJobs: return runJobs(*args);
+    case cli::Command::kResolve: return runResolve(*args);
   }
   return 2;
 }

@@ -94,14 +94,39 @@ TEST_F(ImporterTest, WritesImageAndSidecar) {
   EXPECT_EQ(test::readAll(project_.file(imported->sidecar_path)).find("/home/me"), std::string::npos);
 }
 
-TEST_F(ImporterTest, SecondImportOfSameAssetGetsSuffix) {
+TEST_F(ImporterTest, SameAssetOfTheSameRequestIsImportedOnce) {
   auto importer = makeFolderImporter();
   Result<ImportedAsset> first = importer->importAsset(request_);
   ASSERT_TRUE(first.ok()) << first.error().message;
   const std::string first_sidecar = test::readAll(project_.file(first->sidecar_path));
+  Result<ImportedAsset> again = importer->importAsset(request_);  // e.g. a resume after a crash
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->path, first->path);
+  EXPECT_FALSE(std::filesystem::exists(project_.file("assets/generated/a-mossy-stone-wall-tileable-xyz12345-2.png")));
+  EXPECT_EQ(test::readAll(project_.file(first->sidecar_path)), first_sidecar);
+}
+
+TEST_F(ImporterTest, ImageWithoutItsSidecarFromAKilledImportIsCompleted) {
+  auto importer = makeFolderImporter();
+  Result<ImportedAsset> first = importer->importAsset(request_);
+  ASSERT_TRUE(first.ok());
+  std::filesystem::remove(project_.file(first->sidecar_path));  // as if killed between the two writes
+  Result<ImportedAsset> again = importer->importAsset(request_);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->path, first->path);
+  EXPECT_TRUE(std::filesystem::exists(project_.file(first->sidecar_path)));
+}
+
+TEST_F(ImporterTest, AnotherRequestWithTheSameNameGetsASuffix) {
+  auto importer = makeFolderImporter();
+  Result<ImportedAsset> first = importer->importAsset(request_);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  const std::string first_sidecar = test::readAll(project_.file(first->sidecar_path));
+  request_.local_id = "tf_other";
   Result<ImportedAsset> second = importer->importAsset(request_);
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_EQ(second->path, "assets/generated/a-mossy-stone-wall-tileable-xyz12345-2.png");
+  request_.local_id = "tf_third";
   Result<ImportedAsset> third = importer->importAsset(request_);
   ASSERT_TRUE(third.ok());
   EXPECT_EQ(third->path, "assets/generated/a-mossy-stone-wall-tileable-xyz12345-3.png");
