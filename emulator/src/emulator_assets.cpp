@@ -106,7 +106,9 @@ void Emulator::Impl::handleCdn(const httplib::Request& req, httplib::Response& r
       req.get_param_value("Policy") != detail::UrlSigner::policy(req.path, expires)) {
     return reject(res, 403, "Access denied: invalid signature");
   }
-  if (unixNow() > expires) return reject(res, 403, "URL expired");
+  // kExpiredUrl aimed at the CDN itself: the URL was valid when issued but has lapsed by download time.
+  bool lapsed = !faults.fire(Route::kCdn, {FaultKind::kExpiredUrl}, &stats.faults_injected).empty();
+  if (lapsed || unixNow() > expires) return reject(res, 403, "URL expired");
 
   const std::string file = req.matches[1];
   size_t dot = file.rfind('.');

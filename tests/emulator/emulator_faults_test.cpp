@@ -141,6 +141,13 @@ TEST_F(EmulatorTest, ExpiredUrlFaultGivesA403ThenAFreshUrlWorks) {
   EXPECT_EQ(expired.status, 403);
   EXPECT_EQ(expired.body.value("reason", ""), "URL expired");
   EXPECT_EQ(get(pathOf(asset(ids[0])["url"]), false).status, 200);
+
+  // Aimed at the CDN: a URL issued earlier has lapsed by the time it is used.
+  std::string earlier = pathOf(asset(ids[0])["url"]);
+  emulator_->addFault(fault(Route::kCdn, FaultKind::kExpiredUrl));
+  EXPECT_EQ(get(earlier, false).body.value("reason", ""), "URL expired");
+  EXPECT_EQ(get(earlier, false).status, 200);
+  EXPECT_EQ(emulator_->stats().faults_injected["expired_url"], 2);
 }
 
 TEST_F(EmulatorTest, CdnServesCorruptAndOversizedImages) {
