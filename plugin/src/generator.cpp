@@ -111,6 +111,7 @@ GeneratorImpl::GeneratorImpl(GeneratorOptions options, std::unique_ptr<Journal> 
   t.low_speed_time_s = options_.low_speed_time_s;
   transport_ = std::make_unique<Transport>(std::move(t));
   decoders_ = std::make_unique<WorkerPool>(options_.decode_threads);
+  importer_thread_ = std::make_unique<WorkerPool>(1);
   jobs_cap_ = std::max(1, options_.max_jobs_in_flight);
 }
 
@@ -119,6 +120,7 @@ GeneratorImpl::~GeneratorImpl() {
   // nothing new reaches the decoders; then the decoders end. The journal already holds every state.
   transport_->shutdown();
   decoders_.reset();
+  importer_thread_.reset();
   transport_.reset();
 }
 
@@ -291,17 +293,12 @@ std::vector<GeneratorEvent> GeneratorImpl::pump() {
   }
   for (auto& cb : callbacks) cb();
   for (const auto& [id, index] : imports) {
-    auto imported = importOutput(id, index);
-    if (!imported) {
+    importOutputAsync(id, index, [this, id = id, index = index](Result<ImportedAsset> imported) {
+      if (imported) return;
       update(id, [&](JobRecord& r) {
         if (index < static_cast<int>(r.snap.outputs.size())) r.snap.outputs[index].error = imported.error();
       }, GeneratorEvent::Kind::kOutputFailed, index, true);
-    }
-  }
-  if (!imports.empty()) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (auto& e : events_) events.push_back(e);
-    events_.clear();
+    });
   }
   return events;
 }
@@ -394,6 +391,18 @@ Result<ImportedAsset> GeneratorImpl::importOutput(const std::string& local_id, i
     if (all_done && rec.snap.state == JobState::kReady) rec.snap.state = JobState::kImported;
   }, GeneratorEvent::Kind::kJobChanged, output_index, true);
   return imported;
+}
+
+void GeneratorImpl::importOutputAsync(const std::string& local_id, int output_index,
+                                      std::function<void(Result<ImportedAsset>)> on_done) {
+  ++pending_requests_;
+  importer_thread_->post([this, local_id, output_index, on_done = std::move(on_done)] {
+    Result<ImportedAsset> imported = importOutput(local_id, output_index);
+    postToHost([this, on_done, imported] {
+      --pending_requests_;
+      if (on_done) on_done(imported);
+    });
+  });
 }
 
 Result<DecodedImage> GeneratorImpl::loadOutputImage(const std::string& local_id, int output_index) const {

@@ -38,6 +38,8 @@ class GeneratorImpl final : public Generator {
   std::optional<JobSnapshot> job(const std::string& local_id) const override;
   bool idle() const override;
   Result<ImportedAsset> importOutput(const std::string& local_id, int output_index) override;
+  void importOutputAsync(const std::string& local_id, int output_index,
+                         std::function<void(Result<ImportedAsset>)> on_done) override;
   Result<DecodedImage> loadOutputImage(const std::string& local_id, int output_index) const override;
   std::string baseUrl() const override { return transport_->baseUrl(); }
   std::string projectDir() const override { return options_.project_dir; }
@@ -82,6 +84,7 @@ class GeneratorImpl final : public Generator {
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<Transport> transport_;
   std::unique_ptr<WorkerPool> decoders_;
+  std::unique_ptr<WorkerPool> importer_thread_;  // one thread: imports never run concurrently
 
   mutable std::mutex mutex_;
   std::condition_variable activity_;

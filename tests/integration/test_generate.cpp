@@ -268,3 +268,23 @@ TEST_F(EngineTest, AutoImportWritesEveryOutputInsidePump) {
     EXPECT_TRUE(std::filesystem::exists(project_.file(out.imported_path + ".texforge.json")));
   }
 }
+
+TEST_F(EngineTest, AsyncImportRunsOffTheCallersThreadAndReportsInsidePump) {
+  auto gen = makeGenerator();
+  auto id = gen->submit(params("imported in the background", 2));
+  ASSERT_TRUE(id.ok());
+  ASSERT_EQ(runToEnd(*gen, *id).state, JobState::kReady);
+  std::vector<Result<ImportedAsset>> results;
+  gen->importOutputAsync(*id, 0, [&](Result<ImportedAsset> r) { results.push_back(std::move(r)); });
+  gen->importOutputAsync(*id, 1, [&](Result<ImportedAsset> r) { results.push_back(std::move(r)); });
+  gen->importOutputAsync(*id, 1, [&](Result<ImportedAsset> r) { results.push_back(std::move(r)); });  // twice
+  EXPECT_TRUE(results.empty()) << "callbacks run only inside pump()";
+  EXPECT_FALSE(gen->idle());
+  ASSERT_TRUE(waitUntil([&] { return results.size() == 3 && gen->idle(); },
+                        [&] { gen->waitForActivity(0.1); gen->pump(); }));
+  for (const auto& r : results) ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(results[1]->path, results[2]->path) << "importing an imported output returns the same file";
+  EXPECT_EQ(gen->job(*id)->state, JobState::kImported);
+  auto missing = gen->importOutput(*id, 7);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}

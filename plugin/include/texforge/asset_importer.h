@@ -41,7 +41,8 @@ class AssetImporter {
  public:
   virtual ~AssetImporter() = default;
   // Writes one output. Must not overwrite existing files nor write outside the project.
-  // Called on the thread that calls Generator::importOutput (the host's UI thread).
+  // Called on the thread that calls Generator::importOutput, or on texforge's import thread for
+  // importOutputAsync and auto-import; never two calls at once from the same Generator's thread.
   virtual Result<ImportedAsset> importAsset(const ImportRequest& request) = 0;
 };
 

@@ -127,8 +127,14 @@ class Generator {
   // True when no job is active and nothing waits for pump().
   virtual bool idle() const = 0;
 
-  // Imports one ready output with the configured importer; journals the result. UI thread.
+  // Imports one ready output with the configured importer and journals it, on the calling thread
+  // (the write is fsynced: milliseconds per image). Importing an imported output returns it again.
   virtual Result<ImportedAsset> importOutput(const std::string& local_id, int output_index) = 0;
+
+  // The same on texforge's import thread (one import at a time), so a UI never waits on the disk;
+  // on_done runs inside pump(). auto_import uses this path.
+  virtual void importOutputAsync(const std::string& local_id, int output_index,
+                                 std::function<void(Result<ImportedAsset>)> on_done) = 0;
 
   // Decodes a downloaded output from the cache (for history thumbnails). Any thread.
   virtual Result<DecodedImage> loadOutputImage(const std::string& local_id, int output_index) const = 0;
