@@ -50,7 +50,7 @@ struct EncodedImage {
 };
 
 // format: png, jpeg or webp. JPEG cannot carry alpha, so a transparent request falls back to PNG
-// (the caller decides; see emulator_routes.cpp).
+// (the caller decides; see emulator_jobs.cpp).
 bool encodeImage(const RgbaImage& image, const std::string& format, EncodedImage* out);
 
 std::string corruptImageBytes();    // starts like a PNG, then garbage
