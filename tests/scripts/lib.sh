@@ -30,7 +30,9 @@ start_emulator() {
   EMULATOR_ROOT="${EMULATOR_URL%/v1}"
 }
 
-# stat_value KEY: an integer field of /_emulator/stats.
+# stat_value KEY: an integer field of /_emulator/stats. Set EMULATOR_CA to the certificate when the
+# emulator serves HTTPS with a self-signed one.
 stat_value() {
-  curl -sf "$EMULATOR_ROOT/_emulator/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
+  curl -sf ${EMULATOR_CA:+--cacert "$EMULATOR_CA"} "$EMULATOR_ROOT/_emulator/stats" |
+    python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
 }
