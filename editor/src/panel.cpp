@@ -59,6 +59,8 @@ Panel::~Panel() {
 
 void Panel::setGenerator(Generator* generator) {
   s_->textures->clear();
+  s_->importing.clear();  // the old Generator's answers will not come
+  s_->import_tally = ImportTally{};
   s_->generator = generator;
   s_->schema.reset();
   s_->schema_requested = false;
@@ -276,16 +278,79 @@ GenerateOutcome Panel::confirmGenerate(bool go_ahead) {
   return GenerateOutcome::kSubmitted;
 }
 
+namespace {
+
+// One status line per batch: progress while imports are queued, the outcome once the queue is empty.
+void reportImports(Panel::State& s) {
+  ImportTally& t = s.import_tally;
+  const std::string& folder = s.options.settings.import_folder;
+  const int total = t.done + t.failed + static_cast<int>(s.importing.size());
+  if (!s.importing.empty()) {
+    s.setStatus("Importing into " + folder + "... " + std::to_string(t.done + t.failed) + " of " +
+                    std::to_string(total) + " done.",
+                false);
+    return;
+  }
+  if (t.failed > 0) {
+    s.setStatus(std::string(t.done ? "Imported " + std::to_string(t.done) + " of " + std::to_string(total) + ". "
+                                   : "") +
+                    t.first_error,
+                true);
+  } else if (t.done == 1) {
+    s.setStatus("Imported " + t.last_path, false);
+  } else if (t.done > 1) {
+    s.setStatus("Imported " + std::to_string(t.done) + " images into " + folder, false);
+  }
+  t = ImportTally{};
+}
+
+// Queues one import; the answer arrives inside pump(), where the panel may already be gone or be
+// talking to another Generator (then the answer is dropped: setGenerator forgot the queue).
+void queueImport(Panel::State& s, const std::string& local_id, int index) {
+  s.importing.insert({local_id, index});
+  Panel::State* state = &s;
+  Generator* asked = s.generator;
+  std::weak_ptr<char> alive = s.alive;
+  s.generator->importOutputAsync(local_id, index, [state, asked, alive, local_id, index](Result<ImportedAsset> imported) {
+    if (alive.expired() || state->generator != asked) return;
+    if (!state->importing.erase({local_id, index})) return;
+    ImportTally& t = state->import_tally;
+    if (imported) {
+      ++t.done;
+      t.last_path = imported->path;
+    } else {
+      ++t.failed;
+      if (t.first_error.empty()) t.first_error = describeImportError(imported.error(), state->options.settings.import_folder);
+    }
+    reportImports(*state);
+  });
+}
+
+}  // namespace
+
 Status Panel::importOutput(const std::string& local_id, int output_index) {
   State& s = *s_;
   if (!s.generator) return makeError(ErrorCode::kInvalidArgument, "No generator.");
-  auto imported = s.generator->importOutput(local_id, output_index);
-  if (!imported) {
-    s.setStatus(describeError(imported.error()), true);
-    return imported.error();
+  if (s.isImporting(local_id, output_index)) return Ok{};
+  // Ask the core, not last frame's snapshot: the output may have become ready since.
+  const auto job = s.generator->job(local_id);
+  if (!job || output_index < 0 || output_index >= static_cast<int>(job->outputs.size())) {
+    Error error = makeError(ErrorCode::kNotFound, "no output " + std::to_string(output_index) + " in " + local_id);
+    s.setStatus(describeImportError(error, s.options.settings.import_folder), true);
+    return error;
   }
-  s.setStatus("Imported " + imported->path, false);
-  s.jobs = s.generator->jobs();
+  const OutputSnapshot& out = job->outputs[output_index];
+  if (out.state == OutputState::kImported) {
+    s.setStatus("Already in the project: " + out.imported_path, false);
+    return Ok{};
+  }
+  if (out.state != OutputState::kReady) {
+    Error error = makeError(ErrorCode::kInvalidArgument, "output not ready");
+    s.setStatus(describeImportError(error, s.options.settings.import_folder), true);
+    return error;
+  }
+  queueImport(s, local_id, output_index);
+  reportImports(s);
   return Ok{};
 }
 
@@ -293,30 +358,28 @@ int Panel::importAll() {
   State& s = *s_;
   if (!s.generator) return 0;
   s.jobs = s.generator->jobs();
-  int count = 0;
-  std::string last_error;
+  int queued = 0;
   for (const auto& job : s.jobs) {
     if (!s.session_ids.count(job.local_id)) continue;
     for (const auto& out : job.outputs) {
-      if (out.state != OutputState::kReady) continue;
-      auto imported = s.generator->importOutput(job.local_id, out.index);
-      if (imported) {
-        ++count;
-      } else {
-        last_error = describeError(imported.error());
-      }
+      if (out.state != OutputState::kReady || s.isImporting(job.local_id, out.index)) continue;
+      queueImport(s, job.local_id, out.index);
+      ++queued;
     }
   }
-  s.jobs = s.generator->jobs();
-  if (!last_error.empty()) {
-    s.setStatus("Imported " + std::to_string(count) + "; " + last_error, true);
+  if (queued > 0 || !s.importing.empty()) {
+    reportImports(s);
   } else {
-    s.setStatus(count ? "Imported " + std::to_string(count) + " image(s) into " + s.options.settings.import_folder
-                      : "Nothing new to import.",
-                false);
+    s.setStatus("Nothing new to import.", false);
   }
-  return count;
+  return queued;
 }
+
+bool Panel::importPending(const std::string& local_id, int output_index) const {
+  return s_->isImporting(local_id, output_index);
+}
+
+size_t Panel::importsPending() const { return s_->importing.size(); }
 
 void Panel::useAsReference(const std::string& local_id, int output_index) {
   State& s = *s_;

@@ -36,7 +36,14 @@ void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int in
                   text);
   }
   const bool selected = s.selected.local_id == job.local_id && s.selected.index == index;
-  if (out.state == OutputState::kImported) {
+  const bool importing = s.isImporting(job.local_id, index);
+  if (importing) {
+    // A strip along the bottom: the picture stays visible while its file is being written.
+    const float strip = ImGui::GetTextLineHeight() + 6;
+    draw->AddRectFilled(ImVec2(pos.x + 1, end.y - strip), ImVec2(end.x - 1, end.y - 1), IM_COL32(20, 20, 24, 210), 3,
+                        ImDrawFlags_RoundCornersBottom);
+    draw->AddText(ImVec2(pos.x + 8, end.y - strip + 3), IM_COL32(238, 170, 100, 255), "importing...");
+  } else if (out.state == OutputState::kImported) {
     draw->AddRectFilled(ImVec2(end.x - 22, pos.y + 4), ImVec2(end.x - 4, pos.y + 22), IM_COL32(60, 170, 90, 255), 3);
     draw->AddText(ImVec2(end.x - 17, pos.y + 5), IM_COL32_WHITE, "v");
   }
@@ -46,19 +53,19 @@ void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int in
   if (ImGui::IsItemClicked()) panel.selectOutput(job.local_id, index);
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("%s\n%d x %d  %s", job.params.prompt.substr(0, 120).c_str(), out.width, out.height,
-                      outputStateName(out.state));
+                      importing ? "importing" : outputStateName(out.state));
   }
 }
 
 }  // namespace
 
 void drawGallery(Panel& panel, Panel::State& s) {
-  int ready = 0, total = 0;
+  int ready = 0, total = 0;  // ready: what Import all would queue now
   for (const auto& job : s.jobs) {
     if (!s.session_ids.count(job.local_id)) continue;
     for (const auto& out : job.outputs) {
       ++total;
-      ready += out.state == OutputState::kReady ? 1 : 0;
+      ready += out.state == OutputState::kReady && !s.isImporting(job.local_id, out.index) ? 1 : 0;
     }
   }
   ImGui::Spacing();
@@ -68,7 +75,11 @@ void drawGallery(Panel& panel, Panel::State& s) {
   ImGui::SameLine(ImGui::GetContentRegionAvail().x - 150);
   ImGui::BeginDisabled(ready == 0);
   char label[48];
-  std::snprintf(label, sizeof label, "Import all (%d)", ready);
+  if (ready == 0 && !s.importing.empty()) {
+    std::snprintf(label, sizeof label, "Importing %zu...", s.importing.size());
+  } else {
+    std::snprintf(label, sizeof label, "Import all (%d)", ready);
+  }
   if (ImGui::Button(label, ImVec2(150, 0))) panel.importAll();
   ImGui::EndDisabled();
 
@@ -104,8 +115,9 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
   TextureView view = outputTexture(s, *job, ref.index, false);
 
   // Actions and view options.
-  ImGui::BeginDisabled(out.state != OutputState::kReady);
-  if (ImGui::Button(out.state == OutputState::kImported ? "Imported" : "Import")) {
+  const bool importing = s.isImporting(job->local_id, ref.index);
+  ImGui::BeginDisabled(out.state != OutputState::kReady || importing);
+  if (ImGui::Button(importing ? "Importing..." : out.state == OutputState::kImported ? "Imported" : "Import")) {
     panel.importOutput(job->local_id, ref.index);
   }
   ImGui::EndDisabled();

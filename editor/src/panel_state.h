@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <imgui.h>
@@ -21,6 +22,14 @@ struct OutputRef {
   std::string local_id;
   int index = -1;
   bool valid() const { return index >= 0 && !local_id.empty(); }
+};
+
+// What the imports queued since the queue was last empty came to, for one status line per batch.
+struct ImportTally {
+  int done = 0;
+  int failed = 0;
+  std::string last_path;    // the file of the last success (a single import names it)
+  std::string first_error;  // the first failure, in artist words
 };
 
 struct Panel::State {
@@ -62,6 +71,11 @@ struct Panel::State {
   bool tiled = false;
   bool checker = true;
 
+  // Imports queued on the core's import thread, by (local_id, index): the gallery shows them as
+  // importing until their callback arrives inside pump().
+  std::set<std::pair<std::string, int>> importing;
+  ImportTally import_tally;
+
   // History.
   std::string history_filter;
   OutputRef history_selected;
@@ -89,6 +103,7 @@ struct Panel::State {
   double now() const;
   const JobSnapshot* findJob(const std::string& local_id) const;
   void setStatus(std::string text, bool error);
+  bool isImporting(const std::string& local_id, int index) const { return importing.count({local_id, index}) > 0; }
 };
 
 // Drawing of each part (one file each). All run on the UI thread inside the panel's window.
@@ -109,6 +124,7 @@ TextureView fileTexture(Panel::State& s, const std::string& path, bool thumbnail
 TextureView outputTexture(Panel::State& s, const JobSnapshot& job, int index, bool thumbnail);
 std::string formatElapsed(double seconds);
 std::string formatCost(double cu);
+std::string describeImportError(const Error& error, const std::string& import_folder);
 std::string paramsKey(const GenerationParams& p);  // a stable text form of the form, for quotes
 
 }  // namespace texforge::editor

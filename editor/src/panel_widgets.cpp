@@ -133,4 +133,25 @@ std::string describeError(const Error& error) {
   return error.message;
 }
 
+std::string describeImportError(const Error& error, const std::string& import_folder) {
+  // Import failures are about the artist's project folder, so say which folder and what to check.
+  switch (error.code) {
+    case ErrorCode::kIo:
+      return "Could not save the image into " + import_folder +
+             ": check free disk space and that the folder can be written.";
+    case ErrorCode::kInvalidArgument:
+      // The importer refuses a folder outside the project with the same code as "not ready".
+      if (error.message.find("import folder") != std::string::npos) {
+        return "The import folder " + import_folder + " must be inside the project: change it in Settings.";
+      }
+      return "This result is not ready to import yet: wait until it has downloaded.";
+    case ErrorCode::kNotFound:
+      return "This result is no longer in the project (its download may have been deleted).";
+    case ErrorCode::kDecode:
+      return "The downloaded image is damaged and cannot be imported; generate it again.";
+    default:
+      return "Could not import: " + describeError(error);
+  }
+}
+
 }  // namespace texforge::editor

@@ -1,5 +1,6 @@
 // Script: waits for the schema, presses Generate (confirming in scripted runs), waits for the job,
-// imports, lets textures settle, asks for the screenshot, then reports; logs each step to stdout.
+// queues Import all and waits for every answer, lets textures settle, asks for the screenshot, then
+// reports; logs each step to stdout.
 #include "viewer_script.h"
 
 #include <algorithm>
@@ -62,13 +63,29 @@ void Script::step(editor::Panel& panel, Generator& generator, double elapsed_s) 
       break;
     }
     case Step::kImport:
-      if (args_.import_all) {
-        const int count = panel.importAll();
-        std::printf("imported %d: %s\n", count, panel.statusMessage().c_str());
-        if (count == 0 && args_.generate) fail("nothing was imported", 2);
+      if (!args_.import_all) {
+        step_ = Step::kSettle;
+        break;
       }
+      imports_queued_ = panel.importAll();
+      std::printf("import all: %d queued\n", imports_queued_);
+      if (imports_queued_ == 0 && args_.generate) fail("nothing to import", 2);
+      step_ = Step::kWaitImports;
+      break;
+    case Step::kWaitImports: {
+      // Imports run on the core's import thread; the answers arrive in the panel's pump.
+      if (panel.importsPending() > 0) break;
+      int imported = 0;
+      for (const std::string& id : panel.sessionJobIds()) {
+        if (auto job = generator.job(id)) {
+          for (const auto& out : job->outputs) imported += out.state == OutputState::kImported ? 1 : 0;
+        }
+      }
+      std::printf("imported %d: %s\n", imported, panel.statusMessage().c_str());
+      if (imported < imports_queued_) fail("not every import succeeded: " + panel.statusMessage(), 2);
       step_ = Step::kSettle;
       break;
+    }
     case Step::kSettle:
       // Let the gallery decode and upload, and the asset browser rescan, before the capture.
       quiet_frames_ = panel.textures().busy() ? 0 : quiet_frames_ + 1;
@@ -94,7 +111,10 @@ void Script::screenshotTaken(const Status& status) {
 void Script::noteFrame(double cpu_s, int uploads) {
   frame_ms_.push_back(cpu_s * 1000.0);
   if (uploads > 0) upload_frame_ms_.push_back(cpu_s * 1000.0);
+  // step_ is already the next step here: kImport means the job just finished, kWaitImports
+  // includes the frame that pressed Import all.
   if (step_ == Step::kWaitJob || step_ == Step::kImport) arrival_max_ms_ = std::max(arrival_max_ms_, cpu_s * 1000.0);
+  if (step_ == Step::kWaitImports) import_max_ms_ = std::max(import_max_ms_, cpu_s * 1000.0);
 }
 
 void Script::printFrameStats() const {
@@ -106,8 +126,9 @@ void Script::printFrameStats() const {
   double upload_max = 0;
   for (double ms : upload_frame_ms_) upload_max = std::max(upload_max, ms);
   std::printf("frames: %zu, UI cpu ms p50 %.2f p99 %.2f max %.2f; frames with uploads: %zu (max %.2f ms); "
-              "worst frame while results arrived: %.2f ms (Import all excluded)\n",
-              sorted.size(), p50, p99, sorted.back(), upload_frame_ms_.size(), upload_max, arrival_max_ms_);
+              "worst frame while results arrived: %.2f ms; worst frame while importing: %.2f ms\n",
+              sorted.size(), p50, p99, sorted.back(), upload_frame_ms_.size(), upload_max, arrival_max_ms_,
+              import_max_ms_);
 }
 
 }  // namespace texforge::viewer

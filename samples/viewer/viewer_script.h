@@ -24,7 +24,7 @@ class Script {
   void printFrameStats() const;
 
  private:
-  enum class Step { kWaitSchema, kGenerate, kWaitJob, kImport, kSettle, kScreenshot, kDone };
+  enum class Step { kWaitSchema, kGenerate, kWaitJob, kImport, kWaitImports, kSettle, kScreenshot, kDone };
   void fail(const std::string& message, int code);
   ViewerArgs args_;
   Step step_ = Step::kWaitSchema;
@@ -35,6 +35,8 @@ class Script {
   std::vector<double> frame_ms_;
   std::vector<double> upload_frame_ms_;  // frames that uploaded at least one texture
   double arrival_max_ms_ = 0;            // worst frame while the job ran and results arrived
+  double import_max_ms_ = 0;             // worst frame from pressing Import all to the last answer
+  int imports_queued_ = 0;
   std::string last_error_;
 };
 

@@ -1,5 +1,6 @@
 // Panel tests on a headless ImGui context against the in-process emulator: validation next to the
-// fields, the quote on the Generate button, the spending confirmation, jobs listed, import writes files.
+// fields, the quote on the Generate button, the spending confirmation, jobs listed, imports (queued on
+// the core's import thread) write files.
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -113,7 +114,16 @@ TEST_F(PanelFixture, GenerateListsTheJobAndImportAllWritesFilesWithSidecars) {
   // The gallery uploads both results within a few frames.
   ASSERT_TRUE(frameUntil([&] { return !panel->textures().busy() && uploader->liveCount() >= 2; }));
 
+  // Import all queues both and returns; answers arrive only inside pump(), so both are pending now.
   EXPECT_EQ(panel->importAll(), 2);
+  EXPECT_TRUE(panel->importPending(id, 0));
+  EXPECT_TRUE(panel->importPending(id, 1));
+  EXPECT_EQ(panel->importsPending(), 2u);
+  EXPECT_NE(panel->statusMessage().find("Importing"), std::string::npos) << panel->statusMessage();
+  EXPECT_EQ(panel->importAll(), 0);  // what is queued is not queued again
+  ASSERT_TRUE(frameUntil([&] { return panel->importsPending() == 0; }));
+  EXPECT_NE(panel->statusMessage().find("Imported 2 images"), std::string::npos) << panel->statusMessage();
+
   auto job = project.generator->job(id);
   ASSERT_TRUE(job);
   for (const auto& out : job->outputs) {
@@ -124,7 +134,49 @@ TEST_F(PanelFixture, GenerateListsTheJobAndImportAllWritesFilesWithSidecars) {
     EXPECT_EQ(out.imported_path.rfind("assets/generated/", 0), 0u) << out.imported_path;
   }
   EXPECT_EQ(panel->importAll(), 0);  // nothing imported twice
+  EXPECT_EQ(panel->statusMessage(), "Nothing new to import.");
+  EXPECT_TRUE(panel->importOutput(id, 0).ok());  // an imported output is not queued again either
+  EXPECT_EQ(panel->importsPending(), 0u);
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(project.dir.file("assets/generated"))) {
+    files += entry.path().extension() == ".png" ? 1 : 0;
+  }
+  EXPECT_EQ(files, 2u);
   EXPECT_EQ(project.server->stats().generate_posts, 1);
+}
+
+TEST_F(PanelFixture, ImportFailuresAreExplainedAndNothingStaysPending) {
+  panel->params().prompt = "cracked tile";
+  panel->params().width = 256;
+  panel->params().height = 256;
+  imgui.frame(*panel);
+  ASSERT_EQ(panel->pressGenerate(), editor::GenerateOutcome::kSubmitted);
+  const std::string id = panel->sessionJobIds().front();
+
+  // Not ready yet (or no such output): refused at once, nothing queued.
+  Status missing = panel->importOutput(id, 5);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(panel->importsPending(), 0u);
+
+  ASSERT_TRUE(frameUntil([&] {
+    auto job = project.generator->job(id);
+    return job && job->state == JobState::kReady;
+  }));
+  // A file where the import folder should be: the write fails on the import thread.
+  writeAll(project.dir.file("assets"), "not a folder");
+  ASSERT_TRUE(panel->importOutput(id, 0).ok());
+  EXPECT_TRUE(panel->importPending(id, 0));
+  ASSERT_TRUE(frameUntil([&] { return panel->importsPending() == 0; }));
+  EXPECT_NE(panel->statusMessage().find("Could not save the image into assets/generated"), std::string::npos)
+      << panel->statusMessage();
+  EXPECT_EQ(project.generator->job(id)->outputs[0].state, OutputState::kReady);  // still importable later
+
+  std::filesystem::remove(project.dir.file("assets"));
+  ASSERT_TRUE(panel->importOutput(id, 0).ok());
+  ASSERT_TRUE(frameUntil([&] { return panel->importsPending() == 0; }));
+  EXPECT_EQ(project.generator->job(id)->outputs[0].state, OutputState::kImported);
+  EXPECT_EQ(panel->statusMessage().rfind("Imported assets/generated/", 0), 0u) << panel->statusMessage();
 }
 
 TEST_F(PanelFixture, ResultActionsFeedTheFormAndHistorySearchFindsByPrompt) {
@@ -169,7 +221,9 @@ TEST_F(PanelFixture, SidecarOfAnImportedResultRebuildsTheForm) {
     return job && job->state == JobState::kReady;
   }));
   ASSERT_TRUE(panel->importOutput(id, 0).ok());
+  ASSERT_TRUE(frameUntil([&] { return panel->importsPending() == 0; }));
   auto job = project.generator->job(id);
+  ASSERT_EQ(job->outputs[0].state, OutputState::kImported);
   auto params = readSidecarParams(project.dir.path() + "/" + job->outputs[0].imported_path + ".texforge.json");
   ASSERT_TRUE(params.ok());
   panel->params() = GenerationParams{};

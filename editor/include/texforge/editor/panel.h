@@ -85,8 +85,14 @@ class Panel {
   GenerateOutcome pressGenerate();
   bool confirmationPending() const;
   GenerateOutcome confirmGenerate(bool go_ahead);
+  // Imports run on the core's import thread: these queue and return at once, the gallery shows the
+  // output as importing, and the status line reports the outcome when it arrives inside update().
+  // importOutput: Ok when queued (or already queued or imported); kInvalidArgument when not ready.
   Status importOutput(const std::string& local_id, int output_index);
-  int importAll();                            // imports every ready, not yet imported output of the session
+  int importAll();                            // queues every ready output of the session not yet imported
+                                              // or queued; returns how many it queued
+  bool importPending(const std::string& local_id, int output_index) const;  // queued, no answer yet
+  size_t importsPending() const;              // imports queued and not yet answered
   void useAsReference(const std::string& local_id, int output_index);
   void rerun(const std::string& local_id);    // fills the form with the job's parameters
   void copyPrompt(const std::string& local_id);
