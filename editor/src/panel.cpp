@@ -318,6 +318,8 @@ void queueImport(Panel::State& s, const std::string& local_id, int index) {
     if (imported) {
       ++t.done;
       t.last_path = imported->path;
+      ++state->imports_completed;
+      state->assets_stale = true;
     } else {
       ++t.failed;
       if (t.first_error.empty()) t.first_error = describeImportError(imported.error(), state->options.settings.import_folder);
@@ -380,6 +382,7 @@ bool Panel::importPending(const std::string& local_id, int output_index) const {
 }
 
 size_t Panel::importsPending() const { return s_->importing.size(); }
+uint64_t Panel::importsCompleted() const { return s_->imports_completed; }
 
 void Panel::useAsReference(const std::string& local_id, int output_index) {
   State& s = *s_;

@@ -14,6 +14,17 @@ namespace {
 
 constexpr float kThumb = 112.0f;
 
+// Width of the preview's view options (Fit, 1:1, Tile 3x3, Checker) with the separator before them.
+float viewOptionsWidth() {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  auto button = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2; };
+  auto checkbox = [&](const char* label) {
+    return ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+  };
+  return ImGui::CalcTextSize("|").x + button("Fit") + button("1:1") + checkbox("Tile 3x3") + checkbox("Checker") +
+         style.ItemSpacing.x * 5;
+}
+
 void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int index) {
   const OutputSnapshot& out = job.outputs[index];
   const ImVec2 pos = ImGui::GetCursorScreenPos();
@@ -44,8 +55,11 @@ void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int in
                         ImDrawFlags_RoundCornersBottom);
     draw->AddText(ImVec2(pos.x + 8, end.y - strip + 3), IM_COL32(238, 170, 100, 255), "importing...");
   } else if (out.state == OutputState::kImported) {
-    draw->AddRectFilled(ImVec2(end.x - 22, pos.y + 4), ImVec2(end.x - 4, pos.y + 22), IM_COL32(60, 170, 90, 255), 3);
-    draw->AddText(ImVec2(end.x - 17, pos.y + 5), IM_COL32_WHITE, "v");
+    // A drawn check mark: the fonts a host loads need not have a check glyph.
+    const ImVec2 c(end.x - 14, pos.y + 14);
+    draw->AddCircleFilled(c, 9.0f, IM_COL32(52, 160, 84, 255));
+    const ImVec2 tick[3] = {ImVec2(c.x - 4.5f, c.y + 0.2f), ImVec2(c.x - 1.3f, c.y + 3.6f), ImVec2(c.x + 4.6f, c.y - 3.4f)};
+    draw->AddPolyline(tick, 3, IM_COL32_WHITE, ImDrawFlags_None, 2.0f);
   }
   draw->AddRect(pos, end, selected ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255), 3, 0,
                 selected ? 2.5f : 1.0f);
@@ -60,12 +74,13 @@ void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int in
 }  // namespace
 
 void drawGallery(Panel& panel, Panel::State& s) {
-  int ready = 0, total = 0;  // ready: what Import all would queue now
+  int ready = 0, imported = 0, total = 0;  // ready: what Import all would queue now
   for (const auto& job : s.jobs) {
     if (!s.session_ids.count(job.local_id)) continue;
     for (const auto& out : job.outputs) {
       ++total;
       ready += out.state == OutputState::kReady && !s.isImporting(job.local_id, out.index) ? 1 : 0;
+      imported += out.state == OutputState::kImported ? 1 : 0;
     }
   }
   ImGui::Spacing();
@@ -77,6 +92,8 @@ void drawGallery(Panel& panel, Panel::State& s) {
   char label[48];
   if (ready == 0 && !s.importing.empty()) {
     std::snprintf(label, sizeof label, "Importing %zu...", s.importing.size());
+  } else if (ready == 0 && imported > 0) {
+    std::snprintf(label, sizeof label, "All imported");
   } else {
     std::snprintf(label, sizeof label, "Import all (%d)", ready);
   }
@@ -113,6 +130,7 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
   }
   const OutputSnapshot& out = job->outputs[ref.index];
   TextureView view = outputTexture(s, *job, ref.index, false);
+  const float toolbar_top = ImGui::GetCursorPosY();
 
   // Actions and view options.
   const bool importing = s.isImporting(job->local_id, ref.index);
@@ -133,9 +151,13 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Fill the form with these settings");
   ImGui::SameLine();
   if (ImGui::Button("Copy prompt")) panel.copyPrompt(job->local_id);
-  ImGui::SameLine();
-  ImGui::TextDisabled("|");
-  ImGui::SameLine();
+  // The view options move to their own line when the pane is too narrow (History's detail pane).
+  if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectMax().x + ImGui::GetCursorScreenPos().x >
+      viewOptionsWidth()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("|");
+    ImGui::SameLine();
+  }
   if (ImGui::Button("Fit")) s.fit = true;
   ImGui::SameLine();
   if (ImGui::Button("1:1")) {
@@ -148,7 +170,8 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
   ImGui::SameLine();
   ImGui::Checkbox("Checker", &s.checker);
 
-  ImGui::BeginChild("preview", ImVec2(0, std::max(height - ImGui::GetFrameHeightWithSpacing(), 80.0f)), true,
+  const float toolbar_height = ImGui::GetCursorPosY() - toolbar_top;
+  ImGui::BeginChild("preview", ImVec2(0, std::max(height - toolbar_height, 80.0f)), true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();

@@ -82,7 +82,8 @@ void drawReferences(Panel& panel, Panel::State& s) {
   }
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##fromproject", "Add from project assets...")) {
-    s.assets->refresh(s.now());
+    s.assets->refresh(s.now(), 2.0, s.assets_stale);
+    s.assets_stale = false;
     if (s.assets->assets().empty()) ImGui::TextDisabled("No images in the project yet.");
     for (const auto& asset : s.assets->assets()) {
       if (ImGui::Selectable(asset.relative_path.c_str())) panel.addReference(asset.absolute_path);

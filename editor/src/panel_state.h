@@ -2,6 +2,7 @@
 // history, settings, mask). Only view state: text being typed, selections, open tabs, pending quote.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -75,6 +76,8 @@ struct Panel::State {
   // importing until their callback arrives inside pump().
   std::set<std::pair<std::string, int>> importing;
   ImportTally import_tally;
+  uint64_t imports_completed = 0;  // successful answers; asset lists rescan when it moves
+  bool assets_stale = false;       // the reference picker's list misses an import
 
   // History.
   std::string history_filter;

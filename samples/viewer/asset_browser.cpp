@@ -33,10 +33,34 @@ void drawFitted(ImDrawList* draw, const editor::TextureView& view, ImVec2 pos, f
                  ImVec2(pos.x + (w + iw) / 2, pos.y + (h + ih) / 2));
 }
 
+// The file name shortened in the middle to fit width: imported names share the prompt's start and
+// differ at the end (the asset id), so the end is what tells them apart.
+std::string fitName(const std::string& relative_path, float width) {
+  std::string name = relative_path.substr(relative_path.find_last_of('/') + 1);
+  const size_t dot = name.find_last_of('.');
+  if (dot != std::string::npos && dot > 0) name.resize(dot);
+  if (ImGui::CalcTextSize(name.c_str()).x <= width) return name;
+  size_t head = name.size() / 2, tail = name.size() - head;
+  std::string fitted;
+  while (head + tail > 2) {
+    if (tail > head) {
+      --tail;
+    } else {
+      --head;
+    }
+    fitted = name.substr(0, head) + "~" + name.substr(name.size() - tail);
+    if (ImGui::CalcTextSize(fitted.c_str()).x <= width) break;
+  }
+  return fitted;
+}
+
 }  // namespace
 
 void AssetBrowser::draw(editor::Panel& panel, double now_s) {
-  assets_.refresh(now_s, 1.0);
+  // A finished import rescans at once, so results show up here in the frame their file landed.
+  const bool imported = panel.importsCompleted() != imports_seen_;
+  imports_seen_ = panel.importsCompleted();
+  assets_.refresh(now_s, 1.0, imported);
   const auto& assets = assets_.assets();
   ImGui::TextDisabled("%zu images in the project", assets.size());
   ImGui::SameLine(ImGui::GetContentRegionAvail().x - 60);
@@ -65,9 +89,7 @@ void AssetBrowser::draw(editor::Panel& panel, double now_s) {
     ImGui::InvisibleButton("a", ImVec2(kThumb, kThumb));
     if (ImGui::IsItemClicked()) selected_ = is_selected ? "" : asset.relative_path;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", asset.relative_path.c_str());
-    std::string name = asset.relative_path.substr(asset.relative_path.find_last_of('/') + 1);
-    if (name.size() > 12) name = name.substr(0, 11) + "~";
-    ImGui::TextDisabled("%s", name.c_str());
+    ImGui::TextDisabled("%s", fitName(asset.relative_path, kThumb).c_str());
     ImGui::EndGroup();
     ImGui::PopID();
   }

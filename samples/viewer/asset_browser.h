@@ -2,6 +2,7 @@
 // imported, a preview on click, and actions that feed the panel (use as reference, load settings).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "texforge/editor/panel.h"
@@ -21,6 +22,7 @@ class AssetBrowser {
   editor::ProjectAssets assets_;
   std::string selected_;  // relative path
   std::string message_;
+  uint64_t imports_seen_ = 0;  // Panel::importsCompleted() at the last scan
 };
 
 }  // namespace texforge::viewer

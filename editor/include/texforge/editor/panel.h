@@ -3,6 +3,7 @@
 // results live in the core's Generator and are read as snapshots.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -93,6 +94,8 @@ class Panel {
                                               // or queued; returns how many it queued
   bool importPending(const std::string& local_id, int output_index) const;  // queued, no answer yet
   size_t importsPending() const;              // imports queued and not yet answered
+  uint64_t importsCompleted() const;          // successful imports so far: a host's asset list rescans
+                                              // when it changes
   void useAsReference(const std::string& local_id, int output_index);
   void rerun(const std::string& local_id);    // fills the form with the job's parameters
   void copyPrompt(const std::string& local_id);
