@@ -32,6 +32,6 @@ texforge_install_packages() {
 texforge_build() {
   local build_dir="${1:-$TEXFORGE_BUILD}"
   shift || true
-  cmake -S "$TEXFORGE_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-  cmake --build "$build_dir" -j"$(nproc)"
+  cmake -S "$TEXFORGE_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null &&
+    cmake --build "$build_dir" -j"$(nproc)"
 }
