@@ -32,7 +32,7 @@ for target in "${targets[@]}"; do
     "$build_dir/fuzz/$target" "$corpus" -seed="$seed" -max_total_time="$seconds" -print_final_stats=1 \
     -artifact_prefix="$artifacts/$target-" -rss_limit_mb=2048 >"$log" 2>&1 || rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-  echo "fuzz: $target ran ${runs:-?} inputs in ${seconds} s (seed $seed), corpus $seeds -> $(ls "$corpus" | wc -l) files"
+  echo "fuzz: $target ran ${runs:-?} inputs (limit ${seconds} s, seed $seed), corpus $seeds -> $(ls "$corpus" | wc -l) files"
   if [ "$rc" != 0 ]; then
     status=1
     echo "fuzz: $target FAILED (exit $rc); the report:"
