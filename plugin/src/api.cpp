@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <cmath>
 #include <ctime>
 #include <nlohmann/json.hpp>
@@ -54,6 +55,12 @@ Result<json> parseJsonBody(const std::string& body) {
     return makeError(ErrorCode::kProtocol, "the service's answer is not valid JSON");
   }
   return parsed;
+}
+
+// Numbers from the server become ints without UB (a double out of int range is undefined to cast).
+int toInt(double v) {
+  if (std::isnan(v)) return 0;
+  return static_cast<int>(std::clamp(v, static_cast<double>(INT_MIN), static_cast<double>(INT_MAX)));
 }
 
 std::string stringField(const json& object, const char* name) {
@@ -119,9 +126,10 @@ std::string trimmed(std::string text, size_t max_len) {
 // The words a server put in an error body: JSON fields, an HTML title, or plain text.
 std::string reasonFromBody(const std::string& body) {
   if (body.empty()) return {};
-  json parsed = json::parse(body.size() <= kMaxJsonAnswerBytes ? body : std::string(), nullptr, false);
-  if (!parsed.is_discarded() && parsed.is_object()) {
-    std::string text = firstText(parsed, {"reason", "message", "error", "errorMessage", "detail", "details"});
+  // Through parseJsonBody for its size and nesting caps: textOf() recurses once per level.
+  auto parsed = parseJsonBody(body);
+  if (parsed && parsed->is_object()) {
+    std::string text = firstText(*parsed, {"reason", "message", "error", "errorMessage", "detail", "details"});
     return trimmed(text, 300);
   }
   std::string lower = body.substr(0, 4096);
@@ -265,8 +273,8 @@ Status validateParams(const GenerationParams& params, const ModelSchema* schema)
   int min_outputs = 1, max_outputs = 10;
   if (schema) {
     if (const ModelInput* in = schema->input("numOutputs")) {
-      if (in->min) min_outputs = static_cast<int>(*in->min);
-      if (in->max) max_outputs = static_cast<int>(*in->max);
+      if (in->min) min_outputs = toInt(*in->min);
+      if (in->max) max_outputs = toInt(*in->max);
     }
   }
   if (params.num_outputs < min_outputs || params.num_outputs > max_outputs) {
@@ -291,9 +299,9 @@ Status validateParams(const GenerationParams& params, const ModelSchema* schema)
     int min_side = kMinSide, max_side = kMaxSide, step = kSizeStep;
     if (schema) {
       if (const ModelInput* in = schema->input("width")) {
-        if (in->min) min_side = static_cast<int>(*in->min);
-        if (in->max) max_side = static_cast<int>(*in->max);
-        if (in->step && *in->step >= 1) step = static_cast<int>(*in->step);
+        if (in->min) min_side = toInt(*in->min);
+        if (in->max) max_side = toInt(*in->max);
+        if (in->step && *in->step >= 1) step = toInt(*in->step);
       }
     }
     for (int side : {params.width, params.height}) {
@@ -361,8 +369,8 @@ Result<AssetInfo> parseAssetAnswer(const HttpResponse& response) {
   info.url = stringField(*asset, "url");
   info.mime_type = stringField(*asset, "mimeType");
   if (auto props = asset->find("properties"); props != asset->end() && props->is_object()) {
-    info.width = static_cast<int>(numberField(*props, "width", 0));
-    info.height = static_cast<int>(numberField(*props, "height", 0));
+    info.width = toInt(numberField(*props, "width", 0));
+    info.height = toInt(numberField(*props, "height", 0));
   }
   return info;
 }
@@ -398,7 +406,7 @@ Result<ModelSchema> parseModelAnswer(const HttpResponse& response) {
     if (auto v = numberField(in, "min", NAN); !std::isnan(v)) input.min = v;
     if (auto v = numberField(in, "max", NAN); !std::isnan(v)) input.max = v;
     if (auto v = numberField(in, "step", NAN); !std::isnan(v)) input.step = v;
-    if (auto v = numberField(in, "maxLength", NAN); !std::isnan(v)) input.max_length = static_cast<int>(v);
+    if (auto v = numberField(in, "maxLength", NAN); !std::isnan(v)) input.max_length = toInt(v);
     if (auto av = in.find("allowedValues"); av != in.end() && av->is_array()) {
       for (const auto& value : *av) {
         if (value.is_string()) input.allowed_values.push_back(value.get<std::string>());
@@ -439,6 +447,11 @@ Error errorFromResponse(const HttpResponse& response) {
     if (!reason.empty()) text += ": " + reason;
     return text + ")";
   };
+  if (status == 0 && response.tls_refused) {
+    return makeError(ErrorCode::kInsecure, "the server's certificate is not trusted (" + reason +
+                                               "). If it is your own test server, point TEXFORGE_CA_FILE (or the "
+                                               "ca_file option) at its CA certificate.");
+  }
   if (status == 0) {
     return makeError(ErrorCode::kNetwork, "could not reach the service" + (reason.empty() ? "" : ": " + reason) +
                                               ". Check the network connection and the endpoint URL.");

@@ -138,7 +138,8 @@ void GeneratorImpl::start(std::vector<JobRecord> journaled) {
                                       r.snap.error->code == ErrorCode::kProtocol);
       const bool has_unfinished_output = std::any_of(r.snap.outputs.begin(), r.snap.outputs.end(), [](auto& o) {
         return o.state == OutputState::kReady || o.state == OutputState::kPending ||
-               o.state == OutputState::kDownloading;
+               o.state == OutputState::kDownloading ||
+               (o.state == OutputState::kFailed && o.error && o.error->code != ErrorCode::kDecode);
       });
       if (options_.resume && (isJobActive(r.snap.state) || resumable_failure || r.snap.state == JobState::kUnknown ||
                               (r.snap.state == JobState::kReady && has_unfinished_output))) {
@@ -292,7 +293,9 @@ std::vector<GeneratorEvent> GeneratorImpl::pump() {
     imports.swap(to_import_);
   }
   for (auto& cb : callbacks) cb();
-  for (const auto& [id, index] : imports) {
+  for (const auto& item : imports) {
+    const std::string& id = item.first;  // named, not bound: C++17 lambdas cannot capture bindings
+    const int index = item.second;
     importOutputAsync(id, index, [this, id = id, index = index](Result<ImportedAsset> imported) {
       if (imported) return;
       update(id, [&](JobRecord& r) {
@@ -385,12 +388,20 @@ Result<ImportedAsset> GeneratorImpl::importOutput(const std::string& local_id, i
     out.state = OutputState::kImported;
     out.imported_path = imported->path;
     out.error.reset();
-    const bool all_done = std::all_of(rec.snap.outputs.begin(), rec.snap.outputs.end(), [](auto& x) {
-      return x.state == OutputState::kImported || x.state == OutputState::kFailed;
-    });
+    const bool all_done = std::all_of(rec.snap.outputs.begin(), rec.snap.outputs.end(),
+                                      [](auto& x) { return x.state == OutputState::kImported; });
     if (all_done && rec.snap.state == JobState::kReady) rec.snap.state = JobState::kImported;
   }, GeneratorEvent::Kind::kJobChanged, output_index, true);
   return imported;
+}
+
+GeneratorStats GeneratorImpl::stats() const {
+  GeneratorStats s;
+  s.requests = transport_->completedRequests();
+  s.retries = retries_.load();
+  s.url_refreshes = url_refreshes_.load();
+  s.reconciled = reconciled_.load();
+  return s;
 }
 
 void GeneratorImpl::importOutputAsync(const std::string& local_id, int output_index,

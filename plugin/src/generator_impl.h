@@ -41,6 +41,7 @@ class GeneratorImpl final : public Generator {
   void importOutputAsync(const std::string& local_id, int output_index,
                          std::function<void(Result<ImportedAsset>)> on_done) override;
   Result<DecodedImage> loadOutputImage(const std::string& local_id, int output_index) const override;
+  GeneratorStats stats() const override;
   std::string baseUrl() const override { return transport_->baseUrl(); }
   std::string projectDir() const override { return options_.project_dir; }
 
@@ -93,6 +94,9 @@ class GeneratorImpl final : public Generator {
   std::vector<std::function<void()>> callbacks_;
   std::vector<std::pair<std::string, int>> to_import_;
   std::atomic<int> pending_requests_{0};  // quotes and schema fetches not yet delivered
+  std::atomic<uint64_t> retries_{0};
+  std::atomic<uint64_t> url_refreshes_{0};
+  std::atomic<uint64_t> reconciled_{0};
   std::atomic<int> pending_work_{0};      // resumes and decodes queued or running (idle() waits for them)
   std::mt19937_64 rng_;                   // jitter; used on the I/O thread only
   struct Pacing {

@@ -1,5 +1,6 @@
 // Sniffing, probing and decoding PNG/JPEG/WebP into RGBA8, plus PNG encoding. Downloads are
 // untrusted, so the header is checked against the limits before any pixel memory is allocated.
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -61,20 +62,64 @@ Result<ImageInfo> probePng(const uint8_t* data, size_t size) {
   info.format = ImageFormat::kPng;
   info.has_alpha = color_type == 4 || color_type == 6;
 
-  // Walk the chunks before the pixel data looking for tRNS; every length is bounds-checked.
+  // Walk every chunk: tRNS before the pixel data means alpha, and a chunk longer than the data left
+  // is refused here, because stb_image grows its buffer to a claimed IDAT length before reading it.
   size_t pos = 33;
-  while (!info.has_alpha && size - pos >= 8) {
+  bool seen_idat = false;
+  while (size - pos >= 8) {
     const uint32_t length = readBigEndian32(data + pos);
     const uint8_t* type = data + pos + 4;
-    if (std::memcmp(type, "IDAT", 4) == 0 || std::memcmp(type, "IEND", 4) == 0) break;
-    if (std::memcmp(type, "tRNS", 4) == 0) info.has_alpha = true;
-    if (length > size - pos - 8 || size - pos - 8 - length < 4) break;  // truncated: decode will say so
+    if (std::memcmp(type, "IEND", 4) == 0) break;
+    if (std::memcmp(type, "IDAT", 4) == 0) seen_idat = true;
+    if (!seen_idat && std::memcmp(type, "tRNS", 4) == 0) info.has_alpha = true;
+    if (length > size - pos - 8 || size - pos - 8 - length < 4) {
+      return decodeError("truncated or corrupt PNG: a chunk claims more bytes than the image has");
+    }
     pos += 8 + size_t{length} + 4;
   }
   return info;
 }
 
+// stb_image 2.27 (Debian 12's libstb) writes past its 257-entry code-length table when a DHT
+// segment's sixteen counts add up to more than 256 (fixed upstream in 2.28). Such a file is corrupt
+// anyway, so it is refused before stb sees it. Walks every marker, including those between scans.
+bool jpegHuffmanTablesSane(const uint8_t* data, size_t size) {
+  size_t pos = 2;  // after SOI
+  while (pos + 4 <= size) {
+    if (data[pos] != 0xFF) {  // entropy-coded data between markers
+      ++pos;
+      continue;
+    }
+    const uint8_t marker = data[pos + 1];
+    if (marker == 0xFF) {  // fill byte
+      ++pos;
+      continue;
+    }
+    if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {  // stuffing, TEM, RSTn
+      pos += 2;
+      continue;
+    }
+    if (marker == 0xD9) return true;  // EOI
+    const size_t length = (size_t{data[pos + 2]} << 8) | data[pos + 3];
+    if (marker == 0xC4) {
+      // Read the way stb reads it: by the declared length, with zeros past the end of the data.
+      long remaining = static_cast<long>(length) - 2;
+      size_t table = pos + 4;
+      while (remaining > 0) {
+        size_t symbols = 0;
+        for (size_t i = 1; i <= 16; ++i) symbols += table + i < size ? data[table + i] : 0;
+        if (symbols > 256) return false;
+        table += 17 + symbols;
+        remaining -= static_cast<long>(17 + symbols);
+      }
+    }
+    pos += 2 + length;
+  }
+  return true;
+}
+
 Result<ImageInfo> probeJpeg(const uint8_t* data, size_t size) {
+  if (!jpegHuffmanTablesSane(data, size)) return decodeError("corrupt JPEG: a Huffman table has more than 256 codes");
   if (size > INT_MAX) return decodeError("image data too large");
   int width = 0, height = 0, channels = 0;
   if (!stbi_info_from_memory(data, static_cast<int>(size), &width, &height, &channels)) {

@@ -24,6 +24,7 @@ std::string fileName(const std::string& path) { return std::filesystem::path(pat
 
 bool GeneratorImpl::isRetryable(const HttpResponse& response) {
   const int s = response.status;
+  if (response.tls_refused) return false;  // an untrusted certificate stays untrusted
   return s == 0 || s == 408 || s == 429 || s >= 500 ||
          (isSuccessStatus(s) && !nlohmann::json::accept(response.body));
 }
@@ -41,6 +42,7 @@ void GeneratorImpl::getWithRetry(std::string url, std::function<void(HttpRespons
   request.url = url;
   transport_->send(std::move(request), [this, url, done, attempt](HttpResponse response) {
     if (isRetryable(response) && attempt + 1 < options_.max_attempts) {
+      ++retries_;
       transport_->post([this, url, done, attempt] { getWithRetry(url, done, attempt + 1); },
                        backoffDelay(attempt, response));
       return;
@@ -167,6 +169,7 @@ void GeneratorImpl::uploadInputs(const std::string& local_id, size_t next) {
   *attempt_upload = [this, request, record_id, fail, attempt_upload, what](int attempt) {
     transport_->send(request, [this, record_id, fail, attempt_upload, attempt, what](HttpResponse response) {
       if (isRetryable(response) && attempt + 1 < options_.max_attempts) {
+        ++retries_;
         transport_->post([attempt_upload, attempt] { (*attempt_upload)(attempt + 1); },
                          backoffDelay(attempt, response));
         return;
@@ -223,6 +226,7 @@ void GeneratorImpl::sendGenerate(const std::string& local_id) {
   request.method = "POST";
   request.url = transport_->apiUrl("/generate/custom/" + r->snap.params.model_id);
   request.body = buildGenerateBody(r->snap.params, r->reference_ids, r->mask_id);
+  request.fresh_connection = true;  // never let the HTTP stack resend the paid request on its own
   failpoint("submit.before_post");
   transport_->send(std::move(request), [this, local_id](HttpResponse response) {
     failpoint("submit.answer_lost");  // the service has the job; this process never learns its id
@@ -256,7 +260,9 @@ void GeneratorImpl::sendGenerate(const std::string& local_id) {
       transport_->post([this] { drainSubmitQueue(); }, std::min(hinted >= 0 ? hinted : 5.0, options_.max_retry_wait_s));
       return;
     }
-    const bool maybe_started = response.status == 0 || response.status >= 500 || isSuccessStatus(response.status);
+    // A failure before the request left (DNS, connect, TLS handshake) cannot have started a job.
+    const bool maybe_started = (response.status == 0 && !response.never_sent) || response.status >= 500 ||
+                               isSuccessStatus(response.status);
     update(local_id, [&](JobRecord& rec) {
       rec.snap.finished_at_ms = nowMs();
       if (maybe_started) {
@@ -340,6 +346,7 @@ void GeneratorImpl::reconcile(const std::string& local_id, std::string page_toke
         rec.snap.error.reset();
         rec.snap.finished_at_ms = 0;
       }, GeneratorEvent::Kind::kJobChanged, -1, true);
+      ++reconciled_;
       schedulePoll(local_id, 0.0);
       return;
     }
@@ -499,17 +506,22 @@ void GeneratorImpl::download(const std::string& local_id, int index, const std::
   request.same_host_redirects = true;
   request.max_response_bytes = options_.decode_limits.max_bytes;
   transport_->send(std::move(request), [=](HttpResponse response) {
-    if (isSuccessStatus(response.status) && !response.body.empty()) {
+    const bool is_image = sniffImageFormat(reinterpret_cast<const uint8_t*>(response.body.data()),
+                                           response.body.size()) != ImageFormat::kUnknown;
+    if (isSuccessStatus(response.status) && is_image) {
       failpoint("download.received");
       storeAndDecode(local_id, index, std::move(response.body));
       return;
     }
     const int s = response.status;
     if ((s == 403 || s == 404 || s == 410) && refreshes < kMaxUrlRefreshes) {
+      ++url_refreshes_;
       lookupAsset(local_id, index, 0, refreshes + 1);  // expired or refused: get a fresh signed URL
       return;
     }
-    if ((s == 0 || s == 408 || s == 429 || s >= 500 || isSuccessStatus(s)) && attempt + 1 < options_.max_attempts) {
+    if (((s == 0 && !response.tls_refused) || s == 408 || s == 429 || s >= 500 || isSuccessStatus(s)) &&
+        attempt + 1 < options_.max_attempts) {
+      ++retries_;
       transport_->post([=] { download(local_id, index, url, attempt + 1, refreshes); },
                        backoffDelay(attempt, response));
       return;
@@ -609,9 +621,7 @@ void GeneratorImpl::finishJobIfDone(const std::string& local_id) {
     const bool any_ok = std::any_of(o.begin(), o.end(), [](auto& x) {
       return x.state == OutputState::kReady || x.state == OutputState::kImported;
     });
-    const bool all_imported = std::all_of(o.begin(), o.end(), [](auto& x) {
-      return x.state == OutputState::kImported || x.state == OutputState::kFailed;
-    });
+    const bool all_imported = std::all_of(o.begin(), o.end(), [](auto& x) { return x.state == OutputState::kImported; });
     rec.snap.finished_at_ms = nowMs();
     if (!any_ok) {
       rec.snap.state = JobState::kFailed;

@@ -221,6 +221,10 @@ void Transport::run() {
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &Impl::onHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t->error);
+    if (t->request.fresh_connection) {
+      curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+      curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+    }
     curl_slist* headers = nullptr;
     UrlOrigin origin;
     const bool to_api = parseUrlOrigin(t->request.url, &origin) && origin == api_origin_;
@@ -262,6 +266,11 @@ void Transport::run() {
         auto q = detail.find('?');
         if (q != std::string::npos) detail = detail.substr(0, q);
         response.body = detail;
+        response.never_sent = code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY ||
+                              code == CURLE_COULDNT_CONNECT || code == CURLE_SSL_CONNECT_ERROR ||
+                              code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE ||
+                              code == CURLE_SSL_CERTPROBLEM || code == CURLE_UNSUPPORTED_PROTOCOL;
+        response.tls_refused = code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE;
       }
     } else {
       response.status = static_cast<int>(status);

@@ -24,6 +24,10 @@ struct HttpRequest {
   std::string content_type = "application/json";
   bool authorize = true;             // add Authorization (only ever sent to the API host)
   bool same_host_redirects = false;  // follow 3xx only when it stays on the same scheme+host+port
+  // A new connection, closed afterwards. libcurl silently re-sends a request whose reused
+  // connection turns out dead before any answer byte arrives; for the paid POST that would be a
+  // second charge when the server did get the first one. On a fresh connection it never retries.
+  bool fresh_connection = false;
   size_t max_response_bytes = kMaxJsonAnswerBytes;
 };
 

@@ -67,8 +67,9 @@ TEST_F(TlsTest, SelfSignedCertificateIsRefusedByDefault) {
   ASSERT_NE(gen, nullptr);
   Result<ModelSchema> schema = fetchSchema(*gen);
   ASSERT_FALSE(schema.ok());
-  EXPECT_EQ(schema.error().code, ErrorCode::kNetwork);
+  EXPECT_EQ(schema.error().code, ErrorCode::kInsecure);
   EXPECT_NE(schema.error().message.find("certificate"), std::string::npos) << schema.error().message;
+  EXPECT_NE(schema.error().message.find("TEXFORGE_CA_FILE"), std::string::npos) << "say what to do";
   const auto stats = emulator_->stats();
   int requests = 0;
   for (const auto& [route, count] : stats.requests_per_route) requests += count;

@@ -21,6 +21,8 @@ struct HttpResponse {
   int status = 0;  // 0: no answer (transport error)
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names
+  bool never_sent = false;  // status 0 from a failure before the request left (DNS, connect, TLS)
+  bool tls_refused = false; // status 0 because the server's certificate was not trusted
   std::string header(const std::string& lower_name) const;
 };
 

@@ -64,6 +64,14 @@ struct GeneratorEvent {
   int output_index = -1;  // for output events
 };
 
+// Counters since the engine started, for status bars, soak tests and benches.
+struct GeneratorStats {
+  uint64_t requests = 0;       // HTTP exchanges finished (any outcome)
+  uint64_t retries = 0;        // idempotent requests sent again after a failure
+  uint64_t url_refreshes = 0;  // signed URLs fetched again after the CDN refused one
+  uint64_t reconciled = 0;     // lost submissions found among the account's jobs and adopted
+};
+
 struct GeneratorOptions {
   std::string project_dir = ".";    // journal and cache go to <project_dir>/.texforge/
   std::string base_url;             // empty: $SCENARIO_API_URL, else kDefaultBaseUrl
@@ -139,6 +147,7 @@ class Generator {
   // Decodes a downloaded output from the cache (for history thumbnails). Any thread.
   virtual Result<DecodedImage> loadOutputImage(const std::string& local_id, int output_index) const = 0;
 
+  virtual GeneratorStats stats() const = 0;  // any thread
   virtual std::string baseUrl() const = 0;
   virtual std::string projectDir() const = 0;
 };
