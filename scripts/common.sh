@@ -6,7 +6,7 @@ TEXFORGE_BUILD="${TEXFORGE_BUILD:-$TEXFORGE_ROOT/build}"
 
 TEXFORGE_PACKAGES=(
   build-essential cmake pkg-config git
-  libcurl4-openssl-dev nlohmann-json3-dev libstb-dev libwebp-dev libturbojpeg0-dev libsqlite3-dev libcpp-httplib-dev libssl-dev
+  libcurl4-openssl-dev nlohmann-json3-dev libstb-dev libwebp-dev libturbojpeg0-dev zlib1g-dev libsqlite3-dev libcpp-httplib-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri
   xvfb xauth imagemagick python3 openssl curl

@@ -10,6 +10,7 @@
 #include <stb_image_write.h>
 #include <turbojpeg.h>
 #include <webp/decode.h>
+#include <zlib.h>
 
 #include "texforge/image.h"
 
@@ -79,6 +80,49 @@ Result<ImageInfo> probePng(const uint8_t* data, size_t size) {
     pos += 8 + size_t{length} + 4;
   }
   return info;
+}
+
+// stb_image inflates a PNG's pixel data into a buffer that grows as long as the stream goes on, so a
+// small file can make it allocate gigabytes (a deflate bomb). This pass inflates into a fixed scratch
+// buffer, counting, and refuses a stream that inflates beyond what the header's size can need.
+bool pngInflatesWithinHeader(const uint8_t* data, size_t size) {
+  const uint64_t width = readBigEndian32(data + 16);
+  const uint64_t height = readBigEndian32(data + 20);
+  const unsigned bit_depth = data[24];
+  const unsigned color_type = data[25];
+  const unsigned channels = color_type == 2 ? 3 : color_type == 4 ? 2 : color_type == 6 ? 4 : 1;
+  const uint64_t row_bytes = (width * channels * bit_depth + 7) / 8;
+  const uint64_t raw = height * (1 + row_bytes);
+  // Interlaced images carry a filter byte per row of each of 7 passes: half again is ample.
+  const uint64_t bound = raw + raw / 2 + 65536;
+
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return false;
+  std::unique_ptr<z_stream, int (*)(z_stream*)> owner(&z, inflateEnd);
+  uint8_t scratch[65536];
+  uint64_t produced = 0;
+  size_t pos = 33;
+  while (size - pos >= 12) {
+    const uint32_t length = readBigEndian32(data + pos);
+    if (length > size - pos - 12) return false;
+    if (std::memcmp(data + pos + 4, "IDAT", 4) == 0) {
+      z.next_in = const_cast<uint8_t*>(data + pos + 8);
+      z.avail_in = length;
+      while (z.avail_in > 0) {
+        z.next_out = scratch;
+        z.avail_out = sizeof scratch;
+        const int rc = inflate(&z, Z_NO_FLUSH);
+        produced += sizeof scratch - z.avail_out;
+        if (produced > bound) return false;
+        if (rc == Z_STREAM_END) return true;
+        if (rc != Z_OK) return true;  // other damage: the decoder names it
+      }
+    } else if (std::memcmp(data + pos + 4, "IEND", 4) == 0) {
+      break;
+    }
+    pos += 12 + size_t{length};
+  }
+  return true;
 }
 
 // stb_image 2.27 (Debian 12's libstb) writes past its 257-entry code-length table when a DHT
@@ -297,6 +341,10 @@ Result<DecodedImage> decodeImage(const uint8_t* data, size_t size, const DecodeL
   }
   if (info.format == ImageFormat::kWebp) return decodeWebp(data, size, info);
   if (info.format == ImageFormat::kJpeg) return decodeJpeg(data, size, info);
+  if (!pngInflatesWithinHeader(data, size)) {
+    return decodeError("corrupt PNG: its pixel data inflates to more than " + std::to_string(info.width) + "x" +
+                       std::to_string(info.height) + " pixels can need (a decompression bomb)");
+  }
   return decodeWithStb(data, size, info);
 }
 

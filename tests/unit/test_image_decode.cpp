@@ -13,6 +13,7 @@
 #include <stb/stb_image_write.h>
 #endif
 #include <webp/encode.h>
+#include <zlib.h>
 
 #include "texforge/image.h"
 
@@ -321,3 +322,40 @@ TEST(ImageDecode, EncodePngRejectsBadBuffers) {
 
 }  // namespace
 }  // namespace texforge
+
+// A 16x16 PNG whose pixel data inflates to 64 MiB: a decompression bomb must be refused without
+// the decoder growing its buffer to match.
+TEST(ImageDecodeBomb, PngThatInflatesFarBeyondItsHeaderIsRefused) {
+  std::string idat;
+  z_stream z{};
+  ASSERT_EQ(deflateInit(&z, 9), Z_OK);
+  std::vector<uint8_t> zeros(1 << 20, 0);
+  std::vector<uint8_t> out(1 << 16);
+  for (int i = 0; i < 64; ++i) {
+    z.next_in = zeros.data();
+    z.avail_in = static_cast<uInt>(zeros.size());
+    const int flush = i == 63 ? Z_FINISH : Z_NO_FLUSH;
+    do {
+      z.next_out = out.data();
+      z.avail_out = static_cast<uInt>(out.size());
+      deflate(&z, flush);
+      idat.append(reinterpret_cast<char*>(out.data()), out.size() - z.avail_out);
+    } while (z.avail_out == 0);
+  }
+  deflateEnd(&z);
+  auto be32 = [](uint32_t v) {
+    return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+  };
+  auto chunk = [&](const char* type, const std::string& body) {
+    std::string typed = std::string(type, 4) + body;
+    return be32(static_cast<uint32_t>(body.size())) + typed +
+           be32(static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(typed.data()), typed.size())));
+  };
+  std::string ihdr = be32(16) + be32(16) + std::string{8, 6, 0, 0, 0};
+  std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", idat) + chunk("IEND", "");
+  ASSERT_LT(png.size(), 200000u) << "the bomb itself is small";
+  auto decoded = texforge::decodeImage(reinterpret_cast<const uint8_t*>(png.data()), png.size());
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error().code, texforge::ErrorCode::kDecode);
+  EXPECT_NE(decoded.error().message.find("bomb"), std::string::npos) << decoded.error().message;
+}
