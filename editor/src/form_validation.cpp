@@ -1,11 +1,10 @@
-// Per-field validation of the generate form: the schema's limits when known, GPT Image 2's rules
-// otherwise, worded for an artist ("Width must be a multiple of 16").
+// The artist's words for the core's parameter problems. The rules themselves live in the core
+// (checkParams, checkLocalInputs); nothing here restates a limit.
 #include "texforge/editor/form_validation.h"
 
-#include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 
 namespace texforge::editor {
 namespace {
@@ -16,116 +15,89 @@ std::string number(double v) {
   return buf;
 }
 
-bool contains(const std::vector<std::string>& values, const std::string& v) {
-  return std::find(values.begin(), values.end(), v) != values.end();
-}
-
 std::string joined(const std::vector<std::string>& values) {
   std::string out;
   for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
   return out;
 }
 
+std::string fileName(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
+std::string between(const char* what, const ParamProblem& p, const char* unit) {
+  return std::string(what) + " must be between " + number(p.limit_min) + " and " + number(p.limit_max) + unit + ".";
+}
+
 }  // namespace
 
-NumericLimits numericLimits(const ModelSchema* schema, const std::string& input, NumericLimits fallback) {
-  const ModelInput* in = schema ? schema->input(input) : nullptr;
-  if (!in) return fallback;
-  NumericLimits out = fallback;
-  if (in->min) out.min = *in->min;
-  if (in->max) out.max = *in->max;
-  if (in->step && *in->step > 0) out.step = *in->step;
-  return out;
+std::string describeProblem(const ParamProblem& p, const GenerationParams& params) {
+  const bool mask = p.field == ParamField::kMask;
+  switch (p.kind) {
+    case ProblemKind::kMissing:
+      if (p.field == ParamField::kPrompt) return "Describe what you want: the prompt is required.";
+      if (p.field == ParamField::kSize) return "Set both width and height, or choose Auto.";
+      return "Choose a model.";
+    case ProblemKind::kTooLong:
+      return "The prompt is " + std::to_string(params.prompt.size()) + " characters; the model takes at most " +
+             number(p.limit_max) + ".";
+    case ProblemKind::kOutOfRange:
+      if (p.field == ParamField::kNumOutputs) return between("Outputs", p, "");
+      return between(params.width < p.limit_min || params.width > p.limit_max ? "Width" : "Height", p, " pixels");
+    case ProblemKind::kOffGrid: {
+      std::string suggestion = p.suggestion;
+      if (auto x = suggestion.find('x'); x != std::string::npos) suggestion.replace(x, 1, " x ");
+      return "Width and height must be multiples of " + number(p.limit_step) + " (try " + suggestion + ").";
+    }
+    case ProblemKind::kExtremeAspect: return "Aspect ratios beyond 3:1 come back padded.";
+    case ProblemKind::kNotOffered:
+      if (p.field == ParamField::kBackground && params.background == "transparent") {
+        return "This model does not offer a transparent background; choose " + joined(p.allowed) + ".";
+      }
+      return std::string(p.field == ParamField::kQuality ? "Quality" : "Background") + " must be one of: " +
+             joined(p.allowed) + ".";
+    case ProblemKind::kTooMany:
+      return "At most " + number(p.limit_max) + " reference images; remove " +
+             std::to_string(params.reference_images.size() - static_cast<size_t>(p.limit_max)) + ".";
+    case ProblemKind::kEmptyInput: return "A reference has neither a file nor an asset id.";
+    case ProblemKind::kNeedsReference: return "A mask needs a reference image to edit: add one first.";
+    case ProblemKind::kFileMissing:
+      return std::string(mask ? "The mask file " : "The reference ") + fileName(p.path) +
+             " is gone: pick it again or remove it.";
+    case ProblemKind::kUnreadable:
+      return fileName(p.path) + " is not a PNG, JPEG or WebP image texforge can read: pick another file.";
+    case ProblemKind::kTooLarge:
+      return fileName(p.path) + " is larger than " + number(p.limit_max / 1e6) +
+             " MB, the upload limit: resize or recompress it.";
+    case ProblemKind::kMaskNoAlpha:
+      return "The mask has no transparency: paint it in the mask painter, or save it as a PNG with alpha "
+             "(transparent = the area to change).";
+    case ProblemKind::kMaskSizeMismatch: {
+      std::string size = p.suggestion;
+      if (auto x = size.find('x'); x != std::string::npos) size.replace(x, 1, " x ");
+      return "The mask must be the size of the first reference (" + size + "): paint it again on that image.";
+    }
+  }
+  return p.message;
 }
 
-std::vector<std::string> allowedValues(const ModelSchema* schema, const std::string& input,
-                                       std::vector<std::string> fallback) {
-  const ModelInput* in = schema ? schema->input(input) : nullptr;
-  if (in && !in->allowed_values.empty()) return in->allowed_values;
-  return fallback;
-}
-
-int snapToGrid(int v, int step, int lo, int hi) {
-  if (step <= 0) step = 1;
-  int snapped = static_cast<int>(std::lround(static_cast<double>(v) / step)) * step;
-  if (snapped < lo) snapped = ((lo + step - 1) / step) * step;
-  if (snapped > hi) snapped = (hi / step) * step;
-  return snapped;
+void addFieldErrors(const std::vector<ParamProblem>& problems, const GenerationParams& params, FieldErrors* errors) {
+  for (const ParamProblem& p : problems) {
+    if (p.blocking) errors->emplace(paramFieldName(p.field), describeProblem(p, params));
+  }
 }
 
 FieldErrors validateForm(const GenerationParams& params, const ModelSchema* schema) {
   FieldErrors errors;
-  const ModelInput* prompt_in = schema ? schema->input("prompt") : nullptr;
-  const int max_prompt = prompt_in && prompt_in->max_length ? *prompt_in->max_length : 32000;
-  bool blank = std::all_of(params.prompt.begin(), params.prompt.end(),
-                           [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; });
-  if (blank) {
-    errors["prompt"] = "Describe what you want: the prompt is required.";
-  } else if (static_cast<int>(params.prompt.size()) > max_prompt) {
-    errors["prompt"] = "The prompt is " + std::to_string(params.prompt.size()) + " characters; the model takes at most " +
-                       std::to_string(max_prompt) + ".";
-  }
-
-  const NumericLimits outputs = numericLimits(schema, "numOutputs", {1, 10, 1});
-  if (params.num_outputs < outputs.min || params.num_outputs > outputs.max) {
-    errors["numOutputs"] = "Outputs must be between " + number(outputs.min) + " and " + number(outputs.max) + ".";
-  }
-
-  const NumericLimits width = numericLimits(schema, "width", {16, 3840, 16});
-  const NumericLimits height = numericLimits(schema, "height", {16, 3840, 16});
-  const bool auto_size = params.width == 0 && params.height == 0;
-  if (!auto_size) {
-    if (params.width == 0 || params.height == 0) {
-      errors["size"] = "Set both width and height, or choose Auto.";
-    } else if (params.width < width.min || params.width > width.max) {
-      errors["size"] = "Width must be between " + number(width.min) + " and " + number(width.max) + " pixels.";
-    } else if (params.height < height.min || params.height > height.max) {
-      errors["size"] = "Height must be between " + number(height.min) + " and " + number(height.max) + " pixels.";
-    } else if (std::fmod(params.width, width.step) != 0 || std::fmod(params.height, height.step) != 0) {
-      errors["size"] = "Width and height must be multiples of " + number(width.step) + " (try " +
-                       std::to_string(snapToGrid(params.width, static_cast<int>(width.step), static_cast<int>(width.min),
-                                                 static_cast<int>(width.max))) +
-                       " x " +
-                       std::to_string(snapToGrid(params.height, static_cast<int>(height.step),
-                                                 static_cast<int>(height.min), static_cast<int>(height.max))) +
-                       ").";
-    }
-  }
-
-  const auto qualities = allowedValues(schema, "quality", {"auto", "low", "medium", "high"});
-  if (!contains(qualities, params.quality)) {
-    errors["quality"] = "Quality must be one of: " + joined(qualities) + ".";
-  }
-  const auto backgrounds = allowedValues(schema, "background", {"auto", "opaque", "transparent"});
-  if (!contains(backgrounds, params.background)) {
-    errors["background"] = params.background == "transparent"
-                               ? "This model does not offer a transparent background; choose " + joined(backgrounds) + "."
-                               : "Background must be one of: " + joined(backgrounds) + ".";
-  }
-
-  if (params.reference_images.size() > 10) {
-    errors["referenceImages"] = "At most 10 reference images; remove " +
-                                std::to_string(params.reference_images.size() - 10) + ".";
-  }
-  for (const auto& ref : params.reference_images) {
-    if (ref.empty()) errors["referenceImages"] = "A reference has neither a file nor an asset id.";
-  }
-  if (params.mask && !params.mask->empty() && params.reference_images.empty()) {
-    errors["mask"] = "A mask needs a reference image to edit: add one first.";
-  }
+  addFieldErrors(checkParams(params, schema), params, &errors);
   return errors;
 }
 
-std::vector<std::string> formWarnings(const GenerationParams& params, const ModelSchema*) {
+std::vector<std::string> formWarnings(const GenerationParams& params, const ModelSchema* schema) {
   std::vector<std::string> out;
-  if (params.width > 0 && params.height > 0) {
-    const double aspect = static_cast<double>(params.width) / params.height;
-    if (aspect > 3.0 || aspect < 1.0 / 3.0) {
-      out.push_back("Aspect ratios beyond 3:1 come back padded.");
-    }
-    if (static_cast<int64_t>(params.width) * params.height > 2048 * 2048) {
-      out.push_back("Very large sizes take several minutes and cost more.");
-    }
+  for (const ParamProblem& p : checkParams(params, schema)) {
+    if (!p.blocking) out.push_back(describeProblem(p, params));
+  }
+  if (params.width > 0 && params.height > 0 && static_cast<int64_t>(params.width) * params.height > 2048 * 2048) {
+    out.push_back("Very large sizes take several minutes and cost more.");
   }
   return out;
 }

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "texforge/asset_importer.h"
+#include "texforge/project_files.h"
 
 namespace texforge::editor {
 namespace {

@@ -105,15 +105,16 @@ void Panel::update() {
     });
   }
 
-  s.field_errors = validateForm(s.params, s.schema ? &*s.schema : nullptr);
-
-  // Debounced quote: ask once the form has been still for quote_debounce_s.
-  const std::string key = paramsKey(s.params);
+  // Debounced quote: ask once the form has been still for quote_debounce_s. The local files are
+  // read again only when the form changes, not every frame.
+  const std::string key = paramsToJson(s.params);
   const double now = s.now();
   if (key != s.changed_key) {
     s.changed_key = key;
     s.changed_at = now;
+    s.local_problems = checkLocalInputs(s.params);
   }
+  s.field_errors = fieldErrors();
   if (s.field_errors.empty() && key != s.quote_key && key != s.pending_quote_key &&
       now - s.changed_at >= s.options.quote_debounce_s) {
     s.pending_quote_key = key;
@@ -207,13 +208,15 @@ bool Panel::applyPresetByName(const std::string& name) {
 }
 
 std::map<std::string, std::string> Panel::fieldErrors() const {
-  return validateForm(s_->params, s_->schema ? &*s_->schema : nullptr);
+  FieldErrors errors = validateForm(s_->params, s_->schema ? &*s_->schema : nullptr);
+  addFieldErrors(s_->local_problems, s_->params, &errors);
+  return errors;
 }
 
 const ModelSchema* Panel::schema() const { return s_->schema ? &*s_->schema : nullptr; }
 
 std::optional<Quote> Panel::currentQuote() const {
-  if (s_->quote_key != paramsKey(s_->params)) return std::nullopt;
+  if (s_->quote_key != paramsToJson(s_->params)) return std::nullopt;
   return s_->quote;
 }
 
@@ -232,6 +235,7 @@ const std::string& Panel::quoteError() const { return s_->quote_error; }
 GenerateOutcome Panel::pressGenerate() {
   State& s = *s_;
   if (!s.generator) return GenerateOutcome::kFailed;
+  s.local_problems = checkLocalInputs(s.params);  // the files may have changed since the last edit
   s.field_errors = fieldErrors();
   if (!s.field_errors.empty()) {
     s.setStatus("Fix the highlighted fields first.", true);

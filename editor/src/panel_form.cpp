@@ -85,15 +85,13 @@ void drawForm(Panel& panel, Panel::State& s) {
 
   sectionTitle("PROMPT");
   ImGui::InputTextMultiline("##prompt", &p.prompt, ImVec2(-1, ImGui::GetTextLineHeight() * 6));
-  const ModelInput* prompt_in = schema ? schema->input("prompt") : nullptr;
-  const int max_prompt = prompt_in && prompt_in->max_length ? *prompt_in->max_length : 32000;
-  ImGui::TextDisabled("%zu / %d characters", p.prompt.size(), max_prompt);
+  const ParamLimits limits = paramLimits(schema);
+  ImGui::TextDisabled("%zu / %d characters", p.prompt.size(), limits.max_prompt_chars);
   fieldError(s, "prompt");
 
   sectionTitle("OUTPUT");
   ImGui::PushItemWidth(-110);
-  const NumericLimits outputs = numericLimits(schema, "numOutputs", {1, 10, 1});
-  ImGui::SliderInt("Images", &p.num_outputs, static_cast<int>(outputs.min), static_cast<int>(outputs.max));
+  ImGui::SliderInt("Images", &p.num_outputs, limits.min_outputs, limits.max_outputs);
   fieldError(s, "numOutputs");
 
   const auto& sizes = sizePresets();
@@ -115,26 +113,21 @@ void drawForm(Panel& panel, Panel::State& s) {
     ImGui::EndCombo();
   }
   if (s.size_choice < 0) {
-    const NumericLimits w = numericLimits(schema, "width", {16, 3840, 16});
-    const NumericLimits h = numericLimits(schema, "height", {16, 3840, 16});
-    const int step = static_cast<int>(w.step);
+    const int step = limits.size_step;
     ImGui::InputInt("Width", &p.width, step, step * 8);
+    if (ImGui::IsItemDeactivatedAfterEdit()) p.width = snapToGrid(p.width, step, limits.min_width, limits.max_width);
+    ImGui::InputInt("Height", &p.height, step, step * 8);
     if (ImGui::IsItemDeactivatedAfterEdit()) {
-      p.width = snapToGrid(p.width, step, static_cast<int>(w.min), static_cast<int>(w.max));
+      p.height = snapToGrid(p.height, step, limits.min_height, limits.max_height);
     }
-    ImGui::InputInt("Height", &p.height, static_cast<int>(h.step), static_cast<int>(h.step) * 8);
-    if (ImGui::IsItemDeactivatedAfterEdit()) {
-      p.height = snapToGrid(p.height, static_cast<int>(h.step), static_cast<int>(h.min), static_cast<int>(h.max));
-    }
-    ImGui::TextDisabled("%g-%g px, multiples of %g", w.min, w.max, w.step);
+    ImGui::TextDisabled("%d-%d px, multiples of %d", limits.min_width, limits.max_width, step);
   }
   fieldError(s, "size");
   for (const auto& warning : formWarnings(p, schema)) ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "%s", warning.c_str());
 
-  comboFromList("Quality", p.quality, allowedValues(schema, "quality", {"auto", "low", "medium", "high"}));
+  comboFromList("Quality", p.quality, limits.qualities);
   fieldError(s, "quality");
-  comboFromList("Background", p.background,
-                allowedValues(schema, "background", {"auto", "opaque", "transparent"}));
+  comboFromList("Background", p.background, limits.backgrounds);
   helpMarker("Transparent gives sprites and UI pieces an alpha channel. If the model cannot do it, "
              "the field says so rather than returning opaque pixels.");
   fieldError(s, "background");

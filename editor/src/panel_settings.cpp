@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "panel_state.h"
-#include "texforge/asset_importer.h"
+#include "texforge/project_files.h"
 
 namespace texforge::editor {
 namespace {

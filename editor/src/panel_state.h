@@ -50,6 +50,7 @@ struct Panel::State {
   bool schema_requested = false;
   std::string schema_error;
   FieldErrors field_errors;
+  std::vector<ParamProblem> local_problems;  // checkLocalInputs of the form, redone when it changes
   int size_choice = 1;           // index in sizePresets(), or -1 for custom
   std::string new_reference_path;
   std::unique_ptr<ProjectAssets> assets;  // for the reference picker
@@ -128,6 +129,5 @@ TextureView outputTexture(Panel::State& s, const JobSnapshot& job, int index, bo
 std::string formatElapsed(double seconds);
 std::string formatCost(double cu);
 std::string describeImportError(const Error& error, const std::string& import_folder);
-std::string paramsKey(const GenerationParams& p);  // a stable text form of the form, for quotes
 
 }  // namespace texforge::editor

@@ -86,15 +86,6 @@ std::string formatCost(double cu) {
   return buf;
 }
 
-std::string paramsKey(const GenerationParams& p) {
-  std::string key = p.model_id + '\x1f' + p.prompt + '\x1f' + std::to_string(p.num_outputs) + '\x1f' +
-                    std::to_string(p.width) + 'x' + std::to_string(p.height) + '\x1f' + p.quality + '\x1f' +
-                    p.background;
-  for (const auto& ref : p.reference_images) key += '\x1f' + ref.asset_id + '|' + ref.local_path;
-  if (p.mask) key += "\x1fmask:" + p.mask->asset_id + '|' + p.mask->local_path;
-  return key;
-}
-
 std::string describeError(const Error& error) {
   std::string detail = error.message.empty() ? "" : " (" + error.message + ")";
   switch (error.code) {

@@ -6,7 +6,7 @@
 #include <cctype>
 #include <filesystem>
 
-#include "texforge/asset_importer.h"
+#include "texforge/project_files.h"
 
 namespace texforge::editor {
 namespace fs = std::filesystem;

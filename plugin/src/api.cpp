@@ -1,4 +1,4 @@
-// The Scenario REST API as data: request bodies, answer parsing, error mapping and validation.
+// The Scenario REST API as data: request bodies, answer parsing and error mapping.
 // No I/O here, so every rule can be unit tested and shared by the engine and the tools.
 #include "texforge/api.h"
 
@@ -16,15 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kMaxPromptChars = 32000;
-constexpr int kMaxReferences = 10;
-constexpr int kMinSide = 16;
-constexpr int kMaxSide = 3840;
-constexpr int kSizeStep = 16;
 constexpr int kMaxNesting = 64;
-
-const std::vector<std::string> kQualities = {"auto", "low", "medium", "high"};
-const std::vector<std::string> kBackgrounds = {"auto", "opaque", "transparent"};
 
 // Parses a JSON answer with a size cap and a nesting cap (nlohmann recurses per level).
 Result<json> parseJsonBody(const std::string& body) {
@@ -143,16 +135,6 @@ std::string reasonFromBody(const std::string& body) {
   return trimmed(body.substr(0, 200), 200);
 }
 
-bool contains(const std::vector<std::string>& values, const std::string& v) {
-  return std::find(values.begin(), values.end(), v) != values.end();
-}
-
-std::string joinValues(const std::vector<std::string>& values) {
-  std::string out;
-  for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
-  return out;
-}
-
 const json* unwrap(const json& root, const char* key) {
   if (!root.is_object()) return nullptr;
   auto it = root.find(key);
@@ -228,13 +210,6 @@ JobPhase classifyJobStatus(const std::string& status) {
   return JobPhase::kRunning;
 }
 
-const ModelInput* ModelSchema::input(const std::string& input_name) const {
-  for (const auto& in : inputs) {
-    if (in.name == input_name) return &in;
-  }
-  return nullptr;
-}
-
 std::string buildGenerateBody(const GenerationParams& params, const std::vector<std::string>& reference_ids,
                               const std::string& mask_id) {
   json body = json::object();
@@ -254,90 +229,6 @@ std::string buildGenerateBody(const GenerationParams& params, const std::vector<
 std::string buildUploadBody(const std::string& file_name, const std::string& mime, const std::string& bytes) {
   json body = {{"image", "data:" + mime + ";base64," + base64Encode(bytes)}, {"name", file_name}};
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-Status validateParams(const GenerationParams& params, const ModelSchema* schema) {
-  auto invalid = [](std::string message) -> Status { return makeError(ErrorCode::kInvalidArgument, std::move(message)); };
-  if (params.model_id.empty()) return invalid("model: no model id given");
-  if (params.prompt.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return invalid("prompt: write a prompt describing the image");
-  }
-  int max_prompt = kMaxPromptChars;
-  if (schema) {
-    if (const ModelInput* in = schema->input("prompt"); in && in->max_length) max_prompt = *in->max_length;
-  }
-  if (static_cast<int>(params.prompt.size()) > max_prompt) {
-    return invalid("prompt: " + std::to_string(params.prompt.size()) + " characters, the model takes at most " +
-                   std::to_string(max_prompt) + "; shorten it");
-  }
-  int min_outputs = 1, max_outputs = 10;
-  if (schema) {
-    if (const ModelInput* in = schema->input("numOutputs")) {
-      if (in->min) min_outputs = toInt(*in->min);
-      if (in->max) max_outputs = toInt(*in->max);
-    }
-  }
-  if (params.num_outputs < min_outputs || params.num_outputs > max_outputs) {
-    return invalid("outputs: " + std::to_string(params.num_outputs) + " is out of range; choose " +
-                   std::to_string(min_outputs) + " to " + std::to_string(max_outputs));
-  }
-  if (static_cast<int>(params.reference_images.size()) > kMaxReferences) {
-    return invalid("references: at most " + std::to_string(kMaxReferences) + " reference images; remove " +
-                   std::to_string(params.reference_images.size() - kMaxReferences));
-  }
-  for (const auto& ref : params.reference_images) {
-    if (ref.empty()) return invalid("references: an empty reference image was given");
-  }
-  if (params.mask && !params.mask->empty() && params.reference_images.empty()) {
-    return invalid("mask: a mask needs a reference image to edit; add the image the mask belongs to");
-  }
-  const bool auto_size = params.width == 0 && params.height == 0;
-  if (!auto_size) {
-    if (params.width <= 0 || params.height <= 0) {
-      return invalid("size: give both width and height, or neither for automatic size");
-    }
-    int min_side = kMinSide, max_side = kMaxSide, step = kSizeStep;
-    if (schema) {
-      if (const ModelInput* in = schema->input("width")) {
-        if (in->min) min_side = toInt(*in->min);
-        if (in->max) max_side = toInt(*in->max);
-        if (in->step && *in->step >= 1) step = toInt(*in->step);
-      }
-    }
-    for (int side : {params.width, params.height}) {
-      if (side < min_side || side > max_side) {
-        return invalid("size: " + std::to_string(params.width) + "x" + std::to_string(params.height) +
-                       " is outside " + std::to_string(min_side) + ".." + std::to_string(max_side) +
-                       " pixels per side");
-      }
-      if (side % step != 0) {
-        auto snapped = [step](int v) { return (v + step / 2) / step * step; };
-        return invalid("size: " + std::to_string(params.width) + "x" + std::to_string(params.height) +
-                       " is not a multiple of " + std::to_string(step) + "; try " +
-                       std::to_string(snapped(params.width)) + "x" + std::to_string(snapped(params.height)));
-      }
-    }
-    const double aspect = static_cast<double>(params.width) / params.height;
-    if (aspect > 3.0 || aspect < 1.0 / 3.0) {
-      return invalid("size: aspect ratio " + std::to_string(params.width) + ":" + std::to_string(params.height) +
-                     " is outside 1:3..3:1; the service would pad the image");
-    }
-  }
-  auto check_choice = [&](const char* field, const std::string& value,
-                          const std::vector<std::string>& fallback) -> Status {
-    std::vector<std::string> allowed = fallback;
-    if (schema) {
-      if (const ModelInput* in = schema->input(field); in && !in->allowed_values.empty()) allowed = in->allowed_values;
-    }
-    if (!contains(allowed, value)) {
-      return invalid(std::string(field) + ": \"" + value + "\" is not offered by this model; choose one of " +
-                     joinValues(allowed));
-    }
-    return Ok{};
-  };
-  if (auto s = check_choice("quality", params.quality, kQualities); !s) return s;
-  if (auto s = check_choice("background", params.background, kBackgrounds); !s) return s;
-  return Ok{};
 }
 
 Result<JobInfo> parseJobAnswer(const HttpResponse& response) {

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <ctime>
@@ -12,14 +13,16 @@
 
 #include "failpoint.h"
 #include "file_util.h"
+#include "params_json.h"
 #include "texforge/asset_importer.h"
+#include "texforge/project_files.h"
 
 namespace texforge {
 namespace {
 
 using nlohmann::json;
 
-constexpr int kSidecarVersion = 1;
+constexpr int kSidecarVersion = 2;  // 1: model and prompt at the top, ids as strings
 constexpr int kMaxNameAttempts = 10000;
 constexpr size_t kShortIdLength = 8;
 constexpr size_t kMaxSidecarBytes = 4u << 20;
@@ -51,38 +54,27 @@ bool pathExists(const std::string& path) {
   return ::lstat(path.c_str(), &st) == 0 || errno != ENOENT;  // unsure counts as taken
 }
 
-json imageInputJson(const std::string& asset_id) {
-  return asset_id.empty() ? json(nullptr) : json(asset_id);
+// The request as it was paid for: uploaded references and mask appear by their asset ids, since
+// local paths are machine-specific (and URLs expire and sign, so they never appear).
+GenerationParams resolvedParams(const ImportRequest& request) {
+  GenerationParams p = request.params;
+  if (!request.reference_asset_ids.empty()) {
+    p.reference_images.clear();
+    for (const std::string& id : request.reference_asset_ids) p.reference_images.push_back(ImageInput{id, {}});
+  }
+  p.reference_images.erase(std::remove_if(p.reference_images.begin(), p.reference_images.end(),
+                                          [](const ImageInput& in) { return !in.isAsset(); }),
+                           p.reference_images.end());
+  if (!request.mask_asset_id.empty()) p.mask = ImageInput{request.mask_asset_id, {}};
+  if (p.mask && !p.mask->isAsset()) p.mask.reset();
+  return p;
 }
 
 json sidecarJson(const ImportRequest& request, const std::string& file_name, ImageFormat format, int width,
                  int height) {
-  const GenerationParams& p = request.params;
-  // Only asset ids travel into the sidecar: local paths are machine-specific, URLs expire and sign.
-  json references = json::array();
-  if (!request.reference_asset_ids.empty()) {
-    for (const std::string& id : request.reference_asset_ids) references.push_back(id);
-  } else {
-    for (const ImageInput& input : p.reference_images) {
-      if (input.isAsset()) references.push_back(input.asset_id);
-    }
-  }
-  std::string mask_id = request.mask_asset_id;
-  if (mask_id.empty() && p.mask && p.mask->isAsset()) mask_id = p.mask->asset_id;
-
   json doc = json::object();
   doc["texforge_sidecar"] = kSidecarVersion;
-  doc["model"] = p.model_id;
-  doc["prompt"] = p.prompt;
-  doc["parameters"] = {
-      {"numOutputs", p.num_outputs},
-      {"width", p.width},
-      {"height", p.height},
-      {"quality", p.quality},
-      {"background", p.background},
-      {"referenceImages", references},
-      {"mask", imageInputJson(mask_id)},
-  };
+  doc["parameters"] = paramsJson(resolvedParams(request));
   doc["local_id"] = request.local_id;
   doc["job_id"] = request.job_id;
   doc["asset_id"] = request.asset_id;
@@ -270,39 +262,18 @@ Result<GenerationParams> readSidecarParams(const std::string& sidecar_path) {
                      sidecar_path + " was written by a newer texforge; update to read it");
   }
   GenerationParams params;
-  // Missing or mistyped fields keep their defaults: a hand-edited sidecar still fills the form.
-  auto readString = [](const json& object, const char* key, std::string& out) {
-    const auto it = object.find(key);
-    if (it != object.end() && it->is_string()) out = it->get<std::string>();
-  };
-  auto readInt = [](const json& object, const char* key, int& out) {
-    const auto it = object.find(key);
-    if (it != object.end() && it->is_number_integer()) {
-      const int64_t v = it->get<int64_t>();
-      if (v >= INT32_MIN && v <= INT32_MAX) out = static_cast<int>(v);
-    }
-  };
-  readString(doc, "model", params.model_id);
-  readString(doc, "prompt", params.prompt);
   const auto p = doc.find("parameters");
-  if (p != doc.end() && p->is_object()) {
-    readInt(*p, "numOutputs", params.num_outputs);
-    readInt(*p, "width", params.width);
-    readInt(*p, "height", params.height);
-    readString(*p, "quality", params.quality);
-    readString(*p, "background", params.background);
-    const auto refs = p->find("referenceImages");
-    if (refs != p->end() && refs->is_array()) {
-      for (const json& ref : *refs) {
-        if (ref.is_string() && !ref.get<std::string>().empty())
-          params.reference_images.push_back(ImageInput{ref.get<std::string>(), {}});
-      }
-    }
-    const auto mask = p->find("mask");
-    if (mask != p->end() && mask->is_string() && !mask->get<std::string>().empty()) {
-      params.mask = ImageInput{mask->get<std::string>(), {}};
-    }
+  if (doc["texforge_sidecar"].get<int64_t>() >= 2) {
+    if (p != doc.end()) paramsFromJsonValue(*p, &params);
+    return params;
   }
+  // Version 1: model and prompt at the top; references and mask as bare asset id strings, which
+  // the shared reader takes too. Missing or mistyped fields keep their defaults.
+  GenerationParams top;
+  paramsFromJsonValue(json{{"modelId", doc.value("model", json())}, {"prompt", doc.value("prompt", json())}}, &top);
+  if (p != doc.end()) paramsFromJsonValue(*p, &params);
+  params.model_id = top.model_id;
+  params.prompt = top.prompt;
   return params;
 }
 

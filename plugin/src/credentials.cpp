@@ -17,7 +17,7 @@
 
 #include "base64.h"
 #include "file_util.h"
-#include "texforge/asset_importer.h"
+#include "texforge/project_files.h"
 
 namespace texforge {
 namespace fs = std::filesystem;

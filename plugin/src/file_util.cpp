@@ -15,7 +15,7 @@
 #include <random>
 #include <vector>
 
-#include "texforge/asset_importer.h"
+#include "texforge/project_files.h"
 
 namespace texforge {
 namespace fs = std::filesystem;

@@ -161,21 +161,13 @@ void GeneratorImpl::start(std::vector<JobRecord> journaled) {
 Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
   if (options_.offline) return makeError(ErrorCode::kInvalidArgument, "this engine was opened offline (journal only)");
   if (Status valid = validateParams(params); !valid) return valid.error();
-  for (const auto& ref : params.reference_images) {
-    if (!ref.isAsset() && !std::filesystem::is_regular_file(ref.local_path)) {
-      return makeError(ErrorCode::kNotFound, "reference image not found: " + ref.local_path);
-    }
-  }
-  if (params.mask && !params.mask->isAsset() && !std::filesystem::is_regular_file(params.mask->local_path)) {
-    return makeError(ErrorCode::kNotFound, "mask image not found: " + params.mask->local_path);
-  }
+  if (Status local = firstBlocking(checkLocalInputs(params)); !local) return local.error();
   {
     // While an identical request is unresolved (it may have started), sending another one silently
     // could pay twice for the same thing: the user decides first.
-    const std::string wanted = paramsToJson(params);
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& [id, rec] : jobs_) {
-      if (rec.snap.state == JobState::kUnknown && paramsToJson(rec.snap.params) == wanted) {
+      if (rec.snap.state == JobState::kUnknown && rec.snap.params == params) {
         return makeError(ErrorCode::kUnknownSubmission,
                          "an identical request (" + id + ") was sent but its answer was lost, so it may have "
                          "started. Resolve it first: `texforge resolve " + id + " --resend` or `--discard`.");

@@ -13,6 +13,7 @@
 
 #include "job_record.h"
 #include "journal.h"
+#include "texforge/project_files.h"
 #include "texforge/generator.h"
 #include "transport.h"
 #include "worker_pool.h"

@@ -15,7 +15,6 @@
 namespace texforge {
 namespace {
 
-constexpr size_t kMaxUploadBytes = 3'500'000;  // the gateway caps request bodies around here
 constexpr int kMaxUrlRefreshes = 3;
 
 std::string fileName(const std::string& path) { return std::filesystem::path(path).filename().string(); }

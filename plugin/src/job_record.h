@@ -19,8 +19,4 @@ struct JobRecord {
   bool reconciling = false;  // an unknown submission is being looked up (not journaled)
 };
 
-// Parameters <-> JSON text (journal and sidecars share the field names of the API).
-std::string paramsToJson(const GenerationParams& params);
-bool paramsFromJson(const std::string& text, GenerationParams* params);
-
 }  // namespace texforge

@@ -85,55 +85,6 @@ ImageFormat formatFromName(const std::string& n) {
 
 }  // namespace
 
-std::string paramsToJson(const GenerationParams& p) {
-  auto input_json = [](const ImageInput& in) {
-    json j = json::object();
-    if (!in.asset_id.empty()) j["assetId"] = in.asset_id;
-    if (!in.local_path.empty()) j["file"] = in.local_path;
-    return j;
-  };
-  json refs = json::array();
-  for (const auto& r : p.reference_images) refs.push_back(input_json(r));
-  json j = {{"modelId", p.model_id}, {"prompt", p.prompt},   {"numOutputs", p.num_outputs},
-            {"width", p.width},      {"height", p.height},   {"quality", p.quality},
-            {"background", p.background}, {"referenceImages", refs}};
-  if (p.mask && !p.mask->empty()) j["mask"] = input_json(*p.mask);
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-bool paramsFromJson(const std::string& text, GenerationParams* p) {
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return false;
-  auto input_from = [](const json& v) {
-    ImageInput in;
-    if (v.is_object()) {
-      in.asset_id = v.value("assetId", "");
-      in.local_path = v.value("file", "");
-    } else if (v.is_string()) {
-      in = imageInputFromArgument(v.get<std::string>());
-    }
-    return in;
-  };
-  try {
-    p->model_id = j.value("modelId", std::string(kDefaultModelId));
-    p->prompt = j.value("prompt", "");
-    p->num_outputs = j.value("numOutputs", 1);
-    p->width = j.value("width", 0);
-    p->height = j.value("height", 0);
-    p->quality = j.value("quality", "auto");
-    p->background = j.value("background", "auto");
-    p->reference_images.clear();
-    if (auto r = j.find("referenceImages"); r != j.end() && r->is_array()) {
-      for (const auto& v : *r) p->reference_images.push_back(input_from(v));
-    }
-    p->mask.reset();
-    if (auto m = j.find("mask"); m != j.end() && !m->is_null()) p->mask = input_from(*m);
-  } catch (const json::exception&) {
-    return false;
-  }
-  return true;
-}
-
 Result<std::unique_ptr<Journal>> Journal::open(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

@@ -1,8 +1,161 @@
-// Small helpers around GenerationParams.
-// The CLI and the panel accept "asset_..." ids and local files in the same place.
+// Every rule about GenerationParams in one place: limits (schema over built-in), the checks made
+// before anything is paid, and the JSON form that journal, sidecar and the panel's keys share.
 #include "texforge/params.h"
 
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdio>
+
+#include "params_json.h"
+#include "texforge/project_files.h"
+#include "texforge/image.h"
+
 namespace texforge {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxInputFileBytes = 64u << 20;  // larger files are refused before the size check
+
+int toInt(double v) {
+  if (std::isnan(v)) return 0;
+  return static_cast<int>(std::clamp(v, static_cast<double>(INT_MIN), static_cast<double>(INT_MAX)));
+}
+
+std::string joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
+  return out;
+}
+
+std::string sizeText(int w, int h) { return std::to_string(w) + "x" + std::to_string(h); }
+
+ParamProblem problem(ParamField field, ProblemKind kind, std::string message) {
+  ParamProblem p;
+  p.field = field;
+  p.kind = kind;
+  p.message = std::string(paramFieldName(field)) + ": " + std::move(message);
+  return p;
+}
+
+ParamProblem rangeProblem(ParamField field, ProblemKind kind, double lo, double hi, std::string message) {
+  ParamProblem p = problem(field, kind, std::move(message));
+  p.limit_min = lo;
+  p.limit_max = hi;
+  return p;
+}
+
+void checkSize(const GenerationParams& params, const ParamLimits& limits, std::vector<ParamProblem>& out) {
+  if (params.width == 0 && params.height == 0) return;  // automatic size
+  if (params.width <= 0 || params.height <= 0) {
+    out.push_back(problem(ParamField::kSize, ProblemKind::kMissing,
+                          "give both width and height, or neither for automatic size"));
+    return;
+  }
+  const std::string size = sizeText(params.width, params.height);
+  if (params.width < limits.min_width || params.width > limits.max_width) {
+    out.push_back(rangeProblem(ParamField::kSize, ProblemKind::kOutOfRange, limits.min_width, limits.max_width,
+                               "width " + std::to_string(params.width) + " is outside " +
+                                   std::to_string(limits.min_width) + ".." + std::to_string(limits.max_width)));
+    return;
+  }
+  if (params.height < limits.min_height || params.height > limits.max_height) {
+    out.push_back(rangeProblem(ParamField::kSize, ProblemKind::kOutOfRange, limits.min_height, limits.max_height,
+                               "height " + std::to_string(params.height) + " is outside " +
+                                   std::to_string(limits.min_height) + ".." + std::to_string(limits.max_height)));
+    return;
+  }
+  const int step = limits.size_step;
+  if (params.width % step != 0 || params.height % step != 0) {
+    ParamProblem p = problem(ParamField::kSize, ProblemKind::kOffGrid, "");
+    p.limit_step = step;
+    p.suggestion = sizeText(snapToGrid(params.width, step, limits.min_width, limits.max_width),
+                            snapToGrid(params.height, step, limits.min_height, limits.max_height));
+    p.message = "size: " + size + " is not a multiple of " + std::to_string(step) + "; try " + p.suggestion;
+    out.push_back(std::move(p));
+    return;
+  }
+  const double aspect = static_cast<double>(params.width) / params.height;
+  if (aspect > kMaxAspect || aspect < 1.0 / kMaxAspect) {
+    ParamProblem p = problem(ParamField::kSize, ProblemKind::kExtremeAspect,
+                             "aspect ratio " + size + " is beyond 1:3..3:1; the service pads the image");
+    p.blocking = false;
+    out.push_back(std::move(p));
+  }
+}
+
+void checkChoice(ParamField field, const std::string& value, const std::vector<std::string>& allowed,
+                 std::vector<ParamProblem>& out) {
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return;
+  ParamProblem p = problem(field, ProblemKind::kNotOffered,
+                           "\"" + value + "\" is not offered by this model; choose one of " + joined(allowed));
+  p.allowed = allowed;
+  out.push_back(std::move(p));
+}
+
+// Reads one local input for checkLocalInputs; a problem, or the header of a readable image.
+std::optional<ImageInfo> probeLocalFile(ParamField field, const std::string& path, std::vector<ParamProblem>& out) {
+  const char* what = field == ParamField::kMask ? "the mask " : "the reference image ";
+  auto bytes = readFile(path, kMaxInputFileBytes);
+  if (!bytes) {
+    const bool missing = bytes.error().code == ErrorCode::kNotFound;
+    ParamProblem p = problem(field, missing ? ProblemKind::kFileMissing : ProblemKind::kUnreadable,
+                             what + path + (missing ? " does not exist" : " cannot be read: " + bytes.error().message));
+    p.path = path;
+    out.push_back(std::move(p));
+    return std::nullopt;
+  }
+  auto info = probeImage(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
+  if (!info) {
+    ParamProblem p = problem(field, ProblemKind::kUnreadable, what + path + " is not a readable PNG, JPEG or WebP image");
+    p.path = path;
+    out.push_back(std::move(p));
+    return std::nullopt;
+  }
+  if (bytes->size() > kMaxUploadBytes) {
+    ParamProblem p = problem(field, ProblemKind::kTooLarge,
+                             what + path + " is " + std::to_string(bytes->size() / 1000) + " kB; uploads are limited to " +
+                                 std::to_string(kMaxUploadBytes / 1000) + " kB");
+    p.path = path;
+    p.limit_max = static_cast<double>(kMaxUploadBytes);
+    out.push_back(std::move(p));
+  }
+  return *info;
+}
+
+json inputJson(const ImageInput& in) {
+  json j = json::object();
+  if (!in.asset_id.empty()) j["assetId"] = in.asset_id;
+  if (!in.local_path.empty()) j["file"] = in.local_path;
+  return j;
+}
+
+ImageInput inputFromJson(const json& v) {
+  ImageInput in;
+  if (v.is_object()) {
+    if (auto a = v.find("assetId"); a != v.end() && a->is_string()) in.asset_id = a->get<std::string>();
+    if (auto f = v.find("file"); f != v.end() && f->is_string()) in.local_path = f->get<std::string>();
+  } else if (v.is_string()) {
+    in = imageInputFromArgument(v.get<std::string>());
+  }
+  return in;
+}
+
+void readString(const json& object, const char* key, std::string& out) {
+  const auto it = object.find(key);
+  if (it != object.end() && it->is_string()) out = it->get<std::string>();
+}
+
+void readInt(const json& object, const char* key, int& out) {
+  const auto it = object.find(key);
+  if (it != object.end() && it->is_number_integer()) {
+    const int64_t v = it->get<int64_t>();
+    if (v >= INT32_MIN && v <= INT32_MAX) out = static_cast<int>(v);
+  }
+}
+
+}  // namespace
 
 ImageInput imageInputFromArgument(const std::string& text) {
   ImageInput input;
@@ -14,6 +167,192 @@ ImageInput imageInputFromArgument(const std::string& text) {
     input.local_path = text;
   }
   return input;
+}
+
+bool GenerationParams::operator==(const GenerationParams& o) const {
+  return model_id == o.model_id && prompt == o.prompt && reference_images == o.reference_images &&
+         mask == o.mask && num_outputs == o.num_outputs && width == o.width && height == o.height &&
+         quality == o.quality && background == o.background;
+}
+
+const ModelInput* ModelSchema::input(const std::string& input_name) const {
+  for (const auto& in : inputs) {
+    if (in.name == input_name) return &in;
+  }
+  return nullptr;
+}
+
+ParamLimits paramLimits(const ModelSchema* schema) {
+  ParamLimits limits;
+  limits.qualities.assign(std::begin(kQualities), std::end(kQualities));
+  limits.backgrounds.assign(std::begin(kBackgrounds), std::end(kBackgrounds));
+  if (!schema) return limits;
+  auto range = [&](const char* name, int& lo, int& hi) {
+    const ModelInput* in = schema->input(name);
+    if (!in) return;
+    if (in->min) lo = toInt(*in->min);
+    if (in->max) hi = toInt(*in->max);
+  };
+  if (const ModelInput* in = schema->input("prompt"); in && in->max_length) limits.max_prompt_chars = *in->max_length;
+  range("numOutputs", limits.min_outputs, limits.max_outputs);
+  range("width", limits.min_width, limits.max_width);
+  range("height", limits.min_height, limits.max_height);
+  if (const ModelInput* in = schema->input("width"); in && in->step && *in->step >= 1) {
+    limits.size_step = toInt(*in->step);
+  }
+  if (const ModelInput* in = schema->input("quality"); in && !in->allowed_values.empty()) {
+    limits.qualities = in->allowed_values;
+  }
+  if (const ModelInput* in = schema->input("background"); in && !in->allowed_values.empty()) {
+    limits.backgrounds = in->allowed_values;
+  }
+  return limits;
+}
+
+int snapToGrid(int v, int step, int lo, int hi) {
+  if (step <= 0) step = 1;
+  int snapped = static_cast<int>(std::lround(static_cast<double>(v) / step)) * step;
+  if (snapped < lo) snapped = ((lo + step - 1) / step) * step;
+  if (snapped > hi) snapped = (hi / step) * step;
+  return snapped;
+}
+
+const char* paramFieldName(ParamField field) {
+  switch (field) {
+    case ParamField::kModel: return "model";
+    case ParamField::kPrompt: return "prompt";
+    case ParamField::kNumOutputs: return "numOutputs";
+    case ParamField::kSize: return "size";
+    case ParamField::kQuality: return "quality";
+    case ParamField::kBackground: return "background";
+    case ParamField::kReferenceImages: return "referenceImages";
+    case ParamField::kMask: return "mask";
+  }
+  return "form";
+}
+
+std::vector<ParamProblem> checkParams(const GenerationParams& params, const ModelSchema* schema) {
+  std::vector<ParamProblem> out;
+  const ParamLimits limits = paramLimits(schema);
+  if (params.model_id.empty()) out.push_back(problem(ParamField::kModel, ProblemKind::kMissing, "no model id given"));
+  if (params.prompt.find_first_not_of(" \t\r\n") == std::string::npos) {
+    out.push_back(problem(ParamField::kPrompt, ProblemKind::kMissing, "write a prompt describing the image"));
+  } else if (static_cast<int>(params.prompt.size()) > limits.max_prompt_chars) {
+    out.push_back(rangeProblem(ParamField::kPrompt, ProblemKind::kTooLong, 0, limits.max_prompt_chars,
+                               std::to_string(params.prompt.size()) + " characters, the model takes at most " +
+                                   std::to_string(limits.max_prompt_chars) + "; shorten it"));
+  }
+  if (params.num_outputs < limits.min_outputs || params.num_outputs > limits.max_outputs) {
+    out.push_back(rangeProblem(ParamField::kNumOutputs, ProblemKind::kOutOfRange, limits.min_outputs,
+                               limits.max_outputs,
+                               std::to_string(params.num_outputs) + " is out of range; choose " +
+                                   std::to_string(limits.min_outputs) + " to " + std::to_string(limits.max_outputs)));
+  }
+  checkSize(params, limits, out);
+  checkChoice(ParamField::kQuality, params.quality, limits.qualities, out);
+  checkChoice(ParamField::kBackground, params.background, limits.backgrounds, out);
+  const int refs = static_cast<int>(params.reference_images.size());
+  if (refs > limits.max_references) {
+    out.push_back(rangeProblem(ParamField::kReferenceImages, ProblemKind::kTooMany, 0, limits.max_references,
+                               "at most " + std::to_string(limits.max_references) + " reference images; remove " +
+                                   std::to_string(refs - limits.max_references)));
+  }
+  if (std::any_of(params.reference_images.begin(), params.reference_images.end(),
+                  [](const ImageInput& in) { return in.empty(); })) {
+    out.push_back(problem(ParamField::kReferenceImages, ProblemKind::kEmptyInput,
+                          "a reference image has neither a file nor an asset id"));
+  }
+  if (params.mask && !params.mask->empty() && params.reference_images.empty()) {
+    out.push_back(problem(ParamField::kMask, ProblemKind::kNeedsReference,
+                          "a mask needs a reference image to edit; add the image the mask belongs to"));
+  }
+  return out;
+}
+
+std::vector<ParamProblem> checkLocalInputs(const GenerationParams& params) {
+  std::vector<ParamProblem> out;
+  std::optional<ImageInfo> first_reference;
+  for (size_t i = 0; i < params.reference_images.size(); ++i) {
+    const ImageInput& ref = params.reference_images[i];
+    if (ref.isAsset() || ref.local_path.empty()) continue;
+    auto info = probeLocalFile(ParamField::kReferenceImages, ref.local_path, out);
+    if (i == 0) first_reference = info;
+  }
+  if (!params.mask || params.mask->isAsset() || params.mask->local_path.empty()) return out;
+  const std::string& path = params.mask->local_path;
+  auto mask = probeLocalFile(ParamField::kMask, path, out);
+  if (!mask) return out;
+  if (mask->format != ImageFormat::kPng || !mask->has_alpha) {
+    ParamProblem p = problem(ParamField::kMask, ProblemKind::kMaskNoAlpha,
+                             "the mask " + path + " has no alpha channel; it must be a PNG with transparency "
+                             "(transparent pixels mark the area to change)");
+    p.path = path;
+    out.push_back(std::move(p));
+  }
+  if (first_reference && (first_reference->width != mask->width || first_reference->height != mask->height)) {
+    ParamProblem p = problem(ParamField::kMask, ProblemKind::kMaskSizeMismatch,
+                             "the mask is " + sizeText(mask->width, mask->height) + " but the first reference is " +
+                                 sizeText(first_reference->width, first_reference->height) +
+                                 "; they must be the same size");
+    p.path = path;
+    p.suggestion = sizeText(first_reference->width, first_reference->height);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Status firstBlocking(const std::vector<ParamProblem>& problems) {
+  for (const ParamProblem& p : problems) {
+    if (!p.blocking) continue;
+    const ErrorCode code = p.kind == ProblemKind::kFileMissing ? ErrorCode::kNotFound : ErrorCode::kInvalidArgument;
+    return makeError(code, p.message);
+  }
+  return Ok{};
+}
+
+Status validateParams(const GenerationParams& params, const ModelSchema* schema) {
+  return firstBlocking(checkParams(params, schema));
+}
+
+json paramsJson(const GenerationParams& p) {
+  json refs = json::array();
+  for (const auto& r : p.reference_images) refs.push_back(inputJson(r));
+  json j = {{"modelId", p.model_id},       {"prompt", p.prompt},   {"numOutputs", p.num_outputs},
+            {"width", p.width},            {"height", p.height},   {"quality", p.quality},
+            {"background", p.background}, {"referenceImages", refs}};
+  if (p.mask && !p.mask->empty()) j["mask"] = inputJson(*p.mask);
+  return j;
+}
+
+void paramsFromJsonValue(const json& j, GenerationParams* p) {
+  if (!j.is_object()) return;
+  readString(j, "modelId", p->model_id);
+  readString(j, "prompt", p->prompt);
+  readInt(j, "numOutputs", p->num_outputs);
+  readInt(j, "width", p->width);
+  readInt(j, "height", p->height);
+  readString(j, "quality", p->quality);
+  readString(j, "background", p->background);
+  if (auto r = j.find("referenceImages"); r != j.end() && r->is_array()) {
+    p->reference_images.clear();
+    for (const auto& v : *r) p->reference_images.push_back(inputFromJson(v));
+  }
+  if (auto m = j.find("mask"); m != j.end() && !m->is_null()) {
+    ImageInput mask = inputFromJson(*m);
+    if (mask.empty()) p->mask.reset();
+    else p->mask = std::move(mask);
+  }
+}
+
+std::string paramsToJson(const GenerationParams& params) {
+  return paramsJson(params).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool paramsFromJson(const std::string& text, GenerationParams* params) {
+  const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return false;
+  paramsFromJsonValue(j, params);
+  return true;
 }
 
 }  // namespace texforge

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,41 +28,42 @@ int fail(const Error& error, bool json) {
   return cli::exitStatusFor(error);
 }
 
-// A mask is checked locally before anything is paid for: PNG with alpha, same size as reference 1.
-Status checkLocalInputs(const GenerationParams& params) {
-  for (const auto& ref : params.reference_images) {
-    if (!ref.isAsset() && !std::filesystem::is_regular_file(ref.local_path)) {
-      return makeError(ErrorCode::kNotFound, "reference image not found: " + ref.local_path);
+// The option that changes a field, so a refusal says what to type.
+const char* optionFor(ParamField field) {
+  switch (field) {
+    case ParamField::kModel: return "--model";
+    case ParamField::kPrompt: return "the prompt argument";
+    case ParamField::kNumOutputs: return "--outputs";
+    case ParamField::kSize: return "--size";
+    case ParamField::kQuality: return "--quality";
+    case ParamField::kBackground: return "--background";
+    case ParamField::kReferenceImages: return "--ref";
+    case ParamField::kMask: return "--mask";
+  }
+  return "the arguments";
+}
+
+// The core's checks before anything is paid for. The first pass (no schema yet) also reads the local
+// files and prints the warnings; the first blocking problem comes back with the option that fixes it.
+Status checkRequest(const GenerationParams& params, const ModelSchema* schema, bool first_pass) {
+  std::vector<ParamProblem> problems = checkParams(params, schema);
+  if (first_pass) {
+    auto local = checkLocalInputs(params);
+    problems.insert(problems.end(), local.begin(), local.end());
+  }
+  for (const ParamProblem& p : problems) {
+    if (!p.blocking && first_pass) std::fprintf(stderr, "texforge: warning: %s\n", p.message.c_str());
+  }
+  Status first = firstBlocking(problems);
+  if (first) return first;
+  Error error = first.error();
+  for (const ParamProblem& p : problems) {
+    if (p.blocking) {
+      error.message += std::string(" (") + optionFor(p.field) + ")";
+      break;
     }
   }
-  if (!params.mask || params.mask->isAsset()) return Ok{};
-  auto bytes = readFile(params.mask->local_path, 64u << 20);
-  if (!bytes) return makeError(ErrorCode::kNotFound, "cannot read the mask " + params.mask->local_path);
-  auto info = probeImage(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
-  if (!info) return makeError(ErrorCode::kInvalidArgument, "the mask is not a readable image: " + info.error().message);
-  if (info->format != ImageFormat::kPng || !info->has_alpha) {
-    return makeError(ErrorCode::kInvalidArgument,
-                     "the mask " + params.mask->local_path +
-                         " has no alpha channel. Save it as a PNG with transparency: transparent pixels mark the "
-                         "area to change, opaque pixels are kept.");
-  }
-  if (params.reference_images.empty()) {
-    return makeError(ErrorCode::kInvalidArgument, "a mask needs a reference image: add --ref with the image to edit");
-  }
-  const ImageInput& first = params.reference_images.front();
-  if (!first.isAsset()) {
-    auto ref_bytes = readFile(first.local_path, 64u << 20);
-    if (!ref_bytes) return makeError(ErrorCode::kNotFound, "cannot read the reference " + first.local_path);
-    auto ref = probeImage(reinterpret_cast<const uint8_t*>(ref_bytes->data()), ref_bytes->size());
-    if (!ref) return makeError(ErrorCode::kInvalidArgument, "the reference " + first.local_path + " is not a readable image");
-    if (ref->width != info->width || ref->height != info->height) {
-      return makeError(ErrorCode::kInvalidArgument,
-                       "the mask is " + std::to_string(info->width) + "x" + std::to_string(info->height) +
-                           " but the first reference is " + std::to_string(ref->width) + "x" +
-                           std::to_string(ref->height) + "; they must be the same size");
-    }
-  }
-  return Ok{};
+  return error;
 }
 
 // Pumps the engine until done() holds or the user interrupts; shows progress of the given jobs.
@@ -91,8 +91,7 @@ Result<std::unique_ptr<Generator>> openEngine(const cli::CliArgs& args, bool off
 }
 
 int runGenerate(const cli::CliArgs& args) {
-  if (Status s = validateParams(args.params); !s) return fail(s.error(), args.json);
-  if (Status s = checkLocalInputs(args.params); !s) return fail(s.error(), args.json);
+  if (Status s = checkRequest(args.params, nullptr, true); !s) return fail(s.error(), args.json);
   auto engine = openEngine(args, false);
   if (!engine) return fail(engine.error(), args.json);
   Generator& gen = **engine;
@@ -103,7 +102,7 @@ int runGenerate(const cli::CliArgs& args) {
   cli::ProgressPrinter quiet(false);
   if (!pumpUntil(gen, {}, quiet, [&] { return schema.has_value(); })) return 130;
   if (!*schema) return fail(schema->error(), args.json);
-  if (Status s = validateParams(args.params, &schema->value()); !s) return fail(s.error(), args.json);
+  if (Status s = checkRequest(args.params, &schema->value(), false); !s) return fail(s.error(), args.json);
 
   if (args.quote_only) {
     std::optional<Result<Quote>> quote;

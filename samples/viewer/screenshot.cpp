@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-#include "texforge/asset_importer.h"
+#include "texforge/project_files.h"
 #include "texforge/image.h"
 
 namespace texforge::viewer {

@@ -1,5 +1,5 @@
-// Form validation without a schema (built-in rules) and with one (the schema's limits win), and
-// the grid snapping the size fields use.
+// The panel's words for the core's parameter problems: each lands on its field, says what to do,
+// and the presets all pass. The rules themselves are tested in tests/unit/test_params.cpp.
 #include <gtest/gtest.h>
 
 #include "texforge/editor/form_validation.h"
@@ -29,6 +29,7 @@ TEST(FormValidation, EachProblemLandsOnItsField) {
   EXPECT_EQ(errors.count("quality"), 1u);
   EXPECT_EQ(errors.count("mask"), 1u);
   EXPECT_EQ(errors.count("numOutputs"), 0u);
+  EXPECT_EQ(errors["size"], "Set both width and height, or choose Auto.");
 }
 
 TEST(FormValidation, SchemaWithoutTransparentBackgroundSaysSo) {
@@ -43,20 +44,50 @@ TEST(FormValidation, SchemaWithoutTransparentBackgroundSaysSo) {
   p.background = "transparent";
   auto errors = validateForm(p, &schema);
   ASSERT_EQ(errors.count("background"), 1u);
-  EXPECT_NE(errors["background"].find("transparent"), std::string::npos);
+  EXPECT_EQ(errors["background"], "This model does not offer a transparent background; choose auto, opaque.");
+}
+
+TEST(FormValidation, SizesAreWordedWithTheSideAndTheSnappedSize) {
+  GenerationParams p;
+  p.prompt = "x";
+  p.width = 1000;
+  p.height = 1024;
+  EXPECT_EQ(validateForm(p, nullptr)["size"], "Width and height must be multiples of 16 (try 1008 x 1024).");
+  p.width = 1024;
+  p.height = 4096;
+  EXPECT_EQ(validateForm(p, nullptr)["size"], "Height must be between 16 and 3840 pixels.");
+}
+
+// The core and the panel agree: what the core sends with a warning, the panel lets through with
+// the same warning, and what the core refuses, the panel blocks.
+TEST(FormValidation, ExtremeAspectIsAWarningInBothLayers) {
+  GenerationParams p;
+  p.prompt = "a long banner";
+  p.width = 3840;
+  p.height = 256;
+  EXPECT_TRUE(validateForm(p, nullptr).empty());
+  EXPECT_TRUE(validateParams(p).ok());
+  const auto warnings = editor::formWarnings(p, nullptr);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0], "Aspect ratios beyond 3:1 come back padded.");
+}
+
+TEST(FormValidation, LocalFileProblemsJoinTheirField) {
+  GenerationParams p;
+  p.prompt = "x";
+  p.reference_images.push_back(ImageInput{"", "/nonexistent/ref.png"});
+  editor::FieldErrors errors = validateForm(p, nullptr);
+  EXPECT_TRUE(errors.empty());
+  editor::addFieldErrors(checkLocalInputs(p), p, &errors);
+  ASSERT_EQ(errors.count("referenceImages"), 1u);
+  EXPECT_EQ(errors["referenceImages"], "The reference ref.png is gone: pick it again or remove it.");
 }
 
 TEST(FormValidation, ElevenReferencesAreTooMany) {
   GenerationParams p;
   p.prompt = "x";
   p.reference_images.assign(11, ImageInput{"asset_1", ""});
-  EXPECT_EQ(validateForm(p, nullptr).count("referenceImages"), 1u);
-}
-
-TEST(FormValidation, SnapToGrid) {
-  EXPECT_EQ(editor::snapToGrid(1000, 16, 16, 3840), 1008);
-  EXPECT_EQ(editor::snapToGrid(5, 16, 16, 3840), 16);
-  EXPECT_EQ(editor::snapToGrid(5000, 16, 16, 3840), 3840);
+  EXPECT_EQ(validateForm(p, nullptr)["referenceImages"], "At most 10 reference images; remove 1.");
 }
 
 TEST(Presets, EveryPresetProducesAValidForm) {

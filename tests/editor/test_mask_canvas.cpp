@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "test_support.h"
-#include "texforge/asset_importer.h"
+#include "texforge/project_files.h"
 #include "texforge/editor/mask_canvas.h"
 
 namespace texforge::test {

@@ -60,7 +60,7 @@ TEST_F(EngineTest, ThreeOutputsArriveDecodeAndImportWithSidecars) {
     auto decoded = decodeImage(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
     EXPECT_TRUE(decoded.ok());
     json sidecar = json::parse(readAll(project_.file(imported->sidecar_path)));
-    EXPECT_EQ(sidecar["prompt"], "a mossy stone wall texture");
+    EXPECT_EQ(sidecar["parameters"]["prompt"], "a mossy stone wall texture");
     EXPECT_EQ(sidecar["job_id"], job.job_id);
     EXPECT_EQ(sidecar["asset_id"], o.asset_id);
     EXPECT_EQ(imported->path.rfind("assets/generated/a-mossy-stone-wall-texture-", 0), 0u) << imported->path;

@@ -1,5 +1,5 @@
 // Request building and answer parsing of the Scenario API, with no network: every job status,
-// error bodies (JSON, HTML, empty), arrays versus strings, and validation before payment.
+// error bodies (JSON, HTML, empty), arrays versus strings. The parameter rules are in test_params.cpp.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -186,64 +186,6 @@ TEST(ApiErrors, RetryAfterFromHeaderOrBody) {
   EXPECT_DOUBLE_EQ(retryAfterSeconds(answer(429, R"({"details": {"remainingSeconds": 4}})")), 4.0);
   EXPECT_LT(retryAfterSeconds(answer(429, "")), 0.0);
   EXPECT_GE(retryAfterSeconds(answer(429, "", {{"retry-after", "Wed, 21 Oct 2015 07:28:00 GMT"}})), 0.0);
-}
-
-TEST(ApiValidate, RulesOfTheModel) {
-  GenerationParams p;
-  p.prompt = "ok";
-  EXPECT_TRUE(validateParams(p).ok());
-  auto code = [](GenerationParams q) { auto s = validateParams(q); return s.ok() ? ErrorCode::kOk : s.error().code; };
-  GenerationParams bad = p;
-  bad.prompt = "   ";
-  EXPECT_EQ(code(bad), ErrorCode::kInvalidArgument);
-  bad = p;
-  bad.prompt = std::string(32001, 'a');
-  EXPECT_EQ(code(bad), ErrorCode::kInvalidArgument);
-  bad = p;
-  bad.num_outputs = 11;
-  EXPECT_EQ(code(bad), ErrorCode::kInvalidArgument);
-  bad = p;
-  bad.width = 1000;
-  bad.height = 1024;
-  auto off_grid = validateParams(bad);
-  ASSERT_FALSE(off_grid.ok());
-  EXPECT_NE(off_grid.error().message.find("1008x1024"), std::string::npos);  // suggests the snapped size
-  bad = p;
-  bad.width = 4096;
-  bad.height = 1024;
-  EXPECT_EQ(code(bad), ErrorCode::kInvalidArgument);
-  bad = p;
-  bad.width = 1024;
-  bad.height = 0;
-  EXPECT_EQ(code(bad), ErrorCode::kInvalidArgument);
-  bad = p;
-  bad.width = 3840;
-  bad.height = 256;  // 15:1
-  EXPECT_EQ(code(bad), ErrorCode::kInvalidArgument);
-  bad = p;
-  bad.quality = "ultra";
-  EXPECT_EQ(code(bad), ErrorCode::kInvalidArgument);
-  bad = p;
-  bad.mask = ImageInput{"asset_m", ""};
-  EXPECT_EQ(code(bad), ErrorCode::kInvalidArgument);  // a mask needs a reference
-  bad = p;
-  bad.reference_images.assign(11, ImageInput{"asset_r", ""});
-  EXPECT_EQ(code(bad), ErrorCode::kInvalidArgument);
-}
-
-TEST(ApiValidate, SchemaNarrowsTheChoices) {
-  ModelSchema schema;
-  ModelInput bg;
-  bg.name = "background";
-  bg.allowed_values = {"auto", "opaque"};
-  schema.inputs.push_back(bg);
-  GenerationParams p;
-  p.prompt = "sprite";
-  p.background = "transparent";
-  EXPECT_TRUE(validateParams(p).ok());
-  auto s = validateParams(p, &schema);
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.error().message.find("auto, opaque"), std::string::npos);
 }
 
 TEST(ApiParams, AssetIdsAndFilesAreToldApart) {

@@ -10,6 +10,7 @@
 #include "file_util.h"
 #include "test_support.h"
 #include "texforge/asset_importer.h"
+#include "texforge/project_files.h"
 
 namespace texforge {
 namespace {

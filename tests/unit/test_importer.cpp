@@ -68,16 +68,22 @@ TEST_F(ImporterTest, WritesImageAndSidecar) {
   EXPECT_EQ(test::readAll(project_.file(imported->path)), pngBytes());
 
   const nlohmann::json doc = nlohmann::json::parse(test::readAll(project_.file(imported->sidecar_path)));
-  EXPECT_EQ(doc["texforge_sidecar"], 1);
-  EXPECT_EQ(doc["model"], kDefaultModelId);
-  EXPECT_EQ(doc["prompt"], "A Mossy stone wall, tileable!");
+  // Version 2: "parameters" is the journal's own form (paramsToJson), with resolved asset ids.
+  EXPECT_EQ(doc["texforge_sidecar"], 2);
+  EXPECT_EQ(doc["parameters"]["modelId"], kDefaultModelId);
+  EXPECT_EQ(doc["parameters"]["prompt"], "A Mossy stone wall, tileable!");
   EXPECT_EQ(doc["parameters"]["numOutputs"], 2);
   EXPECT_EQ(doc["parameters"]["width"], 1024);
   EXPECT_EQ(doc["parameters"]["height"], 512);
   EXPECT_EQ(doc["parameters"]["quality"], "high");
   EXPECT_EQ(doc["parameters"]["background"], "transparent");
-  EXPECT_EQ(doc["parameters"]["referenceImages"], nlohmann::json({"asset_ref1", "asset_ref2"}));
-  EXPECT_EQ(doc["parameters"]["mask"], "asset_mask9");
+  EXPECT_EQ(doc["parameters"]["referenceImages"],
+            nlohmann::json::parse(R"([{"assetId": "asset_ref1"}, {"assetId": "asset_ref2"}])"));
+  EXPECT_EQ(doc["parameters"]["mask"], nlohmann::json::parse(R"({"assetId": "asset_mask9"})"));
+  GenerationParams expected = request_.params;
+  expected.reference_images = {ImageInput{"asset_ref1", ""}, ImageInput{"asset_ref2", ""}};
+  expected.mask = ImageInput{"asset_mask9", ""};
+  EXPECT_EQ(doc["parameters"].dump(), nlohmann::json::parse(paramsToJson(expected)).dump());
   EXPECT_EQ(doc["local_id"], "loc-42");
   EXPECT_EQ(doc["job_id"], "job_abc");
   EXPECT_EQ(doc["asset_id"], "asset_XyZ12345678");
@@ -152,6 +158,25 @@ TEST_F(ImporterTest, SidecarRoundTrips) {
   EXPECT_EQ(params->reference_images[1].asset_id, "asset_ref2");
   ASSERT_TRUE(params->mask.has_value());
   EXPECT_EQ(params->mask->asset_id, "asset_mask9");
+}
+
+TEST_F(ImporterTest, FirstVersionSidecarsStillRebuildTheForm) {
+  test::writeAll(project_.file("old.png.texforge.json"), R"({"texforge_sidecar": 1, "model": "model_x",
+    "prompt": "a crate", "parameters": {"numOutputs": 3, "width": 512, "height": 1024, "quality": "low",
+    "background": "opaque", "referenceImages": ["asset_a", "asset_b"], "mask": "asset_m"}})");
+  Result<GenerationParams> params = readSidecarParams(project_.file("old.png.texforge.json"));
+  ASSERT_TRUE(params.ok()) << params.error().message;
+  GenerationParams expected;
+  expected.model_id = "model_x";
+  expected.prompt = "a crate";
+  expected.num_outputs = 3;
+  expected.width = 512;
+  expected.height = 1024;
+  expected.quality = "low";
+  expected.background = "opaque";
+  expected.reference_images = {ImageInput{"asset_a", ""}, ImageInput{"asset_b", ""}};
+  expected.mask = ImageInput{"asset_m", ""};
+  EXPECT_TRUE(*params == expected) << paramsToJson(*params);
 }
 
 TEST_F(ImporterTest, ReadSidecarRejectsOtherFiles) {

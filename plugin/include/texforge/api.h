@@ -62,23 +62,6 @@ struct Quote {
   double discount = 0.0;
 };
 
-struct ModelInput {
-  std::string name;
-  std::string type;  // string, number, boolean, file, file_array
-  bool required = false;
-  std::optional<double> min, max, step;
-  std::optional<int> max_length;
-  std::vector<std::string> allowed_values;
-  std::string default_value;  // as text
-};
-
-struct ModelSchema {
-  std::string id;
-  std::string name;
-  std::vector<ModelInput> inputs;
-  const ModelInput* input(const std::string& name) const;
-};
-
 // Body of POST /generate/custom/{model}: flat JSON, arrays always arrays. Asset ids must be
 // resolved (local files uploaded) by the caller.
 std::string buildGenerateBody(const GenerationParams& params, const std::vector<std::string>& reference_ids,
@@ -86,9 +69,6 @@ std::string buildGenerateBody(const GenerationParams& params, const std::vector<
 
 // Body of POST /assets for an upload: {"image": "data:<mime>;base64,...", "name": ...}.
 std::string buildUploadBody(const std::string& file_name, const std::string& mime, const std::string& bytes);
-
-// Checks params against the model's rules (and the schema when given) before anything is paid.
-Status validateParams(const GenerationParams& params, const ModelSchema* schema = nullptr);
 
 // Parsers. Each accepts any 2xx; non-2xx yields errorFromResponse(). Malformed JSON -> kProtocol.
 Result<JobInfo> parseJobAnswer(const HttpResponse& response);     // POST generate and GET /jobs/{id}

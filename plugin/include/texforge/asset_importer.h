@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,19 +56,23 @@ struct FolderImporterOptions {
 // sidecar "<file>.texforge.json" (model, prompt, every parameter, job and asset ids, cost, time).
 std::unique_ptr<AssetImporter> makeFolderImporter(FolderImporterOptions options = {});
 
+// The null importer: writes nothing, records every request (tests, cache-only hosts). It answers
+// "recorded/<local_id>-<index>.<ext>" as the imported path. Any thread.
+class RecordingImporter final : public AssetImporter {
+ public:
+  Result<ImportedAsset> importAsset(const ImportRequest& request) override;
+  std::vector<ImportRequest> requests() const;  // a copy, in call order
+  void failWith(std::optional<Error> error);    // later imports fail with error (nullopt: succeed again)
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<ImportRequest> requests_;
+  std::optional<Error> fail_with_;
+};
+std::shared_ptr<RecordingImporter> makeRecordingImporter();
+
 // Lower-case ASCII words joined by '-', at most max_len characters; "image" when nothing is left.
 std::string slugify(const std::string& text, size_t max_len = 40);
-
-// Joins project_dir and a relative path, refusing absolute paths, "..", and anything that would
-// resolve outside project_dir. Returns the joined path.
-Result<std::string> safeProjectPath(const std::string& project_dir, const std::string& relative);
-
-// Writes bytes to path atomically (temp file in the same folder, fsync, rename). With
-// no_overwrite it fails with kIo if path exists.
-Status writeFileAtomic(const std::string& path, const void* data, size_t size, bool no_overwrite);
-
-// Reads a whole file; kNotFound / kIo on failure.
-Result<std::string> readFile(const std::string& path, size_t max_bytes = 256u << 20);
 
 // Reads a sidecar back into parameters (the panel rebuilds its form from it).
 Result<GenerationParams> readSidecarParams(const std::string& sidecar_path);

@@ -1,14 +1,31 @@
-// The parameters of one generation request, as the user chose them. Plain data, copyable, safe to
-// keep in journals and sidecars (no credentials, no signed URLs).
+// The parameters of one generation request and every rule about them: the model's limits, the
+// checks before anything is paid, and the one JSON form that journal, sidecar and panel share.
+// Plain data and pure functions (checkLocalInputs reads files); any thread.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "texforge/error.h"
+
 namespace texforge {
 
 inline constexpr const char* kDefaultModelId = "model_openai-gpt-image-2";
+
+// GPT Image 2's limits. A model schema from GET /models/{id} overrides them where it has a value.
+inline constexpr int kMaxPromptChars = 32000;
+inline constexpr int kMinOutputs = 1;
+inline constexpr int kMaxOutputs = 10;
+inline constexpr int kMaxReferences = 10;
+inline constexpr int kMinSide = 16;
+inline constexpr int kMaxSide = 3840;
+inline constexpr int kSizeStep = 16;
+inline constexpr double kMaxAspect = 3.0;             // beyond 1:3..3:1 the service pads the image
+inline constexpr size_t kMaxUploadBytes = 3'500'000;  // the gateway caps request bodies around here
+inline constexpr const char* kQualities[] = {"auto", "low", "medium", "high"};
+inline constexpr const char* kBackgrounds[] = {"auto", "opaque", "transparent"};
 
 // A reference or mask: either an asset id already on Scenario ("asset_...") or a local file that
 // the engine uploads with POST /assets before the paid POST.
@@ -17,6 +34,8 @@ struct ImageInput {
   std::string local_path;  // set when the image is a local file to upload
   bool isAsset() const { return !asset_id.empty(); }
   bool empty() const { return asset_id.empty() && local_path.empty(); }
+  bool operator==(const ImageInput& o) const { return asset_id == o.asset_id && local_path == o.local_path; }
+  bool operator!=(const ImageInput& o) const { return !(*this == o); }
 };
 
 // "ASSET_ID" if it looks like one (asset_...), else a local path.
@@ -25,13 +44,105 @@ ImageInput imageInputFromArgument(const std::string& text);
 struct GenerationParams {
   std::string model_id = kDefaultModelId;
   std::string prompt;
-  std::vector<ImageInput> reference_images;  // at most 10
+  std::vector<ImageInput> reference_images;  // at most kMaxReferences
   std::optional<ImageInput> mask;            // PNG with alpha, same size as the first reference
-  int num_outputs = 1;                       // 1..10
-  int width = 0;                             // 0 and 0 mean "auto"; else 16..3840, step 16
+  int num_outputs = 1;                       // kMinOutputs..kMaxOutputs
+  int width = 0;                             // 0 and 0 mean "auto"; else kMinSide..kMaxSide, step kSizeStep
   int height = 0;
-  std::string quality = "auto";              // auto, low, medium, high
-  std::string background = "auto";          // auto, opaque, transparent
+  std::string quality = "auto";              // one of kQualities
+  std::string background = "auto";          // one of kBackgrounds
+  bool operator==(const GenerationParams& o) const;
+  bool operator!=(const GenerationParams& o) const { return !(*this == o); }
 };
+
+// One input of a model as GET /models/{id} describes it.
+struct ModelInput {
+  std::string name;
+  std::string type;  // string, number, boolean, file, file_array
+  bool required = false;
+  std::optional<double> min, max, step;
+  std::optional<int> max_length;
+  std::vector<std::string> allowed_values;
+  std::string default_value;  // as text
+};
+
+struct ModelSchema {
+  std::string id;
+  std::string name;
+  std::vector<ModelInput> inputs;
+  const ModelInput* input(const std::string& name) const;
+};
+
+// The limits in force: the schema's where it has them, the constants above otherwise.
+struct ParamLimits {
+  int max_prompt_chars = kMaxPromptChars;
+  int min_outputs = kMinOutputs;
+  int max_outputs = kMaxOutputs;
+  int min_width = kMinSide, max_width = kMaxSide;
+  int min_height = kMinSide, max_height = kMaxSide;
+  int size_step = kSizeStep;
+  int max_references = kMaxReferences;
+  std::vector<std::string> qualities;    // never empty
+  std::vector<std::string> backgrounds;  // never empty
+};
+ParamLimits paramLimits(const ModelSchema* schema);  // schema may be null
+
+// Rounds v to the nearest multiple of step inside [lo, hi].
+int snapToGrid(int v, int step, int lo, int hi);
+
+// Which part of the request a problem belongs to; paramFieldName gives the API's key ("prompt",
+// "numOutputs", "size" for width and height, "quality", "background", "referenceImages", "mask", "model").
+enum class ParamField { kModel, kPrompt, kNumOutputs, kSize, kQuality, kBackground, kReferenceImages, kMask };
+const char* paramFieldName(ParamField field);
+
+enum class ProblemKind {
+  kMissing,        // required and not given (prompt blank, model empty, one side of the size)
+  kTooLong,        // prompt longer than limit_max characters
+  kOutOfRange,     // a number outside limit_min..limit_max
+  kOffGrid,        // width or height not a multiple of limit_step; suggestion holds the snapped size
+  kExtremeAspect,  // aspect beyond 1:3..3:1: accepted, the service pads (not blocking)
+  kNotOffered,     // value not among allowed
+  kTooMany,        // more references than limit_max
+  kEmptyInput,     // a reference with neither a file nor an asset id
+  kNeedsReference, // a mask without a reference image to edit
+  kFileMissing,    // a local reference or mask does not exist (path holds it)
+  kUnreadable,     // it cannot be read, or is not a PNG, JPEG or WebP image
+  kTooLarge,       // it is over kMaxUploadBytes
+  kMaskNoAlpha,    // the mask is not a PNG with an alpha channel
+  kMaskSizeMismatch,  // mask and first reference differ in size (suggestion holds both sizes)
+};
+
+struct ParamProblem {
+  ParamField field = ParamField::kPrompt;
+  ProblemKind kind = ProblemKind::kMissing;
+  bool blocking = true;    // false: a warning; the request may still be sent
+  double limit_min = 0;    // the limits that were broken, where they apply
+  double limit_max = 0;
+  double limit_step = 0;
+  std::vector<std::string> allowed;  // kNotOffered
+  std::string path;        // the local file, for the file problems
+  std::string suggestion;  // "1008x1024" for kOffGrid; "mask WxH, reference WxH" for kMaskSizeMismatch
+  std::string message;     // what is wrong, in plain words, naming the field
+};
+
+// Every problem of params against the model's rules (the schema's when given). No I/O.
+std::vector<ParamProblem> checkParams(const GenerationParams& params, const ModelSchema* schema = nullptr);
+
+// Problems of the local files: references and mask exist, are readable images under the upload
+// limit; the mask is a PNG with alpha and the size of the first local reference. Reads the files.
+std::vector<ParamProblem> checkLocalInputs(const GenerationParams& params);
+
+// The first blocking problem as an Error (kNotFound for a missing file, else kInvalidArgument).
+Status firstBlocking(const std::vector<ParamProblem>& problems);
+
+// checkParams, then firstBlocking. The rules every front end and submit() apply.
+Status validateParams(const GenerationParams& params, const ModelSchema* schema = nullptr);
+
+// The one text form of params (journal, sidecar "parameters", identity and quote keys):
+// {"modelId", "prompt", "numOutputs", "width", "height", "quality", "background",
+//  "referenceImages": [{"assetId"|"file"}], "mask": {"assetId"|"file"}}.
+std::string paramsToJson(const GenerationParams& params);
+// Missing or mistyped fields keep their defaults. false when text is not a JSON object.
+bool paramsFromJson(const std::string& text, GenerationParams* params);
 
 }  // namespace texforge
