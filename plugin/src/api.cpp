@@ -6,6 +6,7 @@
 #include <cctype>
 #include <climits>
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -338,7 +339,8 @@ Error errorFromResponse(const HttpResponse& response) {
     if (!reason.empty()) text += ": " + reason;
     return text + ")";
   };
-  if (status == 0 && response.tls_refused) {
+  if (status == 0) reason = trimmed(response.transport.text, 300);
+  if (status == 0 && response.transport.kind == TransportError::Kind::kTlsRefused) {
     return makeError(ErrorCode::kInsecure, "the server's certificate is not trusted (" + reason +
                                                "). If it is your own test server, point TEXFORGE_CA_FILE (or the "
                                                "ca_file option) at its CA certificate.");
@@ -350,7 +352,7 @@ Error errorFromResponse(const HttpResponse& response) {
   if (status == 401) {
     return makeError(ErrorCode::kCredentials,
                      with_reason("The API key or secret was rejected") +
-                         ". Check SCENARIO_API_KEY and SCENARIO_API_SECRET (or the credentials in Settings).",
+                         ". Check the key and secret (SCENARIO_API_KEY and SCENARIO_API_SECRET, or the saved credentials).",
                      status);
   }
   if (status == 403) {
@@ -404,6 +406,34 @@ double retryAfterSeconds(const HttpResponse& response) {
     if (remaining >= 0) return remaining;
   }
   return -1.0;
+}
+
+RateLimit parseRateLimit(const HttpResponse& response) {
+  RateLimit limit;
+  if (response.body.size() > 65536) return limit;
+  const json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  const json* details = unwrap(body, "details");
+  if (!details) return limit;
+  limit.action = stringField(*details, "actionName");
+  if (auto it = details->find("actionLimit"); it != details->end() && it->is_number_integer()) {
+    limit.limit = toInt(it->get<double>());
+  }
+  return limit;
+}
+
+std::string urlPathSegment(const std::string& text) {
+  const bool dots_only = text == "." || text == "..";  // HTTP stacks resolve these as "here" and "parent"
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '~' || (c == '.' && !dots_only)) {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
 }
 
 }  // namespace texforge

@@ -1,5 +1,6 @@
 // The host-facing side of the job engine: creation, submit, pump, snapshots and import.
-// All state lives in jobs_ behind one mutex; the host only ever sees copies (snapshots).
+// All state lives in jobs_ behind one mutex; the host only ever sees copies (snapshots), and
+// everything meant for the host's thread goes through mailbox_.
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -14,43 +15,6 @@ namespace texforge {
 int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-const char* jobStateName(JobState state) {
-  switch (state) {
-    case JobState::kSubmitting: return "submitting";
-    case JobState::kSubmitted: return "submitted";
-    case JobState::kRunning: return "running";
-    case JobState::kDownloading: return "downloading";
-    case JobState::kReady: return "ready";
-    case JobState::kImported: return "imported";
-    case JobState::kFailed: return "failed";
-    case JobState::kStopped: return "stopped";
-    case JobState::kUnknown: return "unknown";
-  }
-  return "unknown";
-}
-
-bool isJobActive(JobState state) {
-  return state == JobState::kSubmitting || state == JobState::kSubmitted || state == JobState::kRunning ||
-         state == JobState::kDownloading;
-}
-
-const char* outputStateName(OutputState state) {
-  switch (state) {
-    case OutputState::kPending: return "pending";
-    case OutputState::kDownloading: return "downloading";
-    case OutputState::kReady: return "ready";
-    case OutputState::kImported: return "imported";
-    case OutputState::kFailed: return "failed";
-  }
-  return "failed";
-}
-
-int JobSnapshot::readyCount() const {
-  return static_cast<int>(std::count_if(outputs.begin(), outputs.end(), [](const OutputSnapshot& o) {
-    return o.state == OutputState::kReady || o.state == OutputState::kImported;
-  }));
 }
 
 namespace {
@@ -81,7 +45,7 @@ Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options) {
   if (options.credentials.empty() && !options.offline) {
     return makeError(ErrorCode::kCredentials,
                      "no Scenario API credentials: set SCENARIO_API_KEY and SCENARIO_API_SECRET (from your "
-                     "Scenario project's API keys), or save them in Settings");
+                     "Scenario project's API keys), or save them in texforge's credentials file");
   }
   if (!options.importer) options.importer = makeFolderImporter();
   std::error_code ec;
@@ -100,7 +64,8 @@ Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options) {
 }
 
 GeneratorImpl::GeneratorImpl(GeneratorOptions options, std::unique_ptr<Journal> journal)
-    : options_(std::move(options)), journal_(std::move(journal)), rng_(std::random_device{}()) {
+    : options_(std::move(options)), journal_(std::move(journal)), mailbox_(options_.wake),
+      rng_(std::random_device{}()) {
   TransportOptions t;
   t.base_url = options_.base_url;
   t.credentials = options_.credentials;
@@ -146,6 +111,9 @@ void GeneratorImpl::start(std::vector<JobRecord> journaled) {
         to_resume.push_back(id);
         r.reconciling = r.snap.state == JobState::kUnknown;
       }
+      // Not journaled: an unknown job is searched for again at every start, unless this engine
+      // will not look (offline), when it waits for the user's word.
+      r.snap.needs_decision = r.snap.state == JobState::kUnknown && !r.reconciling;
       jobs_.emplace(id, std::move(r));
     }
   }
@@ -170,7 +138,7 @@ Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
       if (rec.snap.state == JobState::kUnknown && rec.snap.params == params) {
         return makeError(ErrorCode::kUnknownSubmission,
                          "an identical request (" + id + ") was sent but its answer was lost, so it may have "
-                         "started. Resolve it first: `texforge resolve " + id + " --resend` or `--discard`.");
+                         "started; resend or discard that one first");
       }
     }
   }
@@ -187,7 +155,7 @@ Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
     std::lock_guard<std::mutex> lock(mutex_);
     jobs_.emplace(id, std::move(r));
   }
-  postEvent({GeneratorEvent::Kind::kJobChanged, id, -1});
+  mailbox_.post([this, id] { pumped_.push_back({GeneratorEvent::Kind::kJobChanged, id, -1}); });
   transport_->post([this, id] { uploadInputs(id, 0); });
   return id;
 }
@@ -197,11 +165,7 @@ void GeneratorImpl::quote(const GenerationParams& params, std::function<void(Res
                                   : validateParams(params);
   if (!valid) {
     Error error = valid.error();
-    ++pending_requests_;
-    postToHost([this, on_done, error] {
-      --pending_requests_;
-      on_done(error);
-    });
+    postToHost([on_done, error] { on_done(error); });
     return;
   }
   std::vector<std::string> ref_ids;
@@ -211,39 +175,37 @@ void GeneratorImpl::quote(const GenerationParams& params, std::function<void(Res
   const std::string mask_id = params.mask && params.mask->isAsset() ? params.mask->asset_id : "";
   HttpRequest request;
   request.method = "POST";
-  request.url = transport_->apiUrl("/generate/custom/" + params.model_id, "dryRun=true");
+  request.url = transport_->apiUrl("/generate/custom/" + urlPathSegment(params.model_id), "dryRun=true");
   request.body = buildGenerateBody(params, ref_ids, mask_id);
-  ++pending_requests_;
+  ++pending_requests_;  // counted from the send, so idle() is false while the answer travels
   transport_->send(std::move(request), [this, on_done](HttpResponse response) {
     Result<Quote> quote = parseQuoteAnswer(response);
-    postToHost([this, on_done, quote] {
-      --pending_requests_;
-      on_done(quote);
-    });
+    postToHost([on_done, quote] { on_done(quote); });
+    --pending_requests_;
   });
 }
 
 void GeneratorImpl::fetchSchema(const std::string& model_id, std::function<void(Result<ModelSchema>)> on_done) {
   ++pending_requests_;
   transport_->post([this, model_id, on_done] {
-    getWithRetry(transport_->apiUrl("/models/" + model_id), [this, on_done](HttpResponse response) {
+    HttpRequest request;
+    request.url = transport_->apiUrl("/models/" + urlPathSegment(model_id));
+    sendWithRetry(std::move(request), retryPolicy(), [this, on_done](HttpResponse response, int) {
       Result<ModelSchema> schema = parseModelAnswer(response);
-      postToHost([this, on_done, schema] {
-        --pending_requests_;
-        on_done(schema);
-      });
+      postToHost([on_done, schema] { on_done(schema); });
+      --pending_requests_;
     });
   });
 }
 
 void GeneratorImpl::stopWaiting(const std::string& local_id) {
-  update(local_id, [](JobRecord& r) {
+  update(local_id, Change::finished(), [](JobRecord& r) {
     if (!isJobActive(r.snap.state)) return;
     r.snap.state = JobState::kStopped;
     r.snap.finished_at_ms = nowMs();
     r.snap.error = makeError(ErrorCode::kStopped,
                              "you stopped waiting for this job; the service cannot cancel it, so it was still charged");
-  }, GeneratorEvent::Kind::kJobFinished);
+  });
   transport_->post([this] { drainSubmitQueue(); });
 }
 
@@ -255,55 +217,35 @@ Status GeneratorImpl::resolveUnknown(const std::string& local_id, bool resend) {
                                                       ", not unknown; there is nothing to resolve");
   }
   if (!resend) {
-    update(local_id, [](JobRecord& rec) {
+    update(local_id, Change::always(GeneratorEvent::Kind::kJobFinished), [](JobRecord& rec) {
       rec.snap.state = JobState::kFailed;
+      rec.snap.needs_decision = false;
       rec.snap.finished_at_ms = nowMs();
       rec.snap.error = makeError(ErrorCode::kCanceled, "you discarded this request after its answer was lost");
-    }, GeneratorEvent::Kind::kJobFinished, -1, true);
+    });
     return Ok{};
   }
   size_t resolved = 0;
-  update(local_id, [&](JobRecord& rec) {
+  update(local_id, Change::always(), [&](JobRecord& rec) {
     rec.snap.state = JobState::kSubmitting;
+    rec.snap.needs_decision = false;
     rec.snap.error.reset();
     rec.snap.finished_at_ms = 0;
     rec.post_sent = false;
     resolved = rec.reference_ids.size() + (rec.mask_id.empty() ? 0 : 1);
-  }, GeneratorEvent::Kind::kJobChanged, -1, true);
+  });
   transport_->post([this, local_id, resolved] { uploadInputs(local_id, resolved); });
   return Ok{};
 }
 
 std::vector<GeneratorEvent> GeneratorImpl::pump() {
+  mailbox_.drain();  // events append to pumped_; callbacks run here, on the host's thread
   std::vector<GeneratorEvent> events;
-  std::vector<std::function<void()>> callbacks;
-  std::vector<std::pair<std::string, int>> imports;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    events.swap(events_);
-    callbacks.swap(callbacks_);
-    imports.swap(to_import_);
-  }
-  for (auto& cb : callbacks) cb();
-  for (const auto& item : imports) {
-    const std::string& id = item.first;  // named, not bound: C++17 lambdas cannot capture bindings
-    const int index = item.second;
-    importOutputAsync(id, index, [this, id = id, index = index](Result<ImportedAsset> imported) {
-      if (imported) return;
-      update(id, [&](JobRecord& r) {
-        if (index < static_cast<int>(r.snap.outputs.size())) r.snap.outputs[index].error = imported.error();
-      }, GeneratorEvent::Kind::kOutputFailed, index, true);
-    });
-  }
+  events.swap(pumped_);
   return events;
 }
 
-bool GeneratorImpl::waitForActivity(double timeout_s) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  return activity_.wait_for(lock, std::chrono::duration<double>(timeout_s), [this] {
-    return !events_.empty() || !callbacks_.empty() || !to_import_.empty();
-  });
-}
+bool GeneratorImpl::waitForActivity(double timeout_s) { return mailbox_.waitFor(timeout_s); }
 
 std::vector<JobSnapshot> GeneratorImpl::jobs() const {
   std::vector<JobSnapshot> out;
@@ -326,10 +268,8 @@ std::optional<JobSnapshot> GeneratorImpl::job(const std::string& local_id) const
 }
 
 bool GeneratorImpl::idle() const {
+  if (!mailbox_.empty() || pending_requests_ > 0 || pending_work_ > 0) return false;
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!events_.empty() || !callbacks_.empty() || !to_import_.empty() || pending_requests_ > 0 || pending_work_ > 0) {
-    return false;
-  }
   for (const auto& [id, r] : jobs_) {
     if (isJobActive(r.snap.state) || (r.reconciling && r.snap.state == JobState::kUnknown)) return false;
   }
@@ -375,7 +315,7 @@ Result<ImportedAsset> GeneratorImpl::importOutput(const std::string& local_id, i
   auto imported = options_.importer->importAsset(request);
   if (!imported) return imported.error();
   failpoint("import.before_journal");
-  update(local_id, [&](JobRecord& rec) {
+  update(local_id, Change::always(GeneratorEvent::Kind::kJobChanged, output_index), [&](JobRecord& rec) {
     OutputSnapshot& out = rec.snap.outputs[output_index];
     out.state = OutputState::kImported;
     out.imported_path = imported->path;
@@ -383,7 +323,7 @@ Result<ImportedAsset> GeneratorImpl::importOutput(const std::string& local_id, i
     const bool all_done = std::all_of(rec.snap.outputs.begin(), rec.snap.outputs.end(),
                                       [](auto& x) { return x.state == OutputState::kImported; });
     if (all_done && rec.snap.state == JobState::kReady) rec.snap.state = JobState::kImported;
-  }, GeneratorEvent::Kind::kJobChanged, output_index, true);
+  });
   return imported;
 }
 
@@ -401,10 +341,10 @@ void GeneratorImpl::importOutputAsync(const std::string& local_id, int output_in
   ++pending_requests_;
   importer_thread_->post([this, local_id, output_index, on_done = std::move(on_done)] {
     Result<ImportedAsset> imported = importOutput(local_id, output_index);
-    postToHost([this, on_done, imported] {
-      --pending_requests_;
+    postToHost([on_done, imported] {
       if (on_done) on_done(imported);
     });
+    --pending_requests_;
   });
 }
 
@@ -421,16 +361,15 @@ Result<DecodedImage> GeneratorImpl::loadOutputImage(const std::string& local_id,
   return decodeImage(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size(), options_.decode_limits);
 }
 
-bool GeneratorImpl::update(const std::string& local_id, const std::function<void(JobRecord&)>& change,
-                           GeneratorEvent::Kind kind, int output_index, bool even_if_inactive) {
+bool GeneratorImpl::update(const std::string& local_id, Change change, const std::function<void(JobRecord&)>& fn) {
   JobRecord copy;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = jobs_.find(local_id);
     if (it == jobs_.end()) return false;
     JobRecord& r = it->second;
-    if (!even_if_inactive && !isJobActive(r.snap.state) && r.snap.state != JobState::kReady) return false;
-    change(r);
+    if (!change.even_if_inactive && !isJobActive(r.snap.state) && r.snap.state != JobState::kReady) return false;
+    fn(r);
     r.snap.updated_at_ms = nowMs();
     ++r.version;
     copy = r;
@@ -441,7 +380,8 @@ bool GeneratorImpl::update(const std::string& local_id, const std::function<void
     auto it = jobs_.find(local_id);
     if (it != jobs_.end() && !it->second.snap.error) it->second.snap.error = written.error();
   }
-  postEvent({kind, local_id, output_index});
+  const GeneratorEvent event{change.event, local_id, change.output_index};
+  mailbox_.post([this, event] { pumped_.push_back(event); });
   return true;
 }
 
@@ -453,24 +393,12 @@ std::optional<JobRecord> GeneratorImpl::record(const std::string& local_id) cons
 }
 
 void GeneratorImpl::postToHost(std::function<void()> callback) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    callbacks_.push_back(std::move(callback));
-  }
-  wakeHost();
-}
-
-void GeneratorImpl::postEvent(GeneratorEvent event) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    events_.push_back(std::move(event));
-  }
-  wakeHost();
-}
-
-void GeneratorImpl::wakeHost() {
-  activity_.notify_all();
-  if (options_.wake) options_.wake();
+  // Counted until it has run, so idle() stays false while the callback waits for pump().
+  ++pending_requests_;
+  mailbox_.post([this, callback = std::move(callback)] {
+    callback();
+    --pending_requests_;
+  });
 }
 
 std::string GeneratorImpl::cacheDir() const {

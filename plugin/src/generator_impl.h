@@ -1,9 +1,13 @@
-// The job engine behind the Generator interface. The I/O-thread flow (upload, submit, poll,
-// download) lives in job_flow.cpp; the host-facing side (submit, pump, import) in generator.cpp.
+// The job engine behind the Generator interface, in five files that sort together:
+//   generator.cpp            the host-facing side: creation, submit, pump, snapshots, import
+//   generator_flow.cpp       a job on the I/O thread: upload inputs, the paid POST, polling
+//   generator_reconcile.cpp  a lost submission looked up among the account's jobs
+//   generator_download.cpp   asset lookup, download with URL refresh, cache, decode
+//   generator_retry.cpp      one retry loop for every idempotent request
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -13,14 +17,33 @@
 
 #include "job_record.h"
 #include "journal.h"
-#include "texforge/project_files.h"
 #include "texforge/generator.h"
+#include "texforge/mailbox.h"
+#include "texforge/project_files.h"
+#include "texforge/worker_pool.h"
 #include "transport.h"
-#include "worker_pool.h"
 
 namespace texforge {
 
 int64_t nowMs();
+
+// What decides whether an idempotent request is sent again (GETs, uploads, downloads).
+struct RetryPolicy {
+  enum class Body { kJson, kImage };  // a 2xx whose body is not this is retried (a proxy's page, a torn answer)
+  int max_attempts = 6;
+  Body body = Body::kJson;
+};
+
+// How one update() is announced and whether it applies to a job that is no longer active.
+struct Change {
+  GeneratorEvent::Kind event = GeneratorEvent::Kind::kJobChanged;
+  int output_index = -1;
+  bool even_if_inactive = false;  // imports, resolutions and cache records of finished jobs
+  static Change finished() { return {GeneratorEvent::Kind::kJobFinished}; }
+  static Change always(GeneratorEvent::Kind event = GeneratorEvent::Kind::kJobChanged, int output_index = -1) {
+    return {event, output_index, true};
+  }
+};
 
 class GeneratorImpl final : public Generator {
  public:
@@ -47,39 +70,53 @@ class GeneratorImpl final : public Generator {
   std::string projectDir() const override { return options_.project_dir; }
 
  private:
-  // ---- job_flow.cpp: runs on the I/O thread ----
+  // ---- generator_flow.cpp: I/O thread ----
   void resumeJob(const std::string& local_id);
   void uploadInputs(const std::string& local_id, size_t next);
-  void sendGenerate(const std::string& local_id);
-  // Sends queued submissions while fewer than the cap are in flight on the service.
-  void drainSubmitQueue();
+  void drainSubmitQueue();  // sends queued submissions while fewer than the cap are in flight
   int jobsInFlight() const;
-  // Looks for a lost submission among the account's recent jobs (GET /jobs) and adopts it.
-  void reconcile(const std::string& local_id, std::string page_token, int page);
+  void sendGenerate(const std::string& local_id);
+  void onGenerateAnswer(const std::string& local_id, const HttpResponse& response);
   void schedulePoll(const std::string& local_id, double delay_s);
   void poll(const std::string& local_id);
+  void onPollAnswer(const std::string& local_id, const HttpResponse& response);
+  // Fails the whole job (it stops being active), frees its slot and sends what waited for one.
+  void failJob(const std::string& local_id, Error error, const std::string& server_status = {});
+
+  // ---- generator_reconcile.cpp: I/O thread ----
+  void reconcile(const std::string& local_id, std::string page_token, int page);
+  // The search ended without the job: searched (the list was read) means only the user can decide;
+  // otherwise the next start looks again.
+  void endReconcile(const std::string& local_id, std::string message, bool searched);
+
+  // ---- generator_download.cpp: I/O thread, then decode workers ----
   void startOutput(const std::string& local_id, int index);
-  void lookupAsset(const std::string& local_id, int index, int attempt, int refreshes);
-  void download(const std::string& local_id, int index, const std::string& url, int attempt, int refreshes);
+  void lookupAsset(const std::string& local_id, int index, int refreshes);
+  void download(const std::string& local_id, int index, const std::string& url, int refreshes);
   void storeAndDecode(const std::string& local_id, int index, std::string bytes);
   void decodeCached(const std::string& local_id, int index);
+  void decode(const std::string& local_id, int index, const std::string& bytes);  // on a worker
   void failOutput(const std::string& local_id, int index, Error error);
   void finishJobIfDone(const std::string& local_id);
-  // GET with retries on network errors, 5xx, 429 and malformed answers; the last answer is passed on.
-  void getWithRetry(std::string url, std::function<void(HttpResponse)> done, int attempt = 0);
-  double backoffDelay(int attempt, const HttpResponse& response);
-  static bool isRetryable(const HttpResponse& response);
 
-  // ---- shared helpers (generator.cpp) ----
-  // Applies change to the job under the lock, bumps its version, journals it and posts an event.
-  // Returns false (and does nothing) when the job is unknown or no longer wants updates.
-  bool update(const std::string& local_id, const std::function<void(JobRecord&)>& change,
-              GeneratorEvent::Kind kind = GeneratorEvent::Kind::kJobChanged, int output_index = -1,
-              bool even_if_inactive = false);
+  // ---- generator_retry.cpp: I/O thread ----
+  // Sends request, again after a backoff while policy says the answer is worth retrying; done
+  // gets the last answer and how many attempts it took.
+  void sendWithRetry(HttpRequest request, RetryPolicy policy, std::function<void(HttpResponse, int)> done,
+                     int attempt = 0);
+  RetryPolicy retryPolicy(RetryPolicy::Body body = RetryPolicy::Body::kJson) const;
+  double backoffDelay(int attempt, const HttpResponse& response);
+  static bool isRetryable(const HttpResponse& response, RetryPolicy::Body body);
+
+  // ---- generator.cpp: shared ----
+  // Applies fn to the job under the lock, bumps its version, journals it and posts the event.
+  // Returns false (and does nothing) when the job is unknown or, unless said, no longer active.
+  bool update(const std::string& local_id, Change change, const std::function<void(JobRecord&)>& fn);
+  bool update(const std::string& local_id, const std::function<void(JobRecord&)>& fn) {
+    return update(local_id, Change{}, fn);
+  }
   std::optional<JobRecord> record(const std::string& local_id) const;
-  void postToHost(std::function<void()> callback);
-  void postEvent(GeneratorEvent event);
-  void wakeHost();
+  void postToHost(std::function<void()> callback);  // runs inside pump(); pending_requests_ counts it
   std::string cacheDir() const;
 
   GeneratorOptions options_;
@@ -87,24 +124,22 @@ class GeneratorImpl final : public Generator {
   std::unique_ptr<Transport> transport_;
   std::unique_ptr<WorkerPool> decoders_;
   std::unique_ptr<WorkerPool> importer_thread_;  // one thread: imports never run concurrently
+  Mailbox mailbox_;                              // the only way anything reaches the host's thread
+  std::vector<GeneratorEvent> pumped_;           // host thread only: events drained by this pump()
 
   mutable std::mutex mutex_;
-  std::condition_variable activity_;
   std::map<std::string, JobRecord> jobs_;
-  std::vector<GeneratorEvent> events_;
-  std::vector<std::function<void()>> callbacks_;
-  std::vector<std::pair<std::string, int>> to_import_;
-  std::atomic<int> pending_requests_{0};  // quotes and schema fetches not yet delivered
+  std::atomic<int> pending_requests_{0};  // host callbacks not yet delivered (quotes, schemas, imports)
+  std::atomic<int> pending_work_{0};      // resumes and decodes queued or running (idle() waits for them)
   std::atomic<uint64_t> retries_{0};
   std::atomic<uint64_t> url_refreshes_{0};
   std::atomic<uint64_t> reconciled_{0};
-  std::atomic<int> pending_work_{0};      // resumes and decodes queued or running (idle() waits for them)
-  std::mt19937_64 rng_;                   // jitter; used on the I/O thread only
+  std::mt19937_64 rng_;  // jitter; I/O thread only
   struct Pacing {
     double poll_delay_s = 0;
     int64_t started_ms = 0;  // when this session began polling the job (the deadline counts from here)
   };
-  std::map<std::string, Pacing> pacing_;  // I/O thread only
+  std::map<std::string, Pacing> pacing_;   // I/O thread only
   std::vector<std::string> submit_queue_;  // I/O thread only: ready to POST, waiting for a slot
   int jobs_cap_ = 4;                       // I/O thread only
 };

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "texforge/generator.h"
+#include "texforge/job.h"
 
 namespace texforge {
 

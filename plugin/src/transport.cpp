@@ -198,7 +198,7 @@ void Transport::run() {
     t->callback = std::move(callback);
     if (Status policy = checkUrlPolicy(t->request.url); !policy) {
       HttpResponse refused;
-      refused.body = policy.error().message;
+      refused.transport = {TransportError::Kind::kNotSent, policy.error().message};
       t->callback(std::move(refused));
       return;
     }
@@ -259,18 +259,21 @@ void Transport::run() {
     if (code != CURLE_OK) {
       response.status = 0;
       if (t->too_large) {
-        response.body = "the answer was larger than " + std::to_string(t->request.max_response_bytes) + " bytes";
+        response.body.clear();
+        response.transport = {TransportError::Kind::kLost,
+                              "the answer was larger than " + std::to_string(t->request.max_response_bytes) + " bytes"};
       } else {
         // The error buffer may name the URL; keep only curl's words, never the signed query.
         std::string detail = t->error[0] ? t->error : curl_easy_strerror(code);
         auto q = detail.find('?');
         if (q != std::string::npos) detail = detail.substr(0, q);
-        response.body = detail;
-        response.never_sent = code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY ||
-                              code == CURLE_COULDNT_CONNECT || code == CURLE_SSL_CONNECT_ERROR ||
-                              code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE ||
-                              code == CURLE_SSL_CERTPROBLEM || code == CURLE_UNSUPPORTED_PROTOCOL;
-        response.tls_refused = code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE;
+        response.body.clear();
+        const bool tls_refused = code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE;
+        const bool never_sent = code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY ||
+                                code == CURLE_COULDNT_CONNECT || code == CURLE_SSL_CONNECT_ERROR ||
+                                code == CURLE_SSL_CERTPROBLEM || code == CURLE_UNSUPPORTED_PROTOCOL;
+        using Kind = TransportError::Kind;
+        response.transport = {tls_refused ? Kind::kTlsRefused : never_sent ? Kind::kNotSent : Kind::kLost, detail};
       }
     } else {
       response.status = static_cast<int>(status);
@@ -287,7 +290,8 @@ void Transport::run() {
           return;
         }
         response.status = 0;
-        response.body = "refused a redirect to another host";
+        response.body.clear();
+        response.transport = {TransportError::Kind::kLost, "refused a redirect to another host"};
       }
     }
     completed_.fetch_add(1);

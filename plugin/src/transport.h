@@ -31,7 +31,7 @@ struct HttpRequest {
   size_t max_response_bytes = kMaxJsonAnswerBytes;
 };
 
-// Transport failures come back as status 0 with a short description in body.
+// Transport failures come back as status 0 with HttpResponse::transport saying why.
 using HttpCallback = std::function<void(HttpResponse)>;
 
 struct TransportOptions {

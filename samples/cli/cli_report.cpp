@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -57,6 +58,40 @@ void ProgressPrinter::finishLine() {
   line_open_ = false;
 }
 
+std::string adviceFor(const JobSnapshot& job) {
+  if (job.needs_decision) {
+    return "decide with `texforge resolve " + job.local_id + " --resend` (a second charge if the first did "
+           "start) or `texforge resolve " + job.local_id + " --discard`";
+  }
+  auto retryable = [](const std::optional<Error>& e) {
+    if (!e) return false;
+    switch (e->code) {
+      case ErrorCode::kTimeout:
+      case ErrorCode::kNetwork:
+      case ErrorCode::kServer:
+      case ErrorCode::kRateLimited:
+      case ErrorCode::kProtocol:
+      case ErrorCode::kIo:
+      case ErrorCode::kCredentials: return true;
+      default: return false;
+    }
+  };
+  const bool output_retryable = std::any_of(job.outputs.begin(), job.outputs.end(), [&](const OutputSnapshot& o) {
+    return o.state == OutputState::kFailed && retryable(o.error);
+  });
+  if ((job.state == JobState::kFailed && retryable(job.error)) || output_retryable) {
+    return "run `texforge resume` to try again; nothing is paid twice";
+  }
+  return {};
+}
+
+std::string adviceFor(const Error& error) {
+  if (error.code == ErrorCode::kUnknownSubmission) {
+    return "see `texforge jobs`, then `texforge resolve ID --resend` or `--discard`";
+  }
+  return {};
+}
+
 void printSummary(const std::vector<JobSnapshot>& jobs) {
   for (const auto& job : jobs) {
     for (const auto& o : job.outputs) {
@@ -70,6 +105,9 @@ void printSummary(const std::vector<JobSnapshot>& jobs) {
       }
     }
     if (job.error) std::fprintf(stderr, "%s: %s\n", job.local_id.c_str(), job.error->message.c_str());
+    if (std::string advice = adviceFor(job); !advice.empty()) {
+      std::fprintf(stderr, "%s: %s\n", job.local_id.c_str(), advice.c_str());
+    }
     if (job.cost >= 0 && job.readyCount() > 0) {
       std::fprintf(stderr, "%s: %d image(s), %.2f creative units\n", job.local_id.c_str(), job.readyCount(), job.cost);
     }
@@ -128,6 +166,7 @@ void printJobsTable(const std::vector<JobSnapshot>& jobs) {
     std::printf("%-17s %-12s %-7s %-20s %s\n", job.local_id.c_str(), jobStateName(job.state), images.c_str(), when,
                 prompt.c_str());
     if (job.error) std::printf("    %s\n", job.error->message.c_str());
+    if (std::string advice = adviceFor(job); !advice.empty()) std::printf("    %s\n", advice.c_str());
   }
 }
 

@@ -25,6 +25,10 @@ class ProgressPrinter {
 
 // Human summary on stdout: each imported file, each failure with what to do.
 void printSummary(const std::vector<JobSnapshot>& jobs);
+
+// The CLI's own advice (the core's messages say what happened, not what to type); "" when none.
+std::string adviceFor(const JobSnapshot& job);
+std::string adviceFor(const Error& error);
 // One JSON document on stdout.
 void printJson(const std::vector<JobSnapshot>& jobs, bool ok);
 void printJobsTable(const std::vector<JobSnapshot>& jobs);

@@ -25,6 +25,7 @@ int fail(const Error& error, bool json) {
                 error.http_status);
   }
   std::fprintf(stderr, "texforge: %s\n", error.message.c_str());
+  if (std::string advice = cli::adviceFor(error); !advice.empty()) std::fprintf(stderr, "texforge: %s\n", advice.c_str());
   return cli::exitStatusFor(error);
 }
 

@@ -78,7 +78,7 @@ TEST_F(EngineTest, UnknownSubmissionNotFoundWaitsForTheUsersDecision) {
   auto id = gen->submit(p);
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(waitUntil([&] { auto j = gen->job(*id); return j->state == JobState::kUnknown && gen->idle() &&
-                                  j->error && j->error->message.find("not among") != std::string::npos; },
+                                  j->needs_decision; },
                         [&] { gen->waitForActivity(0.1); gen->pump(); }));
   EXPECT_EQ(gen->job(*id)->error->code, ErrorCode::kUnknownSubmission);
   auto duplicate = gen->submit(p);
@@ -89,6 +89,7 @@ TEST_F(EngineTest, UnknownSubmissionNotFoundWaitsForTheUsersDecision) {
   auto again = makeGenerator();  // a restart reconciles again but never resends on its own
   ASSERT_TRUE(waitUntil([&] { return again->idle(); }, [&] { again->waitForActivity(0.1); again->pump(); }));
   EXPECT_EQ(again->job(*id)->state, JobState::kUnknown);
+  EXPECT_TRUE(again->job(*id)->needs_decision);
   EXPECT_EQ(paid_posts(), 1);
   ASSERT_TRUE(again->resolveUnknown(*id, /*resend=*/true).ok());
   JobSnapshot job = runToEnd(*again, *id);

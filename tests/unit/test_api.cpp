@@ -193,3 +193,33 @@ TEST(ApiParams, AssetIdsAndFilesAreToldApart) {
   EXPECT_FALSE(imageInputFromArgument("asset_abc.png").isAsset());
   EXPECT_FALSE(imageInputFromArgument("refs/asset_abc").isAsset());
 }
+
+TEST(ApiUrls, AnIdIsAlwaysOnePathSegment) {
+  EXPECT_EQ(urlPathSegment("job_abc-123.x~"), "job_abc-123.x~");
+  EXPECT_EQ(urlPathSegment("../../x"), "..%2F..%2Fx");
+  EXPECT_EQ(urlPathSegment(".."), "%2E%2E");
+  EXPECT_EQ(urlPathSegment("."), "%2E");
+  EXPECT_EQ(urlPathSegment("a b?c#d&e"), "a%20b%3Fc%23d%26e");
+}
+
+TEST(ApiRateLimit, TheParallelJobsLimitIsReadFromThe429Body) {
+  RateLimit limit = parseRateLimit(
+      answer(429, R"({"details": {"actionName": "parallel-custom-jobs", "actionLimit": 2, "remainingSeconds": 3}})"));
+  EXPECT_EQ(limit.action, "parallel-custom-jobs");
+  EXPECT_EQ(limit.limit, 2);
+  EXPECT_EQ(parseRateLimit(answer(429, "<html>busy</html>")).limit, -1);
+  EXPECT_EQ(parseRateLimit(answer(429, R"({"details": {"actionLimit": "2"}})")).limit, -1);
+}
+
+TEST(ApiErrors, TransportFailuresAreWordedFromTheirOwnFieldNotTheBody) {
+  HttpResponse lost;
+  lost.transport = {TransportError::Kind::kLost, "Connection reset by peer"};
+  const Error network = errorFromResponse(lost);
+  EXPECT_EQ(network.code, ErrorCode::kNetwork);
+  EXPECT_NE(network.message.find("Connection reset by peer"), std::string::npos) << network.message;
+  EXPECT_FALSE(lost.neverSent());
+  HttpResponse untrusted;
+  untrusted.transport = {TransportError::Kind::kTlsRefused, "SSL certificate problem"};
+  EXPECT_EQ(errorFromResponse(untrusted).code, ErrorCode::kInsecure);
+  EXPECT_TRUE(untrusted.neverSent());
+}

@@ -16,14 +16,30 @@ namespace texforge {
 inline constexpr const char* kDefaultBaseUrl = "https://api.cloud.scenario.com/v1";
 inline constexpr size_t kMaxJsonAnswerBytes = 8u << 20;  // larger API answers are refused
 
+// Why an exchange has no HTTP answer (status 0). Kept apart from the body, which is only ever
+// what a server sent, as cpr keeps its Error apart from the Response.
+struct TransportError {
+  enum class Kind {
+    kNone,        // an HTTP answer arrived
+    kNotSent,     // failed before the request left: DNS, connect, proxy, TLS handshake
+    kTlsRefused,  // the server's certificate was not trusted (also never sent)
+    kLost,        // sent, then the connection failed, timed out or the answer was refused
+  };
+  Kind kind = Kind::kNone;
+  std::string text;  // what went wrong, never naming a signed URL
+};
+
 // A finished HTTP exchange as the parsers see it.
 struct HttpResponse {
-  int status = 0;  // 0: no answer (transport error)
+  int status = 0;  // 0: no answer; transport says why
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names
-  bool never_sent = false;  // status 0 from a failure before the request left (DNS, connect, TLS)
-  bool tls_refused = false; // status 0 because the server's certificate was not trusted
+  TransportError transport;
   std::string header(const std::string& lower_name) const;
+  // The request cannot have reached the server (so a paid POST cannot have started).
+  bool neverSent() const {
+    return transport.kind == TransportError::Kind::kNotSent || transport.kind == TransportError::Kind::kTlsRefused;
+  }
 };
 
 enum class JobPhase { kRunning, kSuccess, kFailure, kCanceled };
@@ -86,5 +102,16 @@ Error errorFromResponse(const HttpResponse& response);
 double retryAfterSeconds(const HttpResponse& response);
 
 bool isSuccessStatus(int http_status);  // any 2xx, including 269
+
+// What a 429 body says about the limit it hit ({"details": {"actionName", "actionLimit"}}).
+struct RateLimit {
+  std::string action;  // e.g. "parallel-custom-jobs"; empty when the body does not say
+  int limit = -1;      // how many are allowed at once; -1 when the body does not say
+};
+RateLimit parseRateLimit(const HttpResponse& response);
+
+// text percent-encoded as one URL path segment (or query value): only A-Z a-z 0-9 - _ . ~ stay,
+// and "." or ".." are encoded whole, so an id from a server can never add or climb a path component.
+std::string urlPathSegment(const std::string& text);
 
 }  // namespace texforge

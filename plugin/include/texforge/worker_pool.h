@@ -1,5 +1,5 @@
-// A fixed set of worker threads draining one task queue (image decoding off the I/O thread).
-// Tasks still queued when the pool is destroyed are dropped; running ones finish first.
+// A fixed set of worker threads draining one task queue (image decoding off the I/O thread, the
+// editor's thumbnails). Tasks still queued when the pool is destroyed are dropped; running ones finish.
 #pragma once
 
 #include <condition_variable>

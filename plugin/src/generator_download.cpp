@@ -1,0 +1,188 @@
+// A finished job's images: GET /assets/{id} for a signed URL, the download (no credentials, a
+// fresh URL when the CDN refuses an expired one), the original kept in the project's cache before
+// anything else, then decoding on a worker. Cached originals are decoded where they lie.
+#include <algorithm>
+#include <filesystem>
+
+#include "failpoint.h"
+#include "generator_impl.h"
+
+namespace texforge {
+namespace {
+
+constexpr int kMaxUrlRefreshes = 3;
+
+std::string imageName(int index) { return "image " + std::to_string(index + 1); }
+
+}  // namespace
+
+void GeneratorImpl::startOutput(const std::string& local_id, int index) {
+  update(local_id, [&](JobRecord& rec) {
+    assert(index < static_cast<int>(rec.snap.outputs.size()));
+    if (rec.snap.state == JobState::kReady) rec.snap.state = JobState::kDownloading;
+    rec.snap.outputs[index].state = OutputState::kDownloading;
+    rec.snap.outputs[index].error.reset();
+  });
+  lookupAsset(local_id, index, 0);
+}
+
+void GeneratorImpl::lookupAsset(const std::string& local_id, int index, int refreshes) {
+  auto r = record(local_id);
+  if (!r || index >= static_cast<int>(r->snap.outputs.size())) return;
+  HttpRequest request;
+  request.url = transport_->apiUrl("/assets/" + urlPathSegment(r->snap.outputs[index].asset_id));
+  sendWithRetry(std::move(request), retryPolicy(), [=](HttpResponse response, int) {
+    auto asset = parseAssetAnswer(response);
+    if (!asset) {
+      Error e = asset.error();
+      e.message = "could not look up " + imageName(index) + ": " + e.message;
+      failOutput(local_id, index, std::move(e));
+      return;
+    }
+    if (asset->url.empty()) {
+      failOutput(local_id, index, makeError(ErrorCode::kProtocol, "the service gave no download URL for " +
+                                                                      imageName(index)));
+      return;
+    }
+    download(local_id, index, asset->url, refreshes);
+  });
+}
+
+void GeneratorImpl::download(const std::string& local_id, int index, const std::string& url, int refreshes) {
+  auto r = record(local_id);
+  if (!r || (r->snap.state != JobState::kDownloading && r->snap.state != JobState::kReady)) return;
+  HttpRequest request;
+  request.url = url;
+  request.authorize = false;  // the signed URL is its own credential; the CDN gets no key
+  request.same_host_redirects = true;
+  request.max_response_bytes = options_.decode_limits.max_bytes;
+  sendWithRetry(std::move(request), retryPolicy(RetryPolicy::Body::kImage), [=](HttpResponse response,
+                                                                                int attempts) {
+    const int s = response.status;
+    if (isSuccessStatus(s) && !isRetryable(response, RetryPolicy::Body::kImage)) {
+      failpoint("download.received");
+      storeAndDecode(local_id, index, std::move(response.body));
+      return;
+    }
+    if ((s == 403 || s == 404 || s == 410) && refreshes < kMaxUrlRefreshes) {
+      ++url_refreshes_;
+      lookupAsset(local_id, index, refreshes + 1);  // expired or refused: get a fresh signed URL
+      return;
+    }
+    Error e = errorFromResponse(response);
+    e.message = "downloading " + imageName(index) + " failed after " + std::to_string(attempts) +
+                " attempts: " + e.message + " The result is kept on the service and can be downloaded again.";
+    failOutput(local_id, index, std::move(e));
+  });
+}
+
+void GeneratorImpl::storeAndDecode(const std::string& local_id, int index, std::string bytes) {
+  ++pending_work_;
+  decoders_->post([this, local_id, index, bytes = std::move(bytes)] {
+    struct Done {
+      std::atomic<int>& counter;
+      ~Done() { --counter; }
+    } done{pending_work_};
+    const ImageFormat format = sniffImageFormat(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    const std::string path = (std::filesystem::path(cacheDir()) /
+                              (local_id + "-" + std::to_string(index) + imageFormatExtension(format))).string();
+    // The original is on disk before anything else happens, so no later failure can lose it.
+    if (Status stored = writeFileAtomic(path, bytes.data(), bytes.size(), false); !stored) {
+      Error e = stored.error();
+      e.message = "could not keep " + imageName(index) + ": " + e.message + " Free some space and resume.";
+      failOutput(local_id, index, std::move(e));
+      return;
+    }
+    update(local_id, Change::always(GeneratorEvent::Kind::kJobChanged, index), [&](JobRecord& rec) {
+      rec.snap.outputs[index].cache_path = path;
+      rec.snap.outputs[index].format = format;
+    });
+    failpoint("download.cached");
+    decode(local_id, index, bytes);
+  });
+}
+
+void GeneratorImpl::decodeCached(const std::string& local_id, int index) {
+  auto r = record(local_id);
+  if (!r || index >= static_cast<int>(r->snap.outputs.size())) return;
+  const std::string path = r->snap.outputs[index].cache_path;
+  ++pending_work_;
+  decoders_->post([this, local_id, index, path] {
+    struct Done {
+      std::atomic<int>& counter;
+      ~Done() { --counter; }
+    } done{pending_work_};
+    auto bytes = readFile(path, options_.decode_limits.max_bytes);
+    if (!bytes) {
+      failOutput(local_id, index, bytes.error());
+      return;
+    }
+    decode(local_id, index, *bytes);  // already in the cache: not written again
+  });
+}
+
+void GeneratorImpl::decode(const std::string& local_id, int index, const std::string& bytes) {
+  auto decoded = decodeImage(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), options_.decode_limits);
+  if (!decoded) {
+    Error e = decoded.error();
+    e.message = imageName(index) + " could not be decoded: " + e.message;
+    failOutput(local_id, index, std::move(e));
+    return;
+  }
+  auto image = std::make_shared<const DecodedImage>(std::move(*decoded));
+  update(local_id, Change::always(GeneratorEvent::Kind::kOutputReady, index), [&](JobRecord& rec) {
+    OutputSnapshot& o = rec.snap.outputs[index];
+    o.state = OutputState::kReady;
+    o.width = image->width;
+    o.height = image->height;
+    o.image = image;
+    o.error.reset();
+  });
+  finishJobIfDone(local_id);
+  if (!options_.auto_import) return;
+  // Straight to the import thread; only the outcome passes through the host's pump().
+  importOutputAsync(local_id, index, [this, local_id, index](Result<ImportedAsset> imported) {
+    if (imported) return;
+    update(local_id, Change::always(GeneratorEvent::Kind::kOutputFailed, index), [&](JobRecord& r) {
+      if (index < static_cast<int>(r.snap.outputs.size())) r.snap.outputs[index].error = imported.error();
+    });
+  });
+}
+
+void GeneratorImpl::failOutput(const std::string& local_id, int index, Error error) {
+  update(local_id, Change{GeneratorEvent::Kind::kOutputFailed, index}, [&](JobRecord& rec) {
+    if (index >= static_cast<int>(rec.snap.outputs.size())) return;
+    rec.snap.outputs[index].state = OutputState::kFailed;
+    rec.snap.outputs[index].error = std::move(error);
+  });
+  finishJobIfDone(local_id);
+}
+
+void GeneratorImpl::finishJobIfDone(const std::string& local_id) {
+  auto r = record(local_id);
+  if (!r || r->snap.state != JobState::kDownloading) return;
+  const auto& outs = r->snap.outputs;
+  const bool settled = std::all_of(outs.begin(), outs.end(), [](const OutputSnapshot& o) {
+    return o.state == OutputState::kReady || o.state == OutputState::kImported || o.state == OutputState::kFailed;
+  });
+  if (!settled) return;
+  update(local_id, Change::finished(), [](JobRecord& rec) {
+    if (rec.snap.state != JobState::kDownloading) return;
+    const auto& o = rec.snap.outputs;
+    const bool any_ok = std::any_of(o.begin(), o.end(), [](auto& x) {
+      return x.state == OutputState::kReady || x.state == OutputState::kImported;
+    });
+    const bool all_imported =
+        std::all_of(o.begin(), o.end(), [](auto& x) { return x.state == OutputState::kImported; });
+    rec.snap.finished_at_ms = nowMs();
+    if (!any_ok) {
+      rec.snap.state = JobState::kFailed;
+      auto failed = std::find_if(o.begin(), o.end(), [](auto& x) { return x.error.has_value(); });
+      if (failed != o.end()) rec.snap.error = failed->error;
+    } else {
+      rec.snap.state = all_imported ? JobState::kImported : JobState::kReady;
+    }
+  });
+}
+
+}  // namespace texforge

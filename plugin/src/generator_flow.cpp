@@ -1,0 +1,325 @@
+// A job's life on the I/O thread up to its results: resume after a restart, upload local inputs,
+// the paid POST (sent once, never retried), and polling with backoff until the job ends.
+#include <algorithm>
+#include <filesystem>
+
+#include "failpoint.h"
+#include "generator_impl.h"
+
+namespace texforge {
+namespace {
+
+std::string fileName(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+
+}  // namespace
+
+void GeneratorImpl::resumeJob(const std::string& local_id) {
+  auto r = record(local_id);
+  if (!r) return;
+  if (r->snap.state == JobState::kUnknown) {
+    reconcile(local_id, "", 0);
+    return;
+  }
+  if (r->snap.state == JobState::kSubmitting) {
+    if (!r->post_sent) {
+      uploadInputs(local_id, r->reference_ids.size() + (r->mask_id.empty() ? 0 : 1));
+      return;
+    }
+    update(local_id, Change::finished(), [](JobRecord& rec) {
+      rec.snap.state = JobState::kUnknown;
+      rec.reconciling = true;
+      rec.snap.finished_at_ms = nowMs();
+      rec.snap.error = makeError(ErrorCode::kUnknownSubmission,
+                                 "texforge stopped while this request was being sent, so it may have started "
+                                 "(and been charged); looking for it among your recent Scenario jobs");
+    });
+    reconcile(local_id, "", 0);
+    return;
+  }
+  if (r->snap.state == JobState::kFailed) {
+    update(local_id, Change::always(), [](JobRecord& rec) {
+      rec.snap.state = rec.snap.outputs.empty() ? JobState::kRunning : JobState::kDownloading;
+      rec.snap.error.reset();
+      rec.snap.finished_at_ms = 0;
+    });
+    r = record(local_id);
+  }
+  if (r->snap.outputs.empty()) {
+    poll(local_id);
+    return;
+  }
+  for (const OutputSnapshot& o : r->snap.outputs) {
+    const bool cached = !o.cache_path.empty() && std::filesystem::is_regular_file(o.cache_path);
+    switch (o.state) {
+      case OutputState::kReady:
+      case OutputState::kPending:
+      case OutputState::kDownloading:
+        if (cached) decodeCached(local_id, o.index);
+        else startOutput(local_id, o.index);
+        break;
+      case OutputState::kFailed:
+        if (o.error && o.error->code != ErrorCode::kDecode && !o.asset_id.empty()) startOutput(local_id, o.index);
+        break;
+      case OutputState::kImported:
+        break;
+    }
+  }
+  finishJobIfDone(local_id);
+}
+
+void GeneratorImpl::uploadInputs(const std::string& local_id, size_t next) {
+  auto r = record(local_id);
+  if (!r || r->snap.state != JobState::kSubmitting) return;
+  const GenerationParams& params = r->snap.params;
+  const size_t ref_count = params.reference_images.size();
+  const bool has_mask = params.mask && !params.mask->empty();
+  if (next >= ref_count + (has_mask ? 1 : 0)) {
+    submit_queue_.push_back(local_id);
+    drainSubmitQueue();
+    return;
+  }
+  const bool is_mask = next == ref_count;
+  const ImageInput& input = is_mask ? *params.mask : params.reference_images[next];
+  auto record_id = [this, local_id, is_mask, next](const std::string& asset_id) {
+    update(local_id, [&](JobRecord& rec) {
+      if (is_mask) rec.mask_id = asset_id;
+      else rec.reference_ids.push_back(asset_id);
+    });
+    uploadInputs(local_id, next + 1);
+  };
+  if (input.isAsset()) {
+    record_id(input.asset_id);
+    return;
+  }
+  // submit() checked the file; it may have changed since (or this is a resume in a later session).
+  GenerationParams one;
+  if (is_mask) {
+    one.mask = input;
+    if (ref_count > 0) one.reference_images.push_back(params.reference_images.front());  // for the size check
+  } else {
+    one.reference_images.push_back(input);
+  }
+  if (Status local = firstBlocking(checkLocalInputs(one)); !local) {
+    failJob(local_id, local.error());
+    return;
+  }
+  auto bytes = readFile(input.local_path, kMaxUploadBytes);
+  if (!bytes) {
+    failJob(local_id, bytes.error());
+    return;
+  }
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes->data());
+  HttpRequest request;
+  request.method = "POST";
+  request.url = transport_->apiUrl("/assets");
+  request.body = buildUploadBody(fileName(input.local_path), imageFormatMime(sniffImageFormat(data, bytes->size())),
+                                 *bytes);
+  const char* what = is_mask ? "mask" : "reference image";
+  // Uploads cost nothing, so they are retried like GETs.
+  sendWithRetry(std::move(request), retryPolicy(), [this, local_id, record_id, what](HttpResponse response, int) {
+    auto asset = parseAssetAnswer(response);
+    if (!asset) {
+      Error e = asset.error();
+      e.message = std::string("uploading the ") + what + " failed: " + e.message;
+      failJob(local_id, std::move(e));
+      return;
+    }
+    record_id(asset->id);
+  });
+}
+
+int GeneratorImpl::jobsInFlight() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  int count = 0;
+  for (const auto& [id, r] : jobs_) {
+    const JobState s = r.snap.state;
+    count += s == JobState::kSubmitted || s == JobState::kRunning || (s == JobState::kSubmitting && r.post_sent);
+  }
+  return count;
+}
+
+void GeneratorImpl::drainSubmitQueue() {
+  while (!submit_queue_.empty()) {
+    auto r = record(submit_queue_.front());
+    if (!r || r->snap.state != JobState::kSubmitting) {  // stopped while it waited
+      submit_queue_.erase(submit_queue_.begin());
+      continue;
+    }
+    if (jobsInFlight() >= jobs_cap_) {
+      for (const auto& id : submit_queue_) {
+        update(id, [](JobRecord& rec) { rec.snap.server_status = "waiting for a free slot"; });
+      }
+      return;
+    }
+    const std::string id = submit_queue_.front();
+    submit_queue_.erase(submit_queue_.begin());
+    sendGenerate(id);
+  }
+}
+
+void GeneratorImpl::sendGenerate(const std::string& local_id) {
+  // Journaled before the request leaves: after a crash from here on, the job is "unknown", never resent.
+  if (!update(local_id, [](JobRecord& rec) { rec.post_sent = true; })) return;
+  auto r = record(local_id);
+  if (!r || r->snap.state != JobState::kSubmitting) return;
+  HttpRequest request;
+  request.method = "POST";
+  request.url = transport_->apiUrl("/generate/custom/" + urlPathSegment(r->snap.params.model_id));
+  request.body = buildGenerateBody(r->snap.params, r->reference_ids, r->mask_id);
+  request.fresh_connection = true;  // never let the HTTP stack resend the paid request on its own
+  failpoint("submit.before_post");
+  transport_->send(std::move(request), [this, local_id](HttpResponse response) {
+    failpoint("submit.answer_lost");  // the service has the job; this process never learns its id
+    onGenerateAnswer(local_id, response);
+  });
+}
+
+void GeneratorImpl::onGenerateAnswer(const std::string& local_id, const HttpResponse& response) {
+  auto job = parseJobAnswer(response);
+  if (job) {
+    update(local_id, [&](JobRecord& rec) {
+      rec.snap.job_id = job->job_id;
+      rec.snap.server_status = job->status;
+      rec.snap.state = JobState::kSubmitted;
+      if (job->cost >= 0) rec.snap.cost = job->cost;
+    });
+    failpoint("submit.job_id_known");
+    schedulePoll(local_id, options_.poll_initial_s);
+    return;
+  }
+  if (response.status == 429) {
+    // Refused before it started, so nothing was charged: back into the local queue, at its head.
+    // A parallel-jobs limit tells how many may run at once; the cap follows it.
+    const RateLimit limit = parseRateLimit(response);
+    if (limit.action == "parallel-custom-jobs" && limit.limit > 0) jobs_cap_ = std::min(jobs_cap_, limit.limit);
+    update(local_id, [](JobRecord& rec) {
+      rec.post_sent = false;
+      rec.snap.server_status = "waiting for a free slot";
+    });
+    submit_queue_.insert(submit_queue_.begin(), local_id);
+    const double hinted = retryAfterSeconds(response);
+    transport_->post([this] { drainSubmitQueue(); }, std::min(hinted >= 0 ? hinted : 5.0, options_.max_retry_wait_s));
+    return;
+  }
+  // A failure before the request left (DNS, connect, TLS handshake) cannot have started a job.
+  const bool maybe_started = (response.status == 0 && !response.neverSent()) || response.status >= 500 ||
+                             isSuccessStatus(response.status);
+  if (!maybe_started) {
+    failJob(local_id, job.error());
+    return;
+  }
+  update(local_id, Change::finished(), [&](JobRecord& rec) {
+    rec.snap.finished_at_ms = nowMs();
+    rec.snap.state = JobState::kUnknown;
+    rec.reconciling = true;
+    rec.snap.error = makeError(ErrorCode::kUnknownSubmission,
+                               "the request was sent but its answer was lost (" + job.error().message +
+                                   "), so it may have started and been charged; looking for it among your "
+                                   "recent Scenario jobs. It is not sent again on its own.",
+                               response.status);
+  });
+  reconcile(local_id, "", 0);
+  drainSubmitQueue();
+}
+
+void GeneratorImpl::failJob(const std::string& local_id, Error error, const std::string& server_status) {
+  update(local_id, Change::finished(), [&](JobRecord& rec) {
+    rec.snap.state = JobState::kFailed;
+    rec.snap.finished_at_ms = nowMs();
+    rec.snap.error = std::move(error);
+    if (!server_status.empty()) rec.snap.server_status = server_status;
+  });
+  pacing_.erase(local_id);
+  drainSubmitQueue();
+}
+
+void GeneratorImpl::schedulePoll(const std::string& local_id, double delay_s) {
+  transport_->post([this, local_id] { poll(local_id); }, delay_s);
+}
+
+void GeneratorImpl::poll(const std::string& local_id) {
+  auto r = record(local_id);
+  if (!r || !isJobActive(r->snap.state) || r->snap.job_id.empty()) return;
+  Pacing& pacing = pacing_[local_id];
+  if (pacing.started_ms == 0) {
+    pacing.started_ms = nowMs();
+    pacing.poll_delay_s = options_.poll_initial_s;
+  }
+  if (nowMs() - pacing.started_ms > static_cast<int64_t>(options_.job_deadline_s * 1000)) {
+    failJob(local_id, makeError(ErrorCode::kTimeout,
+                                "the job was still running after " +
+                                    std::to_string(static_cast<int>(options_.job_deadline_s / 60)) +
+                                    " minutes, so texforge stopped waiting; the result is not lost, resuming "
+                                    "the project checks it again"));
+    return;
+  }
+  HttpRequest request;
+  request.url = transport_->apiUrl("/jobs/" + urlPathSegment(r->snap.job_id));
+  sendWithRetry(std::move(request), retryPolicy(),
+                [this, local_id](HttpResponse response, int) { onPollAnswer(local_id, response); });
+}
+
+void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse& response) {
+  auto info = parseJobAnswer(response);
+  if (!info) {
+    if (isRetryable(response, RetryPolicy::Body::kJson)) {  // still unreachable: keep trying until the deadline
+      schedulePoll(local_id, options_.poll_max_s);
+      return;
+    }
+    failJob(local_id, info.error());
+    return;
+  }
+  switch (info->phase) {
+    case JobPhase::kRunning: {
+      update(local_id, [&](JobRecord& rec) {
+        rec.snap.state = JobState::kRunning;
+        rec.snap.server_status = info->status;
+        rec.snap.progress = std::max(rec.snap.progress, info->progress);
+      });
+      failpoint("poll.running");
+      Pacing& pace = pacing_[local_id];
+      double delay = pace.poll_delay_s;
+      pace.poll_delay_s = std::min(options_.poll_max_s, pace.poll_delay_s * options_.poll_backoff);
+      const double hinted = retryAfterSeconds(response);
+      if (hinted > delay) delay = std::min(hinted, options_.max_retry_wait_s);
+      schedulePoll(local_id, delay);
+      return;
+    }
+    case JobPhase::kSuccess: {
+      if (info->asset_ids.empty()) {
+        failJob(local_id, makeError(ErrorCode::kProtocol, "the job succeeded but listed no images"), info->status);
+        return;
+      }
+      update(local_id, [&](JobRecord& rec) {
+        rec.snap.state = JobState::kDownloading;
+        rec.snap.server_status = info->status;
+        rec.snap.progress = 1.0;
+        if (info->cost >= 0) rec.snap.cost = info->cost;
+        rec.snap.outputs.clear();
+        for (size_t i = 0; i < info->asset_ids.size(); ++i) {
+          OutputSnapshot o;
+          o.index = static_cast<int>(i);
+          o.asset_id = info->asset_ids[i];
+          rec.snap.outputs.push_back(std::move(o));
+        }
+      });
+      pacing_.erase(local_id);
+      for (size_t i = 0; i < info->asset_ids.size(); ++i) startOutput(local_id, static_cast<int>(i));
+      drainSubmitQueue();
+      return;
+    }
+    case JobPhase::kFailure:
+    case JobPhase::kCanceled: {
+      const std::string why = info->error.empty() ? "no reason given" : info->error;
+      failJob(local_id,
+              info->phase == JobPhase::kCanceled
+                  ? makeError(ErrorCode::kJobCanceled, "the job was canceled on the service: " + why)
+                  : makeError(ErrorCode::kJobFailed, "the service could not generate this image: " + why +
+                                                         ". Change the prompt or the settings and try again."),
+              info->status);
+      return;
+    }
+  }
+}
+
+}  // namespace texforge

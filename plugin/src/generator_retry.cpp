@@ -1,0 +1,54 @@
+// One retry loop for every idempotent request (GETs, uploads, downloads): network errors, 408,
+// 429, 5xx and 2xx answers with a torn or foreign body are sent again after a backoff with full
+// jitter, or after the server's Retry-After. The paid POST never comes here.
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "generator_impl.h"
+
+namespace texforge {
+
+RetryPolicy GeneratorImpl::retryPolicy(RetryPolicy::Body body) const {
+  RetryPolicy policy;
+  policy.max_attempts = std::max(1, options_.max_attempts);
+  policy.body = body;
+  return policy;
+}
+
+bool GeneratorImpl::isRetryable(const HttpResponse& response, RetryPolicy::Body body) {
+  const int s = response.status;
+  if (s == 0) return response.transport.kind != TransportError::Kind::kTlsRefused;  // untrusted stays untrusted
+  if (s == 408 || s == 429 || s >= 500) return true;
+  if (!isSuccessStatus(s)) return false;
+  if (body == RetryPolicy::Body::kJson) return !nlohmann::json::accept(response.body);
+  const auto* data = reinterpret_cast<const uint8_t*>(response.body.data());
+  return sniffImageFormat(data, response.body.size()) == ImageFormat::kUnknown;
+}
+
+double GeneratorImpl::backoffDelay(int attempt, const HttpResponse& response) {
+  const double hinted = retryAfterSeconds(response);
+  if (hinted >= 0) return std::min(hinted, options_.max_retry_wait_s);
+  const double cap = std::min(30.0, options_.retry_base_s * std::pow(2.0, attempt));
+  std::uniform_real_distribution<double> jitter(0.0, cap);
+  return jitter(rng_);
+}
+
+void GeneratorImpl::sendWithRetry(HttpRequest request, RetryPolicy policy,
+                                  std::function<void(HttpResponse, int)> done, int attempt) {
+  HttpRequest copy = request;  // kept for the next attempt
+  transport_->send(std::move(copy), [this, request = std::move(request), policy, done = std::move(done),
+                                     attempt](HttpResponse response) mutable {
+    if (isRetryable(response, policy.body) && attempt + 1 < policy.max_attempts) {
+      ++retries_;
+      const double delay = backoffDelay(attempt, response);
+      transport_->post([this, request = std::move(request), policy, done = std::move(done), attempt]() mutable {
+        sendWithRetry(std::move(request), policy, std::move(done), attempt + 1);
+      }, delay);
+      return;
+    }
+    done(std::move(response), attempt + 1);
+  });
+}
+
+}  // namespace texforge
