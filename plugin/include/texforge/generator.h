@@ -1,6 +1,23 @@
 // The job engine: submit() returns at once; one I/O thread submits, polls and downloads; decode
 // workers decode; pump() on the host's UI thread delivers events. Every state change is journaled
 // in <project>/.texforge/ so a new Generator on the same project resumes what was in flight.
+//
+// In short:
+//   GeneratorOptions options;                  // defaults work; credentials from the environment
+//   options.project_dir = "my-game";
+//   options.wake = [] { glfwPostEmptyEvent(); };  // optional: lets an idle UI sleep
+//   auto gen = createGenerator(options);        // Result<unique_ptr<Generator>>
+//   GenerationParams p;  p.prompt = "a mossy stone wall texture";
+//   auto id = (*gen)->submit(p);                // returns at once; nothing blocks the UI
+//   every frame: for (auto& e : (*gen)->pump()) { ... (*gen)->job(e.local_id) ... }
+//
+// Threads: every method may be called from any thread except pump(), which belongs to the one
+// host thread that also receives every callback (quote, fetchSchema, importOutputAsync).
+// Callbacks run only inside pump(); those still pending when the Generator is destroyed are
+// dropped, never run. A callback may call any method except pump() itself.
+// One Generator per project per process: two on one project in one process would journal the
+// same jobs twice.
+// Errors: expected failures are values (Result, Status, JobSnapshot::error), never exceptions.
 #pragma once
 
 #include <cstdint>
@@ -48,7 +65,7 @@ struct GeneratorOptions {
   int decode_threads = 2;
   DecodeLimits decode_limits;
   std::shared_ptr<AssetImporter> importer;  // null: makeFolderImporter()
-  bool auto_import = false;         // import each output as soon as it is ready (inside pump())
+  bool auto_import = false;         // import each output on the import thread as soon as it is decoded
   bool resume = true;               // resume journaled jobs on start
   bool offline = false;             // read the journal only: no credentials needed, submit/quote refused
   std::function<void()> wake;       // called from any thread when pump() has something to deliver
@@ -58,59 +75,69 @@ class Generator {
  public:
   virtual ~Generator() = default;
 
-  // Validates, journals the intent and queues the job; returns the local id at once.
-  // kInvalidArgument for bad parameters (nothing is sent). Any thread.
+  // Checks params (checkParams, checkLocalInputs), journals the intent and queues the job; returns
+  // the local id at once. Any thread. Errors: kInvalidArgument (bad parameters, an unreadable
+  // file, an engine opened offline), kNotFound (a local reference or mask is missing),
+  // kUnknownSubmission (an identical request is unresolved), kIo (the journal cannot be written).
   virtual Result<std::string> submit(const GenerationParams& params) = 0;
 
-  // Dry-run cost of params (nothing is charged). on_done runs inside pump().
+  // Dry-run cost of params (nothing is charged); on_done runs inside pump(). Any thread.
+  // Errors (in on_done): kInvalidArgument (bad parameters, offline), and any from errorFromResponse.
   virtual void quote(const GenerationParams& params, std::function<void(Result<Quote>)> on_done) = 0;
 
-  // The model's schema (GET /models/{id}). on_done runs inside pump().
+  // The model's schema (GET /models/{id}), retried like every GET; on_done runs inside pump().
+  // Any thread. Errors (in on_done): kCredentials, kNotFound, kNetwork, kServer, kProtocol...
   virtual void fetchSchema(const std::string& model_id,
                            std::function<void(Result<ModelSchema>)> on_done) = 0;
 
-  // Decides a job in state unknown (its paid POST's answer was lost and it was not found among the
-  // account's recent jobs): resend=true sends it again (a second charge if the first did start),
-  // resend=false discards it. kInvalidArgument when the job is not unknown. Any thread.
+  // Decides a job in state unknown (see JobSnapshot::needs_decision): resend=true sends it again
+  // (a second charge if the first did start), resend=false discards it. Any thread.
+  // Errors: kNotFound (no such job), kInvalidArgument (the job is not unknown).
   virtual Status resolveUnknown(const std::string& local_id, bool resend) = 0;
 
-  // Stops polling and downloading a job (the credits are spent: the API cannot cancel custom jobs).
+  // Stops polling and downloading a job (the credits are spent: the API cannot cancel custom
+  // jobs); the job becomes stopped. Unknown ids and finished jobs are ignored. Any thread.
   virtual void stopWaiting(const std::string& local_id) = 0;
 
-  // Delivers what the workers posted: runs quote/schema callbacks, auto-imports, returns events.
-  // Call once per frame on the UI thread. Never blocks on the network.
+  // Drains the mailbox: runs the callbacks posted since the last call and returns the events.
+  // Call once per frame on the host's thread, the only one that may. Never blocks on the network.
   virtual std::vector<GeneratorEvent> pump() = 0;
 
-  // Blocks until something is ready for pump() or timeout passes. For headless hosts.
+  // Blocks until something waits for pump() or timeout_s passes; true when something waits.
+  // For headless hosts. Any thread.
   virtual bool waitForActivity(double timeout_s) = 0;
 
-  // Every job the journal knows (this session and earlier ones), newest first. Any thread.
+  // Every job the journal knows (this session and earlier ones), newest first, as copies. Any thread.
   virtual std::vector<JobSnapshot> jobs() const = 0;
-  virtual std::optional<JobSnapshot> job(const std::string& local_id) const = 0;
+  virtual std::optional<JobSnapshot> job(const std::string& local_id) const = 0;  // nullopt: no such job
 
-  // True when no job is active and nothing waits for pump().
+  // True when no job is active or being looked for and nothing waits for pump(). Any thread.
   virtual bool idle() const = 0;
 
   // Imports one ready output with the configured importer and journals it, on the calling thread
   // (the write is fsynced: milliseconds per image). Importing an imported output returns it again.
+  // Any thread. Errors: kNotFound (no such job or output), kInvalidArgument (not ready), and the
+  // importer's (kIo for a full or read-only disk).
   virtual Result<ImportedAsset> importOutput(const std::string& local_id, int output_index) = 0;
 
   // The same on texforge's import thread (one import at a time), so a UI never waits on the disk;
-  // on_done runs inside pump(). auto_import uses this path.
+  // on_done runs inside pump(). auto_import uses this path. Any thread. Errors: as importOutput.
   virtual void importOutputAsync(const std::string& local_id, int output_index,
                                  std::function<void(Result<ImportedAsset>)> on_done) = 0;
 
   // Decodes a downloaded output from the cache (for history thumbnails). Any thread.
+  // Errors: kNotFound (no such output, or not downloaded), kIo, kDecode.
   virtual Result<DecodedImage> loadOutputImage(const std::string& local_id, int output_index) const = 0;
 
-  virtual GeneratorStats stats() const = 0;  // any thread
-  virtual std::string baseUrl() const = 0;
-  virtual std::string projectDir() const = 0;
+  virtual GeneratorStats stats() const = 0;        // any thread
+  virtual std::string baseUrl() const = 0;         // the API root in use; any thread
+  virtual std::string projectDir() const = 0;      // as given in the options; any thread
 };
 
 // Opens (or creates) the project's journal, starts the I/O thread and the decode workers, and
-// resumes journaled jobs. Fails with kCredentials when there are none, kIo when the journal
-// cannot be opened, kInsecure for plain http to a non-loopback host.
+// resumes journaled jobs. Any thread. Errors: kCredentials (none found and not offline), kIo (the
+// journal or cache cannot be opened), kInsecure (plain http to a non-loopback host, or a scheme
+// other than https), kInvalidArgument (a malformed base URL).
 Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options);
 
 }  // namespace texforge
