@@ -46,7 +46,9 @@ void Panel::State::setStatus(std::string text, bool error) {
 Panel::Panel(PanelOptions options) : s_(new State) {
   s_->options = std::move(options);
   s_->generator = s_->options.generator;
-  s_->textures = std::make_unique<TextureCache>(s_->options.uploader, s_->options.textures);
+  TextureCacheOptions textures = s_->options.textures;
+  if (!textures.wake) textures.wake = s_->options.wake;
+  s_->textures = std::make_unique<TextureCache>(s_->options.uploader, std::move(textures));
   s_->assets = std::make_unique<ProjectAssets>(s_->options.project_dir);
   s_->start_time_ms = unixMs() - 1000.0;  // clock skew margin between here and the journal's stamps
   s_->params.width = 1024;
@@ -91,18 +93,15 @@ void Panel::update() {
 
   if (!s.schema_requested) {
     s.schema_requested = true;
-    Generator* asked = s.generator;
-    State* state = s_.get();
-    std::weak_ptr<char> alive = s.alive;
-    s.generator->fetchSchema(s.params.model_id, [state, asked, alive](Result<ModelSchema> schema) {
-      if (alive.expired() || state->generator != asked) return;
+    auto on_schema = [](State& state, Result<ModelSchema> schema) {
       if (schema) {
-        state->schema = std::move(*schema);
-        state->schema_error.clear();
+        state.schema = std::move(*schema);
+        state.schema_error.clear();
       } else {
-        state->schema_error = describeError(schema.error());
+        state.schema_error = describeError(schema.error());
       }
-    });
+    };
+    s.generator->fetchSchema(s.params.model_id, whileSameGenerator(s, on_schema));
   }
 
   // Debounced quote: ask once the form has been still for quote_debounce_s. The local files are
@@ -118,21 +117,18 @@ void Panel::update() {
   if (s.field_errors.empty() && key != s.quote_key && key != s.pending_quote_key &&
       now - s.changed_at >= s.options.quote_debounce_s) {
     s.pending_quote_key = key;
-    Generator* asked = s.generator;
-    State* state = s_.get();
-    std::weak_ptr<char> alive = s.alive;
-    s.generator->quote(s.params, [state, asked, key, alive](Result<Quote> quote) {
-      if (alive.expired() || state->generator != asked) return;
-      if (state->pending_quote_key == key) state->pending_quote_key.clear();
-      state->quote_key = key;
+    auto on_quote = [key](State& state, Result<Quote> quote) {
+      if (state.pending_quote_key == key) state.pending_quote_key.clear();
+      state.quote_key = key;
       if (quote) {
-        state->quote = *quote;
-        state->quote_error.clear();
+        state.quote = *quote;
+        state.quote_error.clear();
       } else {
-        state->quote.reset();
-        state->quote_error = describeError(quote.error());
+        state.quote.reset();
+        state.quote_error = describeError(quote.error());
       }
-    });
+    };
+    s.generator->quote(s.params, whileSameGenerator(s, on_quote));
   }
   s.textures->beginFrame();
 }
@@ -271,6 +267,13 @@ GenerateOutcome Panel::confirmGenerate(bool go_ahead) {
   }
   if (!s.generator) return GenerateOutcome::kFailed;
   auto id = s.generator->submit(s.confirm_params);
+  if (!id && id.error().code == ErrorCode::kUnknownSubmission) {
+    s.setStatus("The same request was sent before and its answer was lost, so it may have started (and "
+                "been charged). Settle that one first: texforge is looking for it, or its job row offers "
+                "Resend and Discard.",
+                true);
+    return GenerateOutcome::kFailed;
+  }
   if (!id) {
     s.setStatus(describeError(id.error()), true);
     return GenerateOutcome::kFailed;
@@ -281,112 +284,6 @@ GenerateOutcome Panel::confirmGenerate(bool go_ahead) {
   s.tab = PanelTab::kGenerate;
   return GenerateOutcome::kSubmitted;
 }
-
-namespace {
-
-// One status line per batch: progress while imports are queued, the outcome once the queue is empty.
-void reportImports(Panel::State& s) {
-  ImportTally& t = s.import_tally;
-  const std::string& folder = s.options.settings.import_folder;
-  const int total = t.done + t.failed + static_cast<int>(s.importing.size());
-  if (!s.importing.empty()) {
-    s.setStatus("Importing into " + folder + "... " + std::to_string(t.done + t.failed) + " of " +
-                    std::to_string(total) + " done.",
-                false);
-    return;
-  }
-  if (t.failed > 0) {
-    s.setStatus(std::string(t.done ? "Imported " + std::to_string(t.done) + " of " + std::to_string(total) + ". "
-                                   : "") +
-                    t.first_error,
-                true);
-  } else if (t.done == 1) {
-    s.setStatus("Imported " + t.last_path, false);
-  } else if (t.done > 1) {
-    s.setStatus("Imported " + std::to_string(t.done) + " images into " + folder, false);
-  }
-  t = ImportTally{};
-}
-
-// Queues one import; the answer arrives inside pump(), where the panel may already be gone or be
-// talking to another Generator (then the answer is dropped: setGenerator forgot the queue).
-void queueImport(Panel::State& s, const std::string& local_id, int index) {
-  s.importing.insert({local_id, index});
-  Panel::State* state = &s;
-  Generator* asked = s.generator;
-  std::weak_ptr<char> alive = s.alive;
-  s.generator->importOutputAsync(local_id, index, [state, asked, alive, local_id, index](Result<ImportedAsset> imported) {
-    if (alive.expired() || state->generator != asked) return;
-    if (!state->importing.erase({local_id, index})) return;
-    ImportTally& t = state->import_tally;
-    if (imported) {
-      ++t.done;
-      t.last_path = imported->path;
-      ++state->imports_completed;
-      state->assets_stale = true;
-    } else {
-      ++t.failed;
-      if (t.first_error.empty()) t.first_error = describeImportError(imported.error(), state->options.settings.import_folder);
-    }
-    reportImports(*state);
-  });
-}
-
-}  // namespace
-
-Status Panel::importOutput(const std::string& local_id, int output_index) {
-  State& s = *s_;
-  if (!s.generator) return makeError(ErrorCode::kInvalidArgument, "No generator.");
-  if (s.isImporting(local_id, output_index)) return Ok{};
-  // Ask the core, not last frame's snapshot: the output may have become ready since.
-  const auto job = s.generator->job(local_id);
-  if (!job || output_index < 0 || output_index >= static_cast<int>(job->outputs.size())) {
-    Error error = makeError(ErrorCode::kNotFound, "no output " + std::to_string(output_index) + " in " + local_id);
-    s.setStatus(describeImportError(error, s.options.settings.import_folder), true);
-    return error;
-  }
-  const OutputSnapshot& out = job->outputs[output_index];
-  if (out.state == OutputState::kImported) {
-    s.setStatus("Already in the project: " + out.imported_path, false);
-    return Ok{};
-  }
-  if (out.state != OutputState::kReady) {
-    Error error = makeError(ErrorCode::kInvalidArgument, "output not ready");
-    s.setStatus(describeImportError(error, s.options.settings.import_folder), true);
-    return error;
-  }
-  queueImport(s, local_id, output_index);
-  reportImports(s);
-  return Ok{};
-}
-
-int Panel::importAll() {
-  State& s = *s_;
-  if (!s.generator) return 0;
-  s.jobs = s.generator->jobs();
-  int queued = 0;
-  for (const auto& job : s.jobs) {
-    if (!s.session_ids.count(job.local_id)) continue;
-    for (const auto& out : job.outputs) {
-      if (out.state != OutputState::kReady || s.isImporting(job.local_id, out.index)) continue;
-      queueImport(s, job.local_id, out.index);
-      ++queued;
-    }
-  }
-  if (queued > 0 || !s.importing.empty()) {
-    reportImports(s);
-  } else {
-    s.setStatus("Nothing new to import.", false);
-  }
-  return queued;
-}
-
-bool Panel::importPending(const std::string& local_id, int output_index) const {
-  return s_->isImporting(local_id, output_index);
-}
-
-size_t Panel::importsPending() const { return s_->importing.size(); }
-uint64_t Panel::importsCompleted() const { return s_->imports_completed; }
 
 void Panel::useAsReference(const std::string& local_id, int output_index) {
   State& s = *s_;
@@ -430,6 +327,24 @@ void Panel::stopWaiting(const std::string& local_id) {
   if (!s_->generator) return;
   s_->generator->stopWaiting(local_id);
   s_->setStatus("Stopped waiting. The credits are spent; the result may still appear in Scenario.", false);
+}
+
+Status Panel::resolveJob(const std::string& local_id, bool resend) {
+  State& s = *s_;
+  if (!s.generator) return makeError(ErrorCode::kInvalidArgument, "No generator.");
+  Status resolved = s.generator->resolveUnknown(local_id, resend);
+  if (!resolved) {
+    const bool decided = resolved.error().code == ErrorCode::kInvalidArgument;  // not unknown any more
+    s.setStatus(decided ? "This request no longer waits for a decision." : describeError(resolved.error()),
+                true);
+    return resolved;
+  }
+  if (resend) s.session_ids.insert(local_id);  // it runs again now, in this session's list
+  // s.jobs is left as drawn: the buttons call this while the jobs list iterates it.
+  s.setStatus(resend ? "Sent again. If the first request did start after all, it is charged twice."
+                     : "Discarded: it will not be sent again.",
+              false);
+  return Ok{};
 }
 
 void Panel::addReference(const std::string& path_or_asset_id) {

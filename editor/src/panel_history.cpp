@@ -104,7 +104,12 @@ void drawHistory(Panel& panel, Panel::State& s) {
                                           : "auto size",
                         job->params.quality.c_str(), job->params.background.c_str(), formatCost(job->cost).c_str());
     ImGui::PopTextWrapPos();
-    if (job->error) ImGui::TextColored(ImVec4(1, 0.45f, 0.42f, 1), "%s", describeError(*job->error).c_str());
+    if (const std::string problem = describeJobProblem(*job); !problem.empty()) {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextColored(ImVec4(1, 0.45f, 0.42f, 1), "%s", problem.c_str());
+      ImGui::PopTextWrapPos();
+    }
+    drawJobDecision(panel, *job);
     for (size_t i = 0; i < job->outputs.size(); ++i) {
       ImGui::PushID(static_cast<int>(i));
       if (i > 0) ImGui::SameLine();

@@ -1,7 +1,11 @@
 // The jobs list of this session: state, progress bar, elapsed time, error text with what to do,
-// and "Stop waiting" (custom jobs cannot be canceled on Scenario, so the credits are spent anyway).
+// "Stop waiting" (custom jobs cannot be canceled on Scenario, so the credits are spent anyway), and
+// Resend / Discard for a request whose answer was lost (listed even when an earlier session sent it).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include <imgui.h>
 
@@ -28,24 +32,56 @@ double nowMs() {
 
 }  // namespace
 
+void drawJobDecision(Panel& panel, const JobSnapshot& job) {
+  if (!job.needs_decision) return;
+  // resolveJob() leaves the panel's snapshots alone, so the caller's loop over them stays valid.
+  if (ImGui::Button("Resend")) panel.resolveJob(job.local_id, true);
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Sends the same request again. If the first one did start after all, it is charged "
+                      "twice.");
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Discard")) panel.resolveJob(job.local_id, false);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forgets this request: nothing is sent or charged.");
+}
+
 void drawJobs(Panel& panel, Panel::State& s) {
-  std::vector<const JobSnapshot*> jobs;
+  struct Row {
+    const JobSnapshot* job;
+    std::string problem;  // the explanation under the progress bar, or empty
+  };
+  std::vector<Row> rows;
   int active = 0;
+  size_t this_session = 0;
   for (const auto& job : s.jobs) {
-    if (!s.session_ids.count(job.local_id)) continue;
-    jobs.push_back(&job);
+    const bool mine = s.session_ids.count(job.local_id) > 0;
+    if (!mine && !job.needs_decision) continue;  // an earlier session's lost request still needs an answer
+    rows.push_back({&job, job.state == JobState::kStopped ? "" : describeJobProblem(job)});
     active += isJobActive(job.state) ? 1 : 0;
+    this_session += mine ? 1 : 0;
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.62f, 0.64f, 0.70f, 1.0f));
-  ImGui::Text("JOBS  %d running, %zu this session", active, jobs.size());
+  ImGui::Text("JOBS  %d running, %zu this session", active, this_session);
   ImGui::PopStyleColor();
-  const float row = ImGui::GetFrameHeightWithSpacing() * 2.0f + ImGui::GetStyle().ItemSpacing.y + 2.0f;
-  const float height = jobs.empty() ? ImGui::GetFrameHeightWithSpacing() * 1.5f
-                                    : std::min(row * static_cast<float>(jobs.size()) + ImGui::GetStyle().WindowPadding.y * 2, row * 3.3f);
+  // Tall enough for every row with its explanation and buttons, up to about three plain rows.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float line = ImGui::GetFrameHeightWithSpacing();
+  const float row = line * 2.0f + style.ItemSpacing.y + 2.0f;
+  const float wrap = ImGui::GetContentRegionAvail().x - style.WindowPadding.x * 2;
+  float content = 0;
+  for (const Row& r : rows) {
+    content += row;
+    if (!r.problem.empty()) {
+      content += ImGui::CalcTextSize(r.problem.c_str(), nullptr, false, wrap).y + style.ItemSpacing.y;
+    }
+    if (r.job->needs_decision) content += line;
+  }
+  const float height = rows.empty() ? line * 1.5f : std::min(content + style.WindowPadding.y * 2, row * 3.3f);
   ImGui::BeginChild("jobs", ImVec2(0, height), true);
-  if (jobs.empty()) ImGui::TextDisabled("Nothing yet: write a prompt and press Generate.");
+  if (rows.empty()) ImGui::TextDisabled("Nothing yet: write a prompt and press Generate.");
   const double now = nowMs();
-  for (const JobSnapshot* job : jobs) {
+  for (const Row& r : rows) {
+    const JobSnapshot* job = r.job;
     ImGui::PushID(job->local_id.c_str());
     ImGui::TextColored(stateColor(job->state), "%-11s", jobStateName(job->state));
     ImGui::SameLine();
@@ -82,11 +118,12 @@ void drawJobs(Panel& panel, Panel::State& s) {
         ImGui::SetTooltip("Scenario cannot cancel this kind of job: the credits are spent either way.");
       }
     }
-    if (job->error && job->state != JobState::kStopped) {
+    if (!r.problem.empty()) {
       ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.42f, 1), "%s", describeError(*job->error).c_str());
+      ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.42f, 1), "%s", r.problem.c_str());
       ImGui::PopTextWrapPos();
     }
+    drawJobDecision(panel, *job);
     ImGui::Separator();
     ImGui::PopID();
   }

@@ -110,10 +110,23 @@ struct Panel::State {
   bool isImporting(const std::string& local_id, int index) const { return importing.count({local_id, index}) > 0; }
 };
 
+// Wraps fn(State&, answer) as a Generator callback that runs only while the panel lives and still
+// talks to the Generator it asked: answers arrive inside pump(), maybe after the panel died or
+// setGenerator() replaced that Generator (its answers are then dropped). UI thread.
+template <typename Fn>
+auto whileSameGenerator(Panel::State& s, Fn fn) {
+  return [state = &s, asked = s.generator, alive = std::weak_ptr<char>(s.alive),
+          fn = std::move(fn)](auto&& answer) mutable {
+    if (alive.expired() || state->generator != asked) return;
+    fn(*state, std::forward<decltype(answer)>(answer));
+  };
+}
+
 // Drawing of each part (one file each). All run on the UI thread inside the panel's window.
 void drawForm(Panel& panel, Panel::State& s);
 void drawReferences(Panel& panel, Panel::State& s);
 void drawJobs(Panel& panel, Panel::State& s);
+void drawJobDecision(Panel& panel, const JobSnapshot& job);  // Resend / Discard, when needs_decision
 void drawGallery(Panel& panel, Panel::State& s);
 void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float height);
 void drawHistory(Panel& panel, Panel::State& s);

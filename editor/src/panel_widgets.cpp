@@ -86,11 +86,16 @@ std::string formatCost(double cu) {
   return buf;
 }
 
+// The advice is the panel's: error.message is only ever the detail in brackets (or, for a refused
+// setting, the sentence itself), never the place that tells the artist where to go.
 std::string describeError(const Error& error) {
   std::string detail = error.message.empty() ? "" : " (" + error.message + ")";
   switch (error.code) {
     case ErrorCode::kOk: return "";
     case ErrorCode::kCredentials:
+      if (error.http_status == 0) {
+        return "No Scenario API key is set: add your API key and secret in Settings.";
+      }
       return "Scenario refused the API key: check your API key and secret in Settings." + detail;
     case ErrorCode::kForbidden:
       return "This key may not use this model or project: check the key's project and plan on Scenario." + detail;
@@ -109,7 +114,9 @@ std::string describeError(const Error& error) {
     case ErrorCode::kStopped:
       return "You stopped waiting. The credits were spent; the result may still show up in Scenario.";
     case ErrorCode::kUnknownSubmission:
-      return "The answer to the request was lost, so it may have started. texforge is checking; do not "
+      // Whether the search is over is in the snapshot (needs_decision), not here: describeJobProblem.
+      return "The answer to this request was lost, so it may have started (and been charged). texforge "
+             "looks for it among your recent Scenario jobs and does not send it again on its own: do not "
              "generate the same thing again yet.";
     case ErrorCode::kDecode: return "The image could not be read (corrupt or unsupported)." + detail;
     case ErrorCode::kIo:
@@ -122,6 +129,14 @@ std::string describeError(const Error& error) {
     case ErrorCode::kInternal: return "Something went wrong inside texforge." + detail;
   }
   return error.message;
+}
+
+std::string describeJobProblem(const JobSnapshot& job) {
+  if (job.needs_decision) {
+    return "Its answer was lost and it is not among your recent Scenario jobs, so it most likely did not "
+           "start. Resend it (if it did start after all, it is charged twice) or discard it.";
+  }
+  return job.error ? describeError(*job.error) : "";
 }
 
 std::string describeImportError(const Error& error, const std::string& import_folder) {

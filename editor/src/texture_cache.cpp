@@ -1,5 +1,6 @@
-// TextureCache: worker threads decode and downscale, the UI thread uploads within a per-frame budget
-// and frees textures that were not drawn when the cache is over its memory budget.
+// TextureCache: a WorkerPool decodes and downscales, each result comes back through a Mailbox that
+// beginFrame() drains on the UI thread, which uploads within a per-frame budget and frees textures
+// that were not drawn when the cache is over its memory budget.
 #include "texforge/editor/texture_cache.h"
 
 #include <algorithm>
@@ -7,9 +8,11 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "texforge/mailbox.h"
+#include "texforge/worker_pool.h"
 
 namespace texforge::editor {
 namespace {
@@ -22,6 +25,7 @@ struct Task {
   TextureCache::Loader loader;
   std::shared_ptr<const DecodedImage> image;  // when already decoded
   bool thumbnail = false;
+  uint64_t generation = 0;  // set by enqueue(); clear() skips what was queued before it
 };
 
 struct Finished {
@@ -46,11 +50,40 @@ struct Entry {
   std::string error;
 };
 
+// Decodes (when the task has a loader) and downscales (for a thumbnail). Worker thread.
+Finished decode(const Task& task, int thumbnail_size) {
+  Finished done{task.key, task.ticket, nullptr, 0, 0, {}};
+  std::shared_ptr<const DecodedImage> source = task.image;
+  if (!source && task.loader) {
+    Result<DecodedImage> loaded = task.loader();
+    if (loaded) {
+      source = std::make_shared<const DecodedImage>(std::move(*loaded));
+    } else {
+      done.error = loaded.error().message;
+    }
+  }
+  if (source) {
+    done.source_width = source->width;
+    done.source_height = source->height;
+    done.image = task.thumbnail
+                     ? std::make_shared<const DecodedImage>(TextureCache::downscale(*source, thumbnail_size))
+                     : source;
+  } else if (done.error.empty()) {
+    done.error = "no image";
+  }
+  return done;
+}
+
 }  // namespace
 
 struct TextureCache::Impl {
+  Impl(TextureUploader* uploader_in, TextureCacheOptions options_in)
+      : uploader(uploader_in), options(std::move(options_in)), finished(options.wake),
+        workers(std::max(1, options.worker_threads)) {}
+
+  // UI thread.
   TextureUploader* uploader = nullptr;
-  TextureCacheOptions options;
+  const TextureCacheOptions options;
   std::unordered_map<std::string, Entry> entries;
   std::deque<std::string> upload_queue;  // keys, FIFO
   uint64_t frame = 1;
@@ -60,62 +93,56 @@ struct TextureCache::Impl {
   double upload_ms_last_frame = 0.0;
   uint64_t evictions = 0;
 
-  std::mutex mutex;  // guards tasks, finished, running, stopping
-  std::condition_variable task_cv;
+  // Shared with the workers.
+  std::mutex mutex;  // guards generation, queued, running
   std::condition_variable idle_cv;
-  std::deque<Task> tasks;
-  std::vector<Finished> finished;
-  int running = 0;
-  bool stopping = false;
-  std::vector<std::thread> workers;
-
-  void workerLoop() {
-    for (;;) {
-      Task task;
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        task_cv.wait(lock, [&] { return stopping || !tasks.empty(); });
-        if (stopping) return;
-        task = std::move(tasks.front());
-        tasks.pop_front();
-        ++running;
-      }
-      Finished done{task.key, task.ticket, nullptr, 0, 0, {}};
-      std::shared_ptr<const DecodedImage> source = task.image;
-      if (!source && task.loader) {
-        Result<DecodedImage> loaded = task.loader();
-        if (loaded) {
-          source = std::make_shared<const DecodedImage>(std::move(*loaded));
-        } else {
-          done.error = loaded.error().message;
-        }
-      }
-      if (source) {
-        done.source_width = source->width;
-        done.source_height = source->height;
-        if (task.thumbnail) {
-          done.image = std::make_shared<const DecodedImage>(downscale(*source, options.thumbnail_size));
-        } else {
-          done.image = source;
-        }
-      } else if (done.error.empty()) {
-        done.error = "no image";
-      }
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        finished.push_back(std::move(done));
-        --running;
-      }
-      idle_cv.notify_all();
-    }
-  }
+  uint64_t generation = 0;  // bumped by clear()
+  size_t queued = 0;        // tasks of this generation not started yet
+  int running = 0;          // tasks decoding now
+  Mailbox finished;         // closures that hand a result to its entry, run in beginFrame()
+  WorkerPool workers;       // last: destroyed first, so no task outlives what it uses
 
   void enqueue(Task task) {
     {
       std::lock_guard<std::mutex> lock(mutex);
-      tasks.push_back(std::move(task));
+      task.generation = generation;
+      ++queued;
     }
-    task_cv.notify_one();
+    workers.post([this, task = std::move(task)] { run(task); });
+  }
+
+  // Worker thread. The result is posted (which wakes the host) as running drops, under one lock: busy()
+  // sees one or the other, and clear() finds the result of every task it waited for in the mailbox.
+  void run(const Task& task) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (task.generation != generation) return;  // cleared while queued
+      --queued;
+      ++running;
+    }
+    Finished done = decode(task, options.thumbnail_size);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      --running;
+      finished.post([this, done = std::move(done)]() mutable { deliver(std::move(done)); });
+    }
+    idle_cv.notify_all();
+  }
+
+  // UI thread, inside beginFrame(): a result for an entry that was invalidated meanwhile is dropped.
+  void deliver(Finished done) {
+    auto it = entries.find(done.key);
+    if (it == entries.end() || it->second.ticket != done.ticket) return;
+    Entry& entry = it->second;
+    entry.width = done.source_width;
+    entry.height = done.source_height;
+    if (!done.image) {
+      entry.state = TextureState::kFailed;
+      entry.error = done.error;
+      return;
+    }
+    entry.pending = std::move(done.image);
+    upload_queue.push_back(done.key);
   }
 
   void freeEntry(Entry& entry) {
@@ -133,23 +160,11 @@ struct TextureCache::Impl {
   }
 };
 
-TextureCache::TextureCache(TextureUploader* uploader, TextureCacheOptions options) : impl_(new Impl) {
-  impl_->uploader = uploader;
-  impl_->options = options;
-  const int threads = std::max(1, options.worker_threads);
-  for (int i = 0; i < threads; ++i) impl_->workers.emplace_back([this] { impl_->workerLoop(); });
-}
+TextureCache::TextureCache(TextureUploader* uploader, TextureCacheOptions options)
+    : impl_(new Impl(uploader, std::move(options))) {}
 
-TextureCache::~TextureCache() {
-  {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->stopping = true;
-    impl_->tasks.clear();
-  }
-  impl_->task_cv.notify_all();
-  for (auto& worker : impl_->workers) worker.join();
-  for (auto& item : impl_->entries) impl_->freeEntry(item.second);
-}
+// Loaders may use what the host frees right after the cache (a Generator): none may still run.
+TextureCache::~TextureCache() { clear(); }
 
 TextureView TextureCache::get(const std::string& key, std::shared_ptr<const DecodedImage> image, bool thumbnail) {
   auto it = impl_->entries.find(key);
@@ -194,25 +209,7 @@ TextureView TextureCache::peek(const std::string& key) {
 void TextureCache::beginFrame() {
   Impl& s = *impl_;
   ++s.frame;
-  std::vector<Finished> finished;
-  {
-    std::lock_guard<std::mutex> lock(s.mutex);
-    finished.swap(s.finished);
-  }
-  for (Finished& done : finished) {
-    auto it = s.entries.find(done.key);
-    if (it == s.entries.end() || it->second.ticket != done.ticket) continue;  // invalidated meanwhile
-    Entry& entry = it->second;
-    entry.width = done.source_width;
-    entry.height = done.source_height;
-    if (!done.image) {
-      entry.state = TextureState::kFailed;
-      entry.error = done.error;
-      continue;
-    }
-    entry.pending = std::move(done.image);
-    s.upload_queue.push_back(done.key);
-  }
+  s.finished.drain();  // results from the workers join the upload queue
 
   // Uploads: first come first served, within the byte and time budget; at least one per frame so
   // a single large image still goes through.
@@ -273,23 +270,25 @@ void TextureCache::invalidate(const std::string& key) {
 }
 
 void TextureCache::clear() {
+  Impl& s = *impl_;
   {
-    std::unique_lock<std::mutex> lock(impl_->mutex);
-    impl_->tasks.clear();
-    impl_->idle_cv.wait(lock, [&] { return impl_->running == 0; });
-    impl_->finished.clear();
+    std::unique_lock<std::mutex> lock(s.mutex);
+    ++s.generation;  // what is still queued is skipped
+    s.queued = 0;
+    s.idle_cv.wait(lock, [&] { return s.running == 0; });
   }
-  for (auto& item : impl_->entries) impl_->freeEntry(item.second);
-  impl_->entries.clear();
-  impl_->upload_queue.clear();
+  for (auto& item : s.entries) s.freeEntry(item.second);
+  s.entries.clear();
+  s.upload_queue.clear();
+  s.finished.drain();  // the last results find no entry and are dropped
 }
 
 bool TextureCache::busy() const {
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
-    if (!impl_->tasks.empty() || impl_->running > 0 || !impl_->finished.empty()) return true;
+    if (impl_->queued > 0 || impl_->running > 0) return true;
   }
-  return !impl_->upload_queue.empty();
+  return !impl_->finished.empty() || !impl_->upload_queue.empty();
 }
 
 TextureCacheStats TextureCache::stats() const {
@@ -301,7 +300,7 @@ TextureCacheStats TextureCache::stats() const {
   }
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
-    out.loading = impl_->tasks.size() + static_cast<size_t>(impl_->running);
+    out.loading = impl_->queued + static_cast<size_t>(impl_->running);
   }
   out.uploads_last_frame = impl_->uploads_last_frame;
   out.upload_ms_last_frame = impl_->upload_ms_last_frame;

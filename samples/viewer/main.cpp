@@ -1,5 +1,5 @@
-// texforge-viewer: a GLFW + OpenGL 3 + Dear ImGui host that opens a project and shows the texforge
-// panel beside the project's assets. Sleeps when idle; the core wakes it. Scriptable for captures.
+// texforge-viewer: a GLFW + OpenGL 3 + Dear ImGui host that opens a project and shows the texforge panel
+// beside the project's assets. Sleeps when idle (the core and the texture decoders wake it); scriptable.
 #include <GLFW/glfw3.h>
 
 #include <algorithm>
@@ -50,6 +50,16 @@ void drawBanner(const std::string& text, float width) {
   ImGui::End();
   ImGui::PopStyleVar(2);
   ImGui::PopStyleColor();
+}
+
+// How long the loop may sleep before the next frame. Whatever finishes on another thread wakes it
+// (the Generator's news and decoded textures call glfwPostEmptyEvent), as does input, so only what
+// nobody announces is timed here.
+double frameWait(bool rebuild, const viewer::Script& script, editor::Panel& panel, Generator& generator) {
+  if (rebuild || panel.textures().stats().pending_uploads > 0) return 0.0;  // left over from the last frame
+  if (script.running()) return 0.016;  // the script steps and counts quiet frames once per frame
+  if (!generator.idle()) return 0.5;   // the jobs' elapsed-time labels tick each second
+  return 1.0;                          // the asset list rescans about once a second
 }
 
 }  // namespace
@@ -124,6 +134,7 @@ int main(int argc, char** argv) {
     options.project_dir = args.project_dir;
     options.settings = settings;
     options.demo_mode = session.demo();
+    options.wake = config.wake;  // decoded textures wake the loop as the Generator's news does
     options.on_settings_applied = [&rebuild](const editor::PanelSettings&) { rebuild = true; };
     editor::Panel panel(options);
 
@@ -141,9 +152,12 @@ int main(int argc, char** argv) {
     const double started = nowSeconds();
 
     while (!glfwWindowShouldClose(window)) {
-      const bool busy = script.running() || panel.textures().busy() || !session.generator()->idle();
-      // Idle: sleep until input or the core wakes us. Busy: progress bars and elapsed times move.
-      glfwWaitEventsTimeout(busy ? (script.running() ? 0.016 : 0.1) : 1.0);
+      const double wait_s = frameWait(rebuild, script, panel, *session.generator());
+      if (wait_s > 0) {
+        glfwWaitEventsTimeout(wait_s);
+      } else {
+        glfwPollEvents();
+      }
       if (rebuild) {
         rebuild = false;
         config.settings = panel.settings();

@@ -34,7 +34,11 @@ struct PanelOptions {
   TextureUploader* uploader = nullptr;  // required, not owned; must outlive the panel
   std::string project_dir = ".";
   PanelSettings settings;
-  TextureCacheOptions textures;
+  TextureCacheOptions textures;      // textures.wake defaults to wake below
+  // Called from a worker thread when the panel has something for the next frame (a texture finished
+  // decoding), so an idle host draws again; a GLFW host passes glfwPostEmptyEvent. Give the same
+  // function to GeneratorOptions::wake: the Generator wakes the host for its own news.
+  std::function<void()> wake;
   double quote_debounce_s = 0.6;     // a quote is asked this long after the form stops changing
   bool pump_generator = true;        // draw() calls generator->pump() first; false if the host pumps
   bool demo_mode = false;            // shown in Settings; credentials are the emulator's
@@ -100,6 +104,9 @@ class Panel {
   void rerun(const std::string& local_id);    // fills the form with the job's parameters
   void copyPrompt(const std::string& local_id);
   void stopWaiting(const std::string& local_id);
+  // What the Resend / Discard buttons of a job with JobSnapshot::needs_decision do: resend=true sends
+  // it again (charged twice if the first did start), false discards it. The status line says how it went.
+  Status resolveJob(const std::string& local_id, bool resend);
   void addReference(const std::string& path_or_asset_id);
   void removeReference(size_t index);
   void moveReference(size_t from, size_t to);
@@ -120,8 +127,13 @@ class Panel {
   std::unique_ptr<State> s_;
 };
 
-// A friendly, actionable sentence for an error (401: "check your API key in Settings").
+// A friendly, actionable sentence for an error (401: "check your API key in Settings"). The advice is
+// the panel's own: it never relies on the core's message naming a command or a place in a UI.
 std::string describeError(const Error& error);
+
+// What a job row says under its progress bar, in artist words: the decision a lost request needs
+// (needs_decision), else what its error means; empty when there is nothing to say.
+std::string describeJobProblem(const JobSnapshot& job);
 
 // Applies the panel's dark theme to the current ImGui context.
 void applyDarkTheme(float scale = 1.0f);

@@ -20,6 +20,10 @@ struct TextureCacheOptions {
   size_t memory_budget_bytes = 256u << 20;   // above it, textures not drawn last frame are freed, oldest first
   int thumbnail_size = 192;                  // longest side of a thumbnail, in pixels
   int worker_threads = 2;                    // decode / downscale workers
+  // Called on a worker thread each time a texture finished decoding (or failed), so an idle host
+  // draws the next frame: a GLFW host passes glfwPostEmptyEvent. Must outlive the cache and must
+  // not call into it.
+  std::function<void()> wake;
 };
 
 enum class TextureState { kLoading, kReady, kFailed };
@@ -49,7 +53,7 @@ class TextureCache {
 
   // uploader is not owned and must outlive the cache. UI thread only (every method).
   explicit TextureCache(TextureUploader* uploader, TextureCacheOptions options = {});
-  ~TextureCache();  // waits for the workers, then destroys every texture
+  ~TextureCache();  // drops queued loads, waits for running ones, then destroys every texture
   TextureCache(const TextureCache&) = delete;
   TextureCache& operator=(const TextureCache&) = delete;
 
@@ -61,7 +65,8 @@ class TextureCache {
   TextureView peek(const std::string& key);
 
   // Once per frame before drawing: takes finished work from the workers, uploads within the
-  // budget, evicts over the memory budget.
+  // budget, evicts over the memory budget. Uploads left over for lack of budget show in
+  // stats().pending_uploads: nothing wakes the host for those, it should draw again soon.
   void beginFrame();
 
   void invalidate(const std::string& key);  // forgets one entry (its texture is freed)
