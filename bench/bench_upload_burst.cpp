@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,8 +21,9 @@
 #include <benchmark/benchmark.h>
 #include <imgui.h>
 
+#include "emulated_engine.h"
+#include "headless_imgui.h"
 #include "texforge/editor/panel.h"
-#include "texforge/emulator/emulator.h"
 #include "texforge/generator.h"
 #include "texforge/gl/texture_uploader_gl.h"
 
@@ -42,47 +42,6 @@ constexpr int kTrailingFrames = 10;  // frames drawn after the last upload, so p
 double msSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
-
-// A fresh project folder under the temp dir (TMPDIR decides the disk, which matters for fsync).
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "texforge-bench-XXXXXX").string();
-    if (::mkdtemp(pattern.data())) path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// ImGui without platform or renderer: draw lists are built (the panel's real CPU cost) and dropped.
-class HeadlessImGui {
- public:
-  HeadlessImGui() {
-    context_ = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1400, 900);
-    io.DeltaTime = 1.0f / 60.0f;
-    unsigned char* pixels = nullptr;
-    int width = 0, height = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
-    io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<uintptr_t>(1)));
-  }
-  ~HeadlessImGui() { ImGui::DestroyContext(context_); }
-  HeadlessImGui(const HeadlessImGui&) = delete;
-  HeadlessImGui& operator=(const HeadlessImGui&) = delete;
-
- private:
-  ImGuiContext* context_ = nullptr;
-};
 
 // A hidden GLFW window whose GL 3.3 context is current on this thread; ok() is false without a display.
 class HiddenGlWindow {
@@ -139,31 +98,20 @@ void finishGpuWork(bool gl) {
   if (gl) glFinish();
 }
 
-// An emulator and a Generator on a fresh project. Jobs are submitted after the panel exists (so
-// they belong to its session) and pumped here, outside any frame, so that all their results reach
-// the panel in the same frame: the burst.
+// The shared emulator-plus-Generator set-up (the project folder is under TMPDIR, which decides the
+// disk and so the fsync cost). Jobs are submitted after the panel exists (so they belong to its
+// session) and pumped here, outside any frame, so that all their results reach the panel in the same
+// frame: the burst.
+test::EmulatedEngineOptions burstSetup() {
+  test::EmulatedEngineOptions o;
+  o.emulator.job_duration_ms = 300;
+  return o;
+}
+
 class Scenario {
  public:
   Scenario() {
-    emulator::EmulatorOptions emu;
-    emu.job_duration_ms = 300;
-    server_ = std::make_unique<emulator::Emulator>(emu);
-    if (!server_->start()) {
-      error_ = "emulator did not start";
-      return;
-    }
-    GeneratorOptions options;
-    options.project_dir = dir_.path();
-    options.base_url = server_->baseUrl();
-    options.credentials = Credentials{"emulator-key", "emulator-secret"};
-    options.poll_initial_s = 0.05;
-    options.poll_max_s = 0.1;
-    auto created = createGenerator(std::move(options));
-    if (!created) {
-      error_ = "generator: " + created.error().message;
-      return;
-    }
-    generator_ = std::move(*created);
+    if (!engine_.start()) error_ = engine_.error;
   }
 
   // Submits jobs of kOutputsPerJob, then pumps (no frames drawn) until every one is ready with
@@ -176,7 +124,7 @@ class Scenario {
       params.num_outputs = kOutputsPerJob;
       params.width = kSide;
       params.height = kSide;
-      auto id = generator_->submit(params);
+      auto id = engine_.generator->submit(params);
       if (!id) {
         error_ = "submit: " + id.error().message;
         return false;
@@ -185,11 +133,11 @@ class Scenario {
     }
     const auto deadline = Clock::now() + std::chrono::seconds(180);
     while (Clock::now() < deadline) {
-      generator_->waitForActivity(0.1);
-      generator_->pump();
+      engine_.generator->waitForActivity(0.1);
+      engine_.generator->pump();
       bool all = true;
       for (const auto& id : ids_) {
-        auto job = generator_->job(id);
+        auto job = engine_.generator->job(id);
         if (!job || job->state == JobState::kFailed) {
           error_ = "a job failed";
           return false;
@@ -203,15 +151,13 @@ class Scenario {
     return false;
   }
 
-  Generator* generator() { return generator_.get(); }  // null when error() says why
-  const std::string& projectDir() const { return dir_.path(); }
+  Generator* generator() { return engine_.generator.get(); }  // null when error() says why
+  const std::string& projectDir() const { return engine_.project.path(); }
   const std::vector<std::string>& ids() const { return ids_; }
   const std::string& error() const { return error_; }
 
  private:
-  ScratchDir dir_;
-  std::unique_ptr<emulator::Emulator> server_;
-  std::unique_ptr<Generator> generator_;
+  test::EmulatedEngine engine_{burstSetup()};
   std::vector<std::string> ids_;
   std::string error_;
 };
@@ -331,7 +277,7 @@ void BM_UploadBurst16(benchmark::State& state, bool gl) {
     state.SkipWithError(choice.skip_reason.c_str());
     return;
   }
-  HeadlessImGui imgui;
+  test::HeadlessImGui imgui;
   FrameFigures budgeted, one_frame;
   for (auto _ : state) {
     std::string error;
@@ -353,7 +299,7 @@ BENCHMARK_CAPTURE(BM_UploadBurst16, gl_uploader, true)->Iterations(3)->Unit(benc
 // the core's import thread and frames go on while the answers arrive.
 void BM_ImportAll16(benchmark::State& state) {
   auto uploader = makeNullTextureUploader();  // uploads are not what is measured here
-  HeadlessImGui imgui;
+  test::HeadlessImGui imgui;
   std::vector<double> sync_ms, async_press_ms, async_max_ms, async_frames, async_done_ms;
   for (auto _ : state) {
     // Four jobs: two are imported the old way, two the new way, on the same project and disk.

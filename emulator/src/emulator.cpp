@@ -218,6 +218,7 @@ void Emulator::stop() {
     s.stopping = true;  // wakes handlers sleeping on injected latency
   }
   s.changed.notify_all();
+  s.counted.notify_all();
   s.server->stop();
   if (s.thread.joinable()) s.thread.join();
   s.server.reset();
@@ -266,6 +267,18 @@ std::string Emulator::statsJson() const {
 void Emulator::resetStats() {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   impl_->stats = Stats{};
+}
+
+bool Emulator::waitForRequests(size_t n, std::chrono::milliseconds deadline) const {
+  Impl& s = *impl_;
+  auto seen = [&] {
+    size_t total = 0;
+    for (const auto& route : s.stats.requests_per_route) total += size_t(route.second);
+    return total >= n;
+  };
+  std::unique_lock<std::mutex> lock(s.mutex);
+  s.counted.wait_for(lock, deadline, [&] { return s.stopping || seen(); });
+  return seen();
 }
 
 }  // namespace texforge::emulator

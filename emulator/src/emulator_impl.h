@@ -56,6 +56,12 @@ struct JobRecord {
   bool failed = false;
   std::string error;
   std::vector<std::string> asset_ids;
+
+  // How far along its duration the job is at `now`; 1 or more once it has ended.
+  double fractionAt(std::chrono::steady_clock::time_point now) const {
+    if (duration_ms <= 0) return 1.0;
+    return std::chrono::duration<double, std::milli>(now - started).count() / duration_ms;
+  }
 };
 
 struct Emulator::Impl {
@@ -64,6 +70,7 @@ struct Emulator::Impl {
   EmulatorOptions options;
   mutable std::mutex mutex;
   std::condition_variable changed;  // a job finished rendering, or the server is stopping
+  std::condition_variable counted;  // a request was counted in stats, or the server is stopping
   bool stopping = false;
   Stats stats;
   detail::FaultTable faults;

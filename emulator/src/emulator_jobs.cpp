@@ -11,6 +11,21 @@ using nlohmann::json;
 
 namespace {
 
+// Where each running status begins, as a fraction of the job's duration; it ends at 1.
+constexpr double kWarmingUpFrom = 0.15;
+constexpr double kInProgressFrom = 0.30;
+constexpr double kFinalizingFrom = 0.85;
+
+// The fraction at which a status begins; -1 for a name that is not one of the emulator's.
+double statusBegins(const std::string& status) {
+  if (status == "queued") return 0.0;
+  if (status == "warming-up") return kWarmingUpFrom;
+  if (status == "in-progress") return kInProgressFrom;
+  if (status == "finalizing") return kFinalizingFrom;
+  if (status == "success" || status == "failure") return 1.0;
+  return -1.0;
+}
+
 struct RenderedJob {
   std::string error;  // non-empty: the job fails with this text
   int width = 0;
@@ -126,8 +141,9 @@ void Emulator::Impl::finishJob(JobRecord& job, std::unique_lock<std::mutex>& loc
 
 json Emulator::Impl::jobJson(JobRecord& job, std::unique_lock<std::mutex>& lock, const std::string* status_override) {
   using std::chrono::duration;
-  double elapsed_ms = duration<double, std::milli>(std::chrono::steady_clock::now() - job.started).count();
-  double fraction = job.duration_ms <= 0 ? 1.0 : elapsed_ms / job.duration_ms;
+  const auto now = std::chrono::steady_clock::now();
+  double elapsed_ms = duration<double, std::milli>(now - job.started).count();
+  double fraction = job.fractionAt(now);
   std::string status;
   double progress = 0;
   bool terminal = false;
@@ -136,13 +152,13 @@ json Emulator::Impl::jobJson(JobRecord& job, std::unique_lock<std::mutex>& lock,
     terminal = true;
     status = job.failed ? "failure" : "success";
     progress = 1;
-  } else if (fraction < 0.15) {
+  } else if (fraction < kWarmingUpFrom) {
     status = "queued";
-  } else if (fraction < 0.30) {
+  } else if (fraction < kInProgressFrom) {
     status = "warming-up";
-  } else if (fraction < 0.85) {
+  } else if (fraction < kFinalizingFrom) {
     status = "in-progress";
-    progress = (fraction - 0.30) / 0.55;
+    progress = (fraction - kInProgressFrom) / (kFinalizingFrom - kInProgressFrom);
   } else {
     status = "finalizing";
     progress = 1;
@@ -162,6 +178,26 @@ json Emulator::Impl::jobJson(JobRecord& job, std::unique_lock<std::mutex>& lock,
               {"metadata", metadata}};
   if (terminal) out["billing"] = {{"cuCost", job.failed ? 0.0 : job.cost}};
   return out;
+}
+
+bool Emulator::waitForJobStatus(const std::string& job_id, const std::string& status,
+                                std::chrono::milliseconds deadline) const {
+  const double begins = statusBegins(status);
+  if (begins < 0) return false;
+  Impl& s = *impl_;
+  const auto give_up = std::chrono::steady_clock::now() + deadline;
+  std::unique_lock<std::mutex> lock(s.mutex);
+  auto it = s.jobs.find(job_id);
+  if (it == s.jobs.end()) return false;
+  const std::shared_ptr<const JobRecord> job = it->second;
+  // A status follows the job's clock, so the wait ends at the moment it begins (or at stop()).
+  const auto at = job->started + std::chrono::ceil<std::chrono::steady_clock::duration>(
+                                     std::chrono::duration<double, std::milli>(begins * job->duration_ms));
+  while (job->fractionAt(std::chrono::steady_clock::now()) < begins) {
+    if (s.stopping || std::chrono::steady_clock::now() >= give_up) return false;
+    s.changed.wait_until(lock, std::min(at, give_up));
+  }
+  return true;
 }
 
 }  // namespace texforge::emulator

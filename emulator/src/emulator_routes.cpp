@@ -50,6 +50,7 @@ void Emulator::Impl::serve(Route route, bool open, const httplib::Request& req, 
   {
     std::lock_guard<std::mutex> lock(mutex);
     stats.requests_per_route[routeName(route)]++;
+    counted.notify_all();
     if (route == Route::kCdn) {
       stats.cdn_requests++;
       // Served anyway, but counted: a client must never send its credentials to the CDN.

@@ -1,10 +1,16 @@
 // TextureCache: a burst of results is uploaded over several frames within the byte budget,
-// thumbnails are downscaled on the workers, and undrawn textures are evicted over the memory budget.
+// thumbnails are downscaled on the workers (which wake the host), undrawn textures are evicted.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 
+#include "scripted_generator.h"
 #include "test_support.h"
+#include "texforge/editor/panel.h"
 #include "texforge/editor/texture_cache.h"
 
 namespace texforge::test {
@@ -20,6 +26,37 @@ std::shared_ptr<const DecodedImage> solidImage(int w, int h, uint8_t value) {
   image->rgba.assign(static_cast<size_t>(w) * h * 4, value);
   return image;
 }
+
+// The cache's wake callback, counted: a test blocks on it until a worker finished something.
+class WakeCounter {
+ public:
+  std::function<void()> callback() {
+    return [this] {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++wakes_;
+      }
+      woken_.notify_all();
+    };
+  }
+  // Blocks until a wake that was not waited for yet arrives; false after the deadline.
+  bool wait(std::chrono::milliseconds deadline = std::chrono::seconds(10)) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const bool woke = woken_.wait_for(lock, deadline, [&] { return wakes_ > seen_; });
+    seen_ = wakes_;
+    return woke;
+  }
+  int wakes() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return wakes_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable woken_;
+  int wakes_ = 0;
+  int seen_ = 0;
+};
 
 TEST(TextureCache, BurstIsSpreadOverFramesWithinTheByteBudget) {
   auto uploader = makeNullTextureUploader();
@@ -51,11 +88,15 @@ TEST(TextureCache, ThumbnailsAreDownscaledOnTheWorkersAndKeepTheRealSize) {
   auto uploader = makeNullTextureUploader();
   editor::TextureCacheOptions options;
   options.thumbnail_size = 128;
+  WakeCounter woke;  // outlives the cache, whose workers call it
+  options.wake = woke.callback();
   TextureCache cache(uploader.get(), options);
   auto big = solidImage(1024, 512, 200);
-  cache.get("t", big, true);
-  ASSERT_TRUE(waitUntil([&] { return cache.get("t", big, true).state == TextureState::kReady; },
-                        [&] { cache.beginFrame(); }));
+  EXPECT_EQ(cache.get("t", big, true).state, TextureState::kLoading);  // too big: downscaled on a worker
+  ASSERT_TRUE(woke.wait());
+  cache.beginFrame();  // takes the thumbnail and uploads it
+  EXPECT_EQ(woke.wakes(), 1);
+  EXPECT_FALSE(cache.busy());
   auto view = cache.get("t", big, true);
   EXPECT_EQ(view.width, 1024);  // the real size, for the label
   EXPECT_EQ(view.height, 512);
@@ -63,12 +104,35 @@ TEST(TextureCache, ThumbnailsAreDownscaledOnTheWorkersAndKeepTheRealSize) {
   EXPECT_EQ(uploader->height(view.handle), 64);
 }
 
+TEST(TextureCache, ThePanelHandsTheHostsWakeToItsTextures) {
+  TempDir project;
+  ScriptedGenerator generator;
+  auto uploader = makeNullTextureUploader();
+  WakeCounter woke;
+  editor::PanelOptions options;
+  options.generator = &generator;
+  options.uploader = uploader.get();
+  options.project_dir = project.path();
+  options.wake = woke.callback();
+  editor::Panel panel(options);
+  panel.textures().get("big", solidImage(1024, 1024, 5), true);
+  ASSERT_TRUE(woke.wait());  // an idle host draws the frame that uploads it
+  panel.textures().beginFrame();
+  EXPECT_EQ(panel.textures().peek("big").state, TextureState::kReady);
+}
+
 TEST(TextureCache, LoaderFailuresAreReportedNotThrown) {
   auto uploader = makeNullTextureUploader();
-  TextureCache cache(uploader.get());
+  WakeCounter woke;
+  editor::TextureCacheOptions options;
+  options.wake = woke.callback();
+  TextureCache cache(uploader.get(), options);
   TextureCache::Loader failing = [] { return Result<DecodedImage>(makeError(ErrorCode::kDecode, "corrupt")); };
   cache.get("bad", failing, true);
-  ASSERT_TRUE(waitUntil([&] { return cache.peek("bad").state == TextureState::kFailed; }, [&] { cache.beginFrame(); }));
+  ASSERT_TRUE(woke.wait());  // a failure wakes the host too
+  EXPECT_EQ(cache.peek("bad").state, TextureState::kLoading);  // delivered only inside beginFrame()
+  cache.beginFrame();
+  EXPECT_EQ(cache.peek("bad").state, TextureState::kFailed);
   EXPECT_EQ(cache.peek("bad").error, "corrupt");
   EXPECT_EQ(uploader->liveCount(), 0u);
 }

@@ -165,21 +165,35 @@ TEST_F(EmulatorTest, JobProgressesThroughStatusesToSuccess) {
   EXPECT_EQ(get("/v1/jobs/job_unknown").status, 404);
 }
 
+TEST_F(EmulatorTest, WaitsAnswerWhatWasCountedAndWhereAJobIs) {
+  const auto now = std::chrono::milliseconds(0);
+  EXPECT_FALSE(emulator_->waitForRequests(1, now));
+  get("/_emulator/stats", false);  // the control routes are not counted
+  EXPECT_FALSE(emulator_->waitForRequests(1, now));
+  get(std::string("/v1/models/") + kModel, false);  // refused with 401, still counted
+  get(std::string("/v1/models/") + kModel);
+  EXPECT_TRUE(emulator_->waitForRequests(2, now));
+  EXPECT_FALSE(emulator_->waitForRequests(3, now));
+  emulator_->resetStats();
+  EXPECT_FALSE(emulator_->waitForRequests(1, now));
+
+  std::string id = submit({{"prompt", "where are you"}, {"width", 32}, {"height", 32}});
+  EXPECT_TRUE(emulator_->waitForJobStatus(id, "queued", now));
+  EXPECT_FALSE(emulator_->waitForJobStatus(id, "pending-review", now));  // not one of the emulator's
+  EXPECT_FALSE(emulator_->waitForJobStatus("job_missing", "queued", now));
+  ASSERT_TRUE(emulator_->waitForJobStatus(id, "failure", std::chrono::seconds(20)));  // either end counts
+  EXPECT_EQ(get("/v1/jobs/" + id).body["job"]["status"], "success");
+}
+
 TEST_F(EmulatorTest, ReportsInProgressWithFractionalProgress) {
   emulator_->setJobDurationMs(3000);  // in-progress from 0.9 s to 2.55 s
   std::string id = submit({{"prompt", "slow"}, {"width", 32}, {"height", 32}});
-  double progress = -1;
-  bool seen = test::waitUntil(
-      [&] {
-        json job = get("/v1/jobs/" + id).body["job"];
-        if (job["status"] != "in-progress") return false;
-        progress = job["progress"];
-        return true;
-      },
-      [] { std::this_thread::sleep_for(std::chrono::milliseconds(50)); }, std::chrono::seconds(40));
-  ASSERT_TRUE(seen);
-  EXPECT_GE(progress, 0.0);
-  EXPECT_LT(progress, 1.0);
+  EXPECT_FALSE(emulator_->waitForJobStatus(id, "in-progress", std::chrono::milliseconds(0)));  // still queued
+  ASSERT_TRUE(emulator_->waitForJobStatus(id, "in-progress", std::chrono::seconds(40)));
+  json job = get("/v1/jobs/" + id).body["job"];
+  ASSERT_EQ(job["status"], "in-progress") << job.dump();  // polled within the 1.65 s it lasts
+  EXPECT_GE(job["progress"].get<double>(), 0.0);
+  EXPECT_LT(job["progress"].get<double>(), 1.0);
 }
 
 TEST_F(EmulatorTest, ListsJobsNewestFirstWithPagination) {

@@ -1,5 +1,7 @@
 // Fault injection as a client meets it: 429s with Retry-After, HTML gateway errors, dropped and
 // truncated connections (real transport errors), odd statuses, failed jobs and broken CDN bytes.
+#include <thread>
+
 #include "emulator_test_helpers.h"
 
 namespace texforge::emulator::testing {
@@ -131,6 +133,20 @@ TEST_F(EmulatorTest, LatencyDelaysThenAnswers) {
   auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.status, 200);
   EXPECT_GE(elapsed, std::chrono::milliseconds(300));
+}
+
+TEST_F(EmulatorTest, StopWakesARequestHeldByLatency) {
+  Fault f = fault(Route::kModels, FaultKind::kLatency);
+  f.latency_ms = 60000;
+  emulator_->addFault(f);
+  std::thread client_thread([&] { get(std::string("/v1/models/") + kModel); });
+  // Counted means its faults were drawn: it is in (or entering) the 60 s wait now.
+  EXPECT_TRUE(emulator_->waitForRequests(1, std::chrono::seconds(20)));
+  const auto start = std::chrono::steady_clock::now();
+  emulator_->stop();
+  client_thread.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  EXPECT_EQ(emulator_->stats().faults_injected["latency"], 1);
 }
 
 TEST_F(EmulatorTest, ExpiredUrlFaultGivesA403ThenAFreshUrlWorks) {

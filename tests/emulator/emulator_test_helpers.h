@@ -7,10 +7,11 @@
 #include <stb/stb_image.h>
 #include <stb/stb_image_write.h>
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "test_support.h"
@@ -139,21 +140,32 @@ class EmulatorTest : public ::testing::Test {
     return r.body["job"].value("jobId", "");
   }
 
-  // Polls the job until it ends (success or failure); returns the last job object.
+  // Polls the job until it ends (success or failure); returns the last job object. Between polls
+  // it waits for the emulator to move the job on to the status after the one last seen, so each
+  // status is polled about once.
   json waitForJob(const std::string& job_id, std::vector<std::string>* statuses = nullptr) {
     json job;
+    std::string status;
     bool ended = test::waitUntil(
         [&] {
           Reply r = get("/v1/jobs/" + job_id);
           if (r.status != 200 || !r.body.is_object()) return false;
           job = r.body["job"];
-          std::string status = job.value("status", "");
+          status = job.value("status", "");
           if (statuses && (statuses->empty() || statuses->back() != status)) statuses->push_back(status);
           return status == "success" || status == "failure";
         },
-        [] { std::this_thread::sleep_for(std::chrono::milliseconds(15)); }, std::chrono::seconds(30));
+        [&] { emulator_->waitForJobStatus(job_id, statusAfter(status), std::chrono::seconds(30)); },
+        std::chrono::seconds(30));
     EXPECT_TRUE(ended) << "job " << job_id << " never ended; last: " << job.dump();
     return job;
+  }
+
+  // The status the emulator reports next after `status`; the end for one it does not know (a fault's).
+  static std::string statusAfter(const std::string& status) {
+    const std::vector<std::string> order = {"queued", "warming-up", "in-progress", "finalizing"};
+    auto it = std::find(order.begin(), order.end(), status);
+    return it == order.end() || it + 1 == order.end() ? "success" : *(it + 1);
   }
 
   // Generates and waits; returns the asset ids of a successful job.

@@ -42,7 +42,7 @@ TEST(EmulatorTlsTest, ServesHttpsWithASelfSignedCertificate) {
         job = toReply(client.Get(("/v1/jobs/" + id).c_str())).body["job"];
         return job.value("status", "") == "success";
       },
-      [] { std::this_thread::sleep_for(std::chrono::milliseconds(15)); }, std::chrono::seconds(20)));
+      [&] { emulator.waitForJobStatus(id, "success", std::chrono::seconds(20)); }, std::chrono::seconds(20)));
   json asset = toReply(client.Get(("/v1/assets/" + job["metadata"]["assetIds"][0].get<std::string>()).c_str()))
                    .body["asset"];
   std::string url = asset["url"];

@@ -1,5 +1,5 @@
-// An in-process emulator on an ephemeral port plus a Generator wired to it through the real
-// HTTP stack, with fast polling so the suite stays quick. Waits are on conditions, never sleeps.
+// The integration fixture: the shared EmulatedEngine (emulator on an ephemeral port, fast polling)
+// with the emulator only started, so each test makes its Generators. Waits are on conditions.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,9 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "emulated_engine.h"
 #include "test_support.h"
-#include "texforge/emulator/emulator.h"
-#include "texforge/generator.h"
 
 namespace texforge::test {
 
@@ -26,28 +25,18 @@ inline emulator::Fault fault(emulator::Route route, emulator::FaultKind kind, in
 
 class EngineTest : public ::testing::Test {
  protected:
+  // Subclasses set emulator_options_ first, then call this.
   void SetUp() override {
-    emulator_options_.job_duration_ms = 120;
-    emulator_ = std::make_unique<emulator::Emulator>(emulator_options_);
-    ASSERT_TRUE(emulator_->start()) << emulator_->error();
+    engine_.options.start_generator = false;
+    ASSERT_TRUE(engine_.start()) << engine_.error;
   }
 
-  GeneratorOptions options() const {
-    GeneratorOptions o;
-    o.project_dir = project_.path();
-    o.base_url = emulator_->baseUrl();
-    o.credentials = {emulator_options_.api_key, emulator_options_.api_secret};
-    o.poll_initial_s = 0.02;
-    o.poll_max_s = 0.05;
-    o.retry_base_s = 0.01;
-    o.max_retry_wait_s = 0.2;
-    return o;
-  }
+  GeneratorOptions options() const { return engine_.generatorOptions(); }
 
   std::unique_ptr<Generator> makeGenerator(GeneratorOptions o) {
-    auto g = createGenerator(std::move(o));
-    EXPECT_TRUE(g.ok()) << (g.ok() ? "" : g.error().message);
-    return g.ok() ? std::move(*g) : nullptr;
+    auto g = engine_.makeGenerator(std::move(o));
+    EXPECT_NE(g, nullptr) << engine_.error;
+    return g;
   }
   std::unique_ptr<Generator> makeGenerator() { return makeGenerator(options()); }
 
@@ -74,9 +63,11 @@ class EngineTest : public ::testing::Test {
     return p;
   }
 
-  emulator::EmulatorOptions emulator_options_;
-  std::unique_ptr<emulator::Emulator> emulator_;
-  TempDir project_;
+  EmulatedEngine engine_;
+  // The names the tests use, bound to the engine's parts (a test may stop and replace emulator_).
+  emulator::EmulatorOptions& emulator_options_ = engine_.options.emulator;
+  std::unique_ptr<emulator::Emulator>& emulator_ = engine_.server;
+  TempDir& project_ = engine_.project;
 };
 
 }  // namespace texforge::test

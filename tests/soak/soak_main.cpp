@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "emulated_engine.h"
 #include "test_support.h"
 #include "texforge/emulator/emulator.h"
 #include "texforge/generator.h"
@@ -39,19 +40,16 @@ Fault randomFault(FaultKind kind, double probability, int latency_ms = 0) {
   return f;
 }
 
-GeneratorOptions engineOptions(const std::string& project, const emulator::Emulator& emu,
-                               const emulator::EmulatorOptions& eo) {
-  GeneratorOptions o;
-  o.project_dir = project;
-  o.base_url = emu.baseUrl();
-  o.credentials = {eo.api_key, eo.api_secret};
-  o.poll_initial_s = 0.02;
-  o.poll_max_s = 0.1;
-  o.retry_base_s = 0.01;
-  o.max_retry_wait_s = 0.1;
-  o.max_attempts = 8;
-  o.max_jobs_in_flight = 16;
-  o.auto_import = true;
+// The shared fast set-up, with a fixed fault seed and room for the soak's load. The engine is made
+// after the faults are armed.
+test::EmulatedEngineOptions soakSetup() {
+  test::EmulatedEngineOptions o;
+  o.emulator.job_duration_ms = 100;
+  o.emulator.seed = 20261125;
+  o.generator.max_attempts = 8;
+  o.generator.max_jobs_in_flight = 16;
+  o.generator.auto_import = true;
+  o.start_generator = false;
   return o;
 }
 
@@ -60,16 +58,13 @@ GeneratorOptions engineOptions(const std::string& project, const emulator::Emula
 int main(int argc, char** argv) {
   const int jobs = argc > 1 ? std::atoi(argv[1]) : 200;
   const auto started = std::chrono::steady_clock::now();
-  test::TempDir project;
-
-  emulator::EmulatorOptions eo;
-  eo.job_duration_ms = 100;
-  eo.seed = 20261125;
-  emulator::Emulator emu(eo);
-  if (!emu.start()) {
-    std::fprintf(stderr, "cannot start the emulator: %s\n", emu.error().c_str());
+  test::EmulatedEngine engine(soakSetup());
+  if (!engine.start()) {
+    std::fprintf(stderr, "cannot start: %s\n", engine.error.c_str());
     return 1;
   }
+  emulator::Emulator& emu = *engine.server;
+  const test::TempDir& project = engine.project;
   // Every route, every kind of trouble the wire can bring (not failures of the job itself).
   emu.addFault(randomFault(FaultKind::kServerErrorHtml, 0.05));
   emu.addFault(randomFault(FaultKind::kDropConnection, 0.04));
@@ -80,12 +75,11 @@ int main(int argc, char** argv) {
   emu.addFault(randomFault(FaultKind::kUnknownStatus, 0.08));
   emu.addFault(randomFault(FaultKind::kLatency, 0.05, 150));
 
-  auto created = createGenerator(engineOptions(project.path(), emu, eo));
-  if (!created) {
-    std::fprintf(stderr, "cannot create the engine: %s\n", created.error().message.c_str());
+  std::unique_ptr<Generator> gen = engine.makeGenerator();
+  if (!gen) {
+    std::fprintf(stderr, "cannot create the engine: %s\n", engine.error.c_str());
     return 1;
   }
-  std::unique_ptr<Generator> gen = std::move(*created);
   std::set<std::string> ids;
   for (int i = 0; i < jobs; ++i) {
     GenerationParams p;
@@ -120,8 +114,7 @@ int main(int argc, char** argv) {
     for (const auto& job : gen->jobs()) {
       if (job.state == JobState::kImported) continue;
       ++pending;
-      if (job.state == JobState::kUnknown && job.error &&
-          job.error->message.find("not among") != std::string::npos) {
+      if (job.state == JobState::kUnknown && job.needs_decision) {
         check(gen->resolveUnknown(job.local_id, true).ok(), "resend " + job.local_id);
         ++resent_by_user;
       } else {
@@ -136,8 +129,12 @@ int main(int argc, char** argv) {
       if (restarts_without_progress >= 3) break;
       add_stats(gen->stats());
       gen.reset();
-      gen = std::move(*createGenerator(engineOptions(project.path(), emu, eo)));
+      gen = engine.makeGenerator();
       ++restarts;
+      if (!gen) {
+        std::fprintf(stderr, "cannot restart the engine: %s\n", engine.error.c_str());
+        return 1;
+      }
     }
   }
 

@@ -263,3 +263,47 @@ TEST(NullTextureUploader, TracksSizesAndLiveCount) {
 
 }  // namespace
 }  // namespace texforge
+
+// The recording (null) importer: writes nothing, answers a predictable path, fails when told to.
+namespace texforge {
+namespace {
+
+TEST(RecordingImporter, RecordsRequestsWritesNothingAndFailsWhenTold) {
+  test::TempDir project;
+  std::shared_ptr<RecordingImporter> importer = makeRecordingImporter();
+  ImportRequest request;
+  request.project_dir = project.path();
+  request.source_file = project.file("never-read.png");
+  request.format = ImageFormat::kPng;
+  request.local_id = "loc-7";
+  request.output_index = 1;
+  request.params.prompt = "recorded";
+  Result<ImportedAsset> first = importer->importAsset(request);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->path, "recorded/loc-7-1.png");
+  EXPECT_EQ(first->sidecar_path, "recorded/loc-7-1.png.texforge.json");
+  EXPECT_TRUE(std::filesystem::is_empty(project.path()));  // nothing written, nothing read
+
+  importer->failWith(makeError(ErrorCode::kIo, "disk full"));
+  request.output_index = 2;
+  Result<ImportedAsset> refused = importer->importAsset(request);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kIo);
+
+  importer->failWith(std::nullopt);
+  request.format = ImageFormat::kWebp;
+  request.output_index = 3;
+  Result<ImportedAsset> again = importer->importAsset(request);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->path, "recorded/loc-7-3.webp");
+
+  const std::vector<ImportRequest> seen = importer->requests();
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_EQ(seen.front().output_index, 1);
+  EXPECT_EQ(seen.front().params.prompt, "recorded");
+  EXPECT_EQ(seen.back().output_index, 3);
+  EXPECT_EQ(seen.back().format, ImageFormat::kWebp);
+}
+
+}  // namespace
+}  // namespace texforge

@@ -56,7 +56,8 @@ struct FolderImporterOptions {
 // sidecar "<file>.texforge.json" (model, prompt, every parameter, job and asset ids, cost, time).
 std::unique_ptr<AssetImporter> makeFolderImporter(FolderImporterOptions options = {});
 
-// The null importer: writes nothing, records every request (tests, cache-only hosts). It answers
+// The null importer: writes nothing, records every request it accepts (tests, cache-only hosts);
+// while failWith is set it refuses and records nothing. It answers
 // "recorded/<local_id>-<index>.<ext>" as the imported path. Any thread.
 class RecordingImporter final : public AssetImporter {
  public:

@@ -2,6 +2,8 @@
 // injection and an inspection route. Used by tests, by the viewer's demo mode and as texforge-emulator.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -107,6 +109,18 @@ class Emulator {
   Stats stats() const;
   std::string statsJson() const;  // the same as GET /_emulator/stats
   void resetStats();
+
+  // Waits for tests, so none has to sleep. Any thread; stop() wakes them, and each answers whether
+  // its condition holds.
+  // Blocks until the emulator has counted at least n requests (the sum of Stats::requests_per_route:
+  // /v1 and /cdn, faulted and refused ones included, since the last resetStats()) or deadline passes;
+  // true when it has.
+  bool waitForRequests(size_t n, std::chrono::milliseconds deadline) const;
+  // Blocks until job_id has reached status or a later one in queued, warming-up, in-progress,
+  // finalizing, then "success" or "failure" (either means the job has ended), as a poll without
+  // faults would report it; false on timeout or for an unknown job or status.
+  bool waitForJobStatus(const std::string& job_id, const std::string& status,
+                        std::chrono::milliseconds deadline) const;
 
  private:
   struct Impl;
