@@ -17,15 +17,18 @@ using namespace texforge;
 namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
-void onInterrupt(int) { g_interrupted = 1; }
+void onInterrupt(int) {
+  g_interrupted = 1;
+}
 
 int fail(const Error& error, bool json) {
   if (json) {
-    std::printf("{\"ok\": false, \"error\": {\"code\": \"%s\", \"http_status\": %d}}\n", errorCodeName(error.code),
-                error.http_status);
+    std::printf("{\"ok\": false, \"error\": {\"code\": \"%s\", \"http_status\": %d}}\n",
+                errorCodeName(error.code), error.http_status);
   }
   std::fprintf(stderr, "texforge: %s\n", error.message.c_str());
-  if (std::string advice = cli::adviceFor(error); !advice.empty()) std::fprintf(stderr, "texforge: %s\n", advice.c_str());
+  if (std::string advice = cli::adviceFor(error); !advice.empty())
+    std::fprintf(stderr, "texforge: %s\n", advice.c_str());
   return cli::exitStatusFor(error);
 }
 
@@ -91,6 +94,17 @@ Result<std::unique_ptr<Generator>> openEngine(const cli::CliArgs& args, bool off
   return createGenerator(std::move(options));
 }
 
+// Prints the jobs' outcome (as JSON or as lines) and returns the exit status it stands for.
+int report(const std::vector<JobSnapshot>& jobs, bool json) {
+  const int status = cli::exitStatusFor(jobs);
+  if (json) {
+    cli::printJson(jobs, status == 0);
+  } else {
+    cli::printSummary(jobs);
+  }
+  return status;
+}
+
 int runGenerate(const cli::CliArgs& args) {
   if (Status s = checkRequest(args.params, nullptr, true); !s) return fail(s.error(), args.json);
   auto engine = openEngine(args, false);
@@ -129,14 +143,13 @@ int runGenerate(const cli::CliArgs& args) {
   progress.finishLine();
   std::vector<JobSnapshot> jobs = {*gen.job(*id)};
   if (!finished) {
-    std::fprintf(stderr, "texforge: stopped waiting. The job goes on at Scenario; run `texforge resume --project %s` "
-                         "to collect its images.\n", args.project_dir.c_str());
+    std::fprintf(stderr,
+                 "texforge: stopped waiting. The job goes on at Scenario; run `texforge resume --project %s` "
+                 "to collect its images.\n",
+                 args.project_dir.c_str());
     return 130;
   }
-  const int status = cli::exitStatusFor(jobs);
-  if (args.json) cli::printJson(jobs, status == 0);
-  else cli::printSummary(jobs);
-  return status;
+  return report(jobs, args.json);
 }
 
 int runResume(const cli::CliArgs& args) {
@@ -145,8 +158,9 @@ int runResume(const cli::CliArgs& args) {
   Generator& gen = **engine;
   std::vector<std::string> ids;
   for (const auto& job : gen.jobs()) {
-    const bool unimported = std::any_of(job.outputs.begin(), job.outputs.end(),
-                                        [](const OutputSnapshot& o) { return o.state != OutputState::kImported; });
+    const bool unimported = std::any_of(job.outputs.begin(), job.outputs.end(), [](const OutputSnapshot& o) {
+      return o.state != OutputState::kImported;
+    });
     if (isJobActive(job.state) || job.state == JobState::kReady || job.state == JobState::kUnknown ||
         (job.state == JobState::kFailed && unimported)) {
       ids.push_back(job.local_id);
@@ -159,10 +173,7 @@ int runResume(const cli::CliArgs& args) {
   std::vector<JobSnapshot> jobs;
   for (const auto& id : ids) jobs.push_back(*gen.job(id));
   if (jobs.empty() && !args.json) std::fprintf(stderr, "nothing to resume in %s\n", args.project_dir.c_str());
-  const int status = cli::exitStatusFor(jobs);
-  if (args.json) cli::printJson(jobs, status == 0);
-  else cli::printSummary(jobs);
-  return status;
+  return report(jobs, args.json);
 }
 
 int runResolve(const cli::CliArgs& args) {
@@ -182,18 +193,17 @@ int runResolve(const cli::CliArgs& args) {
   progress.finishLine();
   if (!finished) return 130;
   std::vector<JobSnapshot> jobs = {*gen.job(args.job_id)};
-  const int status = cli::exitStatusFor(jobs);
-  if (args.json) cli::printJson(jobs, status == 0);
-  else cli::printSummary(jobs);
-  return status;
+  return report(jobs, args.json);
 }
 
 int runJobs(const cli::CliArgs& args) {
   auto engine = openEngine(args, true);
   if (!engine) return fail(engine.error(), args.json);
   auto jobs = (*engine)->jobs();
-  if (args.json) cli::printJson(jobs, true);
-  else cli::printJobsTable(jobs);
+  if (args.json)
+    cli::printJson(jobs, true);
+  else
+    cli::printJobsTable(jobs);
   return 0;
 }
 
