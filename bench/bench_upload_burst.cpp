@@ -36,7 +36,7 @@ constexpr int kJobs = 2;
 constexpr int kOutputsPerJob = 8;  // two jobs of 8: the 16 results of the issue
 constexpr int kSide = 1024;
 constexpr auto kFramePeriod = std::chrono::microseconds(16667);  // a 60 Hz host
-constexpr int kFrameCap = 3000;    // a scenario that has not settled by then reports what it saw
+constexpr int kFrameCap = 3000;      // a scenario that has not settled by then reports what it saw
 constexpr int kTrailingFrames = 10;  // frames drawn after the last upload, so p50 sees steady state
 
 double msSince(Clock::time_point start) {
@@ -143,7 +143,8 @@ class Scenario {
           return false;
         }
         all = all && job->state == JobState::kReady && job->readyCount() == kOutputsPerJob &&
-              std::all_of(job->outputs.begin(), job->outputs.end(), [](const auto& o) { return o.image != nullptr; });
+              std::all_of(job->outputs.begin(), job->outputs.end(),
+                          [](const auto& o) { return o.image != nullptr; });
       }
       if (all) return true;
     }
@@ -188,10 +189,12 @@ double drawFrame(editor::Panel& panel, bool gl, const std::function<void()>& hos
   return msSince(start);
 }
 
-void paceTo(Clock::time_point frame_start) { std::this_thread::sleep_until(frame_start + kFramePeriod); }
+void paceTo(Clock::time_point frame_start) {
+  std::this_thread::sleep_until(frame_start + kFramePeriod);
+}
 
 struct FrameFigures {
-  std::vector<double> frame_ms;  // every frame from the burst's arrival to kTrailingFrames after it settled
+  std::vector<double> frame_ms;    // every frame from the burst's arrival to kTrailingFrames after it settled
   std::vector<int> upload_frames;  // per run: frames in which at least one of the 16 reached the GPU
   std::vector<double> settle_ms;   // per run: wall time from arrival until all 16 were on the GPU
 
@@ -220,7 +223,9 @@ bool runBurst(TextureUploader* uploader, bool gl, bool budgeted, FrameFigures& f
   }
   std::vector<JobSnapshot> jobs;
   for (const auto& id : scenario.ids()) jobs.push_back(*scenario.generator()->job(id));
-  auto full_key = [](const JobSnapshot& job, int index) { return job.local_id + "#" + std::to_string(index) + "#f"; };
+  auto full_key = [](const JobSnapshot& job, int index) {
+    return job.local_id + "#" + std::to_string(index) + "#f";
+  };
   auto host_work = [&] {
     for (const auto& job : jobs) {
       for (const auto& out : job.outputs) panel->textures().get(full_key(job, out.index), out.image, false);
@@ -230,7 +235,8 @@ bool runBurst(TextureUploader* uploader, bool gl, bool budgeted, FrameFigures& f
     int ready = 0;
     for (const auto& job : jobs) {
       for (const auto& out : job.outputs) {
-        ready += panel->textures().peek(full_key(job, out.index)).state == editor::TextureState::kReady ? 1 : 0;
+        ready +=
+            panel->textures().peek(full_key(job, out.index)).state == editor::TextureState::kReady ? 1 : 0;
       }
     }
     return ready;
@@ -321,7 +327,8 @@ void BM_ImportAll16(benchmark::State& state) {
     int sync_failed = 0;
     sync_ms.push_back(drawFrame(*panel, false, [&] {
       for (int j = 0; j < kJobs; ++j) {
-        for (int i = 0; i < kOutputsPerJob; ++i) sync_failed += scenario.generator()->importOutput(ids[j], i) ? 0 : 1;
+        for (int i = 0; i < kOutputsPerJob; ++i)
+          sync_failed += scenario.generator()->importOutput(ids[j], i) ? 0 : 1;
       }
     }));
 

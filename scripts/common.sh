@@ -10,7 +10,7 @@ TEXFORGE_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri
   xvfb xauth imagemagick python3 openssl curl
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
 )
 
 texforge_install_packages() {

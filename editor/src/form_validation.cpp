@@ -21,10 +21,13 @@ std::string joined(const std::vector<std::string>& values) {
   return out;
 }
 
-std::string fileName(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+std::string fileName(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
 
 std::string between(const char* what, const ParamProblem& p, const char* unit) {
-  return std::string(what) + " must be between " + number(p.limit_min) + " and " + number(p.limit_max) + unit + ".";
+  return std::string(what) + " must be between " + number(p.limit_min) + " and " + number(p.limit_max) +
+         unit + ".";
 }
 
 }  // namespace
@@ -37,11 +40,12 @@ std::string describeProblem(const ParamProblem& p, const GenerationParams& param
       if (p.field == ParamField::kSize) return "Set both width and height, or choose Auto.";
       return "Choose a model.";
     case ProblemKind::kTooLong:
-      return "The prompt is " + std::to_string(params.prompt.size()) + " characters; the model takes at most " +
-             number(p.limit_max) + ".";
+      return "The prompt is " + std::to_string(params.prompt.size()) +
+             " characters; the model takes at most " + number(p.limit_max) + ".";
     case ProblemKind::kOutOfRange:
       if (p.field == ParamField::kNumOutputs) return between("Outputs", p, "");
-      return between(params.width < p.limit_min || params.width > p.limit_max ? "Width" : "Height", p, " pixels");
+      return between(params.width < p.limit_min || params.width > p.limit_max ? "Width" : "Height", p,
+                     " pixels");
     case ProblemKind::kOffGrid: {
       std::string suggestion = p.suggestion;
       if (auto x = suggestion.find('x'); x != std::string::npos) suggestion.replace(x, 1, " x ");
@@ -52,8 +56,8 @@ std::string describeProblem(const ParamProblem& p, const GenerationParams& param
       if (p.field == ParamField::kBackground && params.background == "transparent") {
         return "This model does not offer a transparent background; choose " + joined(p.allowed) + ".";
       }
-      return std::string(p.field == ParamField::kQuality ? "Quality" : "Background") + " must be one of: " +
-             joined(p.allowed) + ".";
+      return std::string(p.field == ParamField::kQuality ? "Quality" : "Background") +
+             " must be one of: " + joined(p.allowed) + ".";
     case ProblemKind::kTooMany:
       return "At most " + number(p.limit_max) + " reference images; remove " +
              std::to_string(params.reference_images.size() - static_cast<size_t>(p.limit_max)) + ".";
@@ -79,7 +83,8 @@ std::string describeProblem(const ParamProblem& p, const GenerationParams& param
   return p.message;
 }
 
-void addFieldErrors(const std::vector<ParamProblem>& problems, const GenerationParams& params, FieldErrors* errors) {
+void addFieldErrors(const std::vector<ParamProblem>& problems, const GenerationParams& params,
+                    FieldErrors* errors) {
   for (const ParamProblem& p : problems) {
     if (p.blocking) errors->emplace(paramFieldName(p.field), describeProblem(p, params));
   }
@@ -96,7 +101,8 @@ std::vector<std::string> formWarnings(const GenerationParams& params, const Mode
   for (const ParamProblem& p : checkParams(params, schema)) {
     if (!p.blocking) out.push_back(describeProblem(p, params));
   }
-  if (params.width > 0 && params.height > 0 && static_cast<int64_t>(params.width) * params.height > 2048 * 2048) {
+  if (params.width > 0 && params.height > 0 &&
+      static_cast<int64_t>(params.width) * params.height > 2048 * 2048) {
     out.push_back("Very large sizes take several minutes and cost more.");
   }
   return out;

@@ -103,7 +103,8 @@ void MaskCanvas::invert() {
 
 Status MaskCanvas::loadFromImage(const DecodedImage& image) {
   if (empty()) return makeError(ErrorCode::kInvalidArgument, "Add a reference image before loading a mask.");
-  if (image.width <= 0 || image.height <= 0) return makeError(ErrorCode::kInvalidArgument, "The mask image is empty.");
+  if (image.width <= 0 || image.height <= 0)
+    return makeError(ErrorCode::kInvalidArgument, "The mask image is empty.");
   pushUndo();
   for (int y = 0; y < height_; ++y) {
     const int sy = static_cast<int>(static_cast<int64_t>(y) * image.height / height_);
@@ -178,7 +179,8 @@ Result<std::string> saveMaskPng(const MaskCanvas& canvas, const std::string& pro
   auto png = encodePng(canvas.toMaskImage());
   if (!png) return png.error();
   const auto stamp = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
   const std::string relative = ".texforge/masks/mask-" + std::to_string(stamp) + ".png";
   auto path = safeProjectPath(project_dir, relative);
   if (!path) return path.error();

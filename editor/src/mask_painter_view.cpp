@@ -83,8 +83,9 @@ void drawMaskPainter(Panel& panel, Panel::State& s) {
     Status loaded = image ? s.mask.loadFromImage(*image) : Status(image.error());
     s.setStatus(loaded ? "Mask loaded." : describeError(loaded.error()), !loaded);
   }
-  ImGui::TextDisabled("Paint the area the model may change (shown in red). %d x %d px, like the first reference.",
-                      ref.width, ref.height);
+  ImGui::TextDisabled(
+      "Paint the area the model may change (shown in red). %d x %d px, like the first reference.", ref.width,
+      ref.height);
 
   // Canvas.
   refreshOverlay(s);

@@ -16,7 +16,8 @@ namespace {
 
 double unixMs() {
   return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch()).count());
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
 }
 
 std::string lower(std::string text) {
@@ -72,8 +73,12 @@ void Panel::setGenerator(Generator* generator) {
   s_->jobs.clear();
 }
 
-Generator* Panel::generator() const { return s_->generator; }
-const std::string& Panel::projectDir() const { return s_->options.project_dir; }
+Generator* Panel::generator() const {
+  return s_->generator;
+}
+const std::string& Panel::projectDir() const {
+  return s_->options.project_dir;
+}
 
 void Panel::update() {
   State& s = *s_;
@@ -180,7 +185,9 @@ void Panel::drawContents() {
   drawMaskPainter(*this, s);
 }
 
-GenerationParams& Panel::params() { return s_->params; }
+GenerationParams& Panel::params() {
+  return s_->params;
+}
 
 void Panel::loadParams(const GenerationParams& p) {
   s_->params = p;
@@ -209,7 +216,9 @@ std::map<std::string, std::string> Panel::fieldErrors() const {
   return errors;
 }
 
-const ModelSchema* Panel::schema() const { return s_->schema ? &*s_->schema : nullptr; }
+const ModelSchema* Panel::schema() const {
+  return s_->schema ? &*s_->schema : nullptr;
+}
 
 std::optional<Quote> Panel::currentQuote() const {
   if (s_->quote_key != paramsToJson(s_->params)) return std::nullopt;
@@ -218,15 +227,17 @@ std::optional<Quote> Panel::currentQuote() const {
 
 std::string Panel::generateButtonLabel() const {
   const State& s = *s_;
-  std::string label = s.params.num_outputs > 1 ? "Generate " + std::to_string(s.params.num_outputs) + " images"
-                                               : "Generate";
+  std::string label =
+      s.params.num_outputs > 1 ? "Generate " + std::to_string(s.params.num_outputs) + " images" : "Generate";
   if (!fieldErrors().empty()) return label;
   if (auto quote = currentQuote()) return label + "  -  " + formatCost(quote->creative_units);
   if (!s.pending_quote_key.empty() || s.changed_key != s.quote_key) return label + "  -  pricing...";
   return label;
 }
 
-const std::string& Panel::quoteError() const { return s_->quote_error; }
+const std::string& Panel::quoteError() const {
+  return s_->quote_error;
+}
 
 GenerateOutcome Panel::pressGenerate() {
   State& s = *s_;
@@ -241,7 +252,8 @@ GenerateOutcome Panel::pressGenerate() {
   for (const auto& job : s.jobs) active += isJobActive(job.state) ? 1 : 0;
   if (s.options.settings.max_jobs_in_flight > 0 && active >= s.options.settings.max_jobs_in_flight) {
     s.setStatus(std::to_string(active) + " jobs are running (limit " +
-                    std::to_string(s.options.settings.max_jobs_in_flight) + " in Settings). Wait for one to finish.",
+                    std::to_string(s.options.settings.max_jobs_in_flight) +
+                    " in Settings). Wait for one to finish.",
                 true);
     return GenerateOutcome::kBusy;
   }
@@ -256,7 +268,9 @@ GenerateOutcome Panel::pressGenerate() {
   return confirmGenerate(true);
 }
 
-bool Panel::confirmationPending() const { return s_->confirm_open; }
+bool Panel::confirmationPending() const {
+  return s_->confirm_open;
+}
 
 GenerateOutcome Panel::confirmGenerate(bool go_ahead) {
   State& s = *s_;
@@ -268,10 +282,11 @@ GenerateOutcome Panel::confirmGenerate(bool go_ahead) {
   if (!s.generator) return GenerateOutcome::kFailed;
   auto id = s.generator->submit(s.confirm_params);
   if (!id && id.error().code == ErrorCode::kUnknownSubmission) {
-    s.setStatus("The same request was sent before and its answer was lost, so it may have started (and "
-                "been charged). Settle that one first: texforge is looking for it, or its job row offers "
-                "Resend and Discard.",
-                true);
+    s.setStatus(
+        "The same request was sent before and its answer was lost, so it may have started (and "
+        "been charged). Settle that one first: texforge is looking for it, or its job row offers "
+        "Resend and Discard.",
+        true);
     return GenerateOutcome::kFailed;
   }
   if (!id) {
@@ -379,13 +394,16 @@ std::vector<std::string> Panel::sessionJobIds() const {
   return ids;
 }
 
-void Panel::setHistoryFilter(const std::string& text) { s_->history_filter = text; }
+void Panel::setHistoryFilter(const std::string& text) {
+  s_->history_filter = text;
+}
 
 std::vector<std::string> Panel::historyMatches() const {
   std::vector<std::string> ids;
   const std::string needle = lower(s_->history_filter);
   for (const auto& job : s_->jobs) {
-    if (needle.empty() || lower(job.params.prompt).find(needle) != std::string::npos) ids.push_back(job.local_id);
+    if (needle.empty() || lower(job.params.prompt).find(needle) != std::string::npos)
+      ids.push_back(job.local_id);
   }
   return ids;
 }
@@ -401,7 +419,9 @@ void Panel::selectOutput(const std::string& local_id, int output_index) {
   s_->pan_x = s_->pan_y = 0;
 }
 
-MaskCanvas& Panel::mask() { return s_->mask; }
+MaskCanvas& Panel::mask() {
+  return s_->mask;
+}
 
 Status Panel::applyMask() {
   auto path = saveMaskPng(s_->mask, s_->options.project_dir);
@@ -416,8 +436,14 @@ Status Panel::applyMask() {
   return Ok{};
 }
 
-const std::string& Panel::statusMessage() const { return s_->status; }
-PanelSettings& Panel::settings() { return s_->options.settings; }
-TextureCache& Panel::textures() { return *s_->textures; }
+const std::string& Panel::statusMessage() const {
+  return s_->status;
+}
+PanelSettings& Panel::settings() {
+  return s_->options.settings;
+}
+TextureCache& Panel::textures() {
+  return *s_->textures;
+}
 
 }  // namespace texforge::editor

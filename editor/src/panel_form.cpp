@@ -115,7 +115,8 @@ void drawForm(Panel& panel, Panel::State& s) {
   if (s.size_choice < 0) {
     const int step = limits.size_step;
     ImGui::InputInt("Width", &p.width, step, step * 8);
-    if (ImGui::IsItemDeactivatedAfterEdit()) p.width = snapToGrid(p.width, step, limits.min_width, limits.max_width);
+    if (ImGui::IsItemDeactivatedAfterEdit())
+      p.width = snapToGrid(p.width, step, limits.min_width, limits.max_width);
     ImGui::InputInt("Height", &p.height, step, step * 8);
     if (ImGui::IsItemDeactivatedAfterEdit()) {
       p.height = snapToGrid(p.height, step, limits.min_height, limits.max_height);
@@ -123,13 +124,15 @@ void drawForm(Panel& panel, Panel::State& s) {
     ImGui::TextDisabled("%d-%d px, multiples of %d", limits.min_width, limits.max_width, step);
   }
   fieldError(s, "size");
-  for (const auto& warning : formWarnings(p, schema)) ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "%s", warning.c_str());
+  for (const auto& warning : formWarnings(p, schema))
+    ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.4f, 1), "%s", warning.c_str());
 
   comboFromList("Quality", p.quality, limits.qualities);
   fieldError(s, "quality");
   comboFromList("Background", p.background, limits.backgrounds);
-  helpMarker("Transparent gives sprites and UI pieces an alpha channel. If the model cannot do it, "
-             "the field says so rather than returning opaque pixels.");
+  helpMarker(
+      "Transparent gives sprites and UI pieces an alpha channel. If the model cannot do it, "
+      "the field says so rather than returning opaque pixels.");
   fieldError(s, "background");
   ImGui::PopItemWidth();
 

@@ -21,8 +21,8 @@ float viewOptionsWidth() {
   auto checkbox = [&](const char* label) {
     return ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
   };
-  return ImGui::CalcTextSize("|").x + button("Fit") + button("1:1") + checkbox("Tile 3x3") + checkbox("Checker") +
-         style.ItemSpacing.x * 5;
+  return ImGui::CalcTextSize("|").x + button("Fit") + button("1:1") + checkbox("Tile 3x3") +
+         checkbox("Checker") + style.ItemSpacing.x * 5;
 }
 
 void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int index) {
@@ -42,23 +42,25 @@ void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int in
     const char* text = out.state == OutputState::kFailed ? "failed"
                        : isJobActive(job.state)          ? "generating"
                                                          : "loading";
-    draw->AddText(ImVec2(pos.x + 10, pos.y + kThumb / 2 - 8),
-                  out.state == OutputState::kFailed ? IM_COL32(255, 120, 110, 255) : IM_COL32(200, 200, 205, 255),
-                  text);
+    draw->AddText(
+        ImVec2(pos.x + 10, pos.y + kThumb / 2 - 8),
+        out.state == OutputState::kFailed ? IM_COL32(255, 120, 110, 255) : IM_COL32(200, 200, 205, 255),
+        text);
   }
   const bool selected = s.selected.local_id == job.local_id && s.selected.index == index;
   const bool importing = s.isImporting(job.local_id, index);
   if (importing) {
     // A strip along the bottom: the picture stays visible while its file is being written.
     const float strip = ImGui::GetTextLineHeight() + 6;
-    draw->AddRectFilled(ImVec2(pos.x + 1, end.y - strip), ImVec2(end.x - 1, end.y - 1), IM_COL32(20, 20, 24, 210), 3,
-                        ImDrawFlags_RoundCornersBottom);
+    draw->AddRectFilled(ImVec2(pos.x + 1, end.y - strip), ImVec2(end.x - 1, end.y - 1),
+                        IM_COL32(20, 20, 24, 210), 3, ImDrawFlags_RoundCornersBottom);
     draw->AddText(ImVec2(pos.x + 8, end.y - strip + 3), IM_COL32(238, 170, 100, 255), "importing...");
   } else if (out.state == OutputState::kImported) {
     // A drawn check mark: the fonts a host loads need not have a check glyph.
     const ImVec2 c(end.x - 14, pos.y + 14);
     draw->AddCircleFilled(c, 9.0f, IM_COL32(52, 160, 84, 255));
-    const ImVec2 tick[3] = {ImVec2(c.x - 4.5f, c.y + 0.2f), ImVec2(c.x - 1.3f, c.y + 3.6f), ImVec2(c.x + 4.6f, c.y - 3.4f)};
+    const ImVec2 tick[3] = {ImVec2(c.x - 4.5f, c.y + 0.2f), ImVec2(c.x - 1.3f, c.y + 3.6f),
+                            ImVec2(c.x + 4.6f, c.y - 3.4f)};
     draw->AddPolyline(tick, 3, IM_COL32_WHITE, ImDrawFlags_None, 2.0f);
   }
   draw->AddRect(pos, end, selected ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255), 3, 0,
@@ -135,7 +137,9 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
   // Actions and view options.
   const bool importing = s.isImporting(job->local_id, ref.index);
   ImGui::BeginDisabled(out.state != OutputState::kReady || importing);
-  if (ImGui::Button(importing ? "Importing..." : out.state == OutputState::kImported ? "Imported" : "Import")) {
+  if (ImGui::Button(importing                             ? "Importing..."
+                    : out.state == OutputState::kImported ? "Imported"
+                                                          : "Import")) {
     panel.importOutput(job->local_id, ref.index);
   }
   ImGui::EndDisabled();
@@ -185,7 +189,8 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
     return;
   }
   const int tiles = s.tiled ? 3 : 1;
-  const float content_w = static_cast<float>(view.width * tiles), content_h = static_cast<float>(view.height * tiles);
+  const float content_w = static_cast<float>(view.width * tiles),
+              content_h = static_cast<float>(view.height * tiles);
   if (s.fit) {
     s.zoom = std::min(avail.x / content_w, avail.y / content_h);
     s.pan_x = s.pan_y = 0;
@@ -202,7 +207,8 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
     s.zoom = new_zoom;
     s.fit = false;
   }
-  if (ImGui::IsItemActive() && (ImGui::IsMouseDragging(ImGuiMouseButton_Left) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle))) {
+  if (ImGui::IsItemActive() &&
+      (ImGui::IsMouseDragging(ImGuiMouseButton_Left) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle))) {
     s.pan_x += io.MouseDelta.x;
     s.pan_y += io.MouseDelta.y;
     s.fit = false;
@@ -224,10 +230,11 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
   }
   // The real pixel size and zoom, in the corner.
   char info[96];
-  std::snprintf(info, sizeof info, "%d x %d px  %s  %.0f%%", view.width, view.height, imageFormatName(out.format),
-                s.zoom * 100.0f);
+  std::snprintf(info, sizeof info, "%d x %d px  %s  %.0f%%", view.width, view.height,
+                imageFormatName(out.format), s.zoom * 100.0f);
   const ImVec2 text_size = ImGui::CalcTextSize(info);
-  draw->AddRectFilled(ImVec2(origin.x + 6, origin.y + 6), ImVec2(origin.x + 18 + text_size.x, origin.y + 12 + text_size.y),
+  draw->AddRectFilled(ImVec2(origin.x + 6, origin.y + 6),
+                      ImVec2(origin.x + 18 + text_size.x, origin.y + 12 + text_size.y),
                       IM_COL32(20, 20, 24, 200), 4);
   draw->AddText(ImVec2(origin.x + 12, origin.y + 9), IM_COL32(225, 225, 230, 255), info);
   draw->PopClipRect();

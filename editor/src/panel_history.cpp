@@ -98,11 +98,13 @@ void drawHistory(Panel& panel, Panel::State& s) {
     ImGui::TextUnformatted(job->params.prompt.c_str());
     ImGui::PopTextWrapPos();
     ImGui::PushTextWrapPos(0.0f);  // the details wrap rather than run under the pane's edge
-    ImGui::TextDisabled("%s  |  %d outputs  |  %s  |  %s, %s, %s", formatDate(job->created_at_ms).c_str(),
-                        job->params.num_outputs,
-                        job->params.width ? (std::to_string(job->params.width) + "x" + std::to_string(job->params.height)).c_str()
-                                          : "auto size",
-                        job->params.quality.c_str(), job->params.background.c_str(), formatCost(job->cost).c_str());
+    ImGui::TextDisabled(
+        "%s  |  %d outputs  |  %s  |  %s, %s, %s", formatDate(job->created_at_ms).c_str(),
+        job->params.num_outputs,
+        job->params.width
+            ? (std::to_string(job->params.width) + "x" + std::to_string(job->params.height)).c_str()
+            : "auto size",
+        job->params.quality.c_str(), job->params.background.c_str(), formatCost(job->cost).c_str());
     ImGui::PopTextWrapPos();
     if (const std::string problem = describeJobProblem(*job); !problem.empty()) {
       ImGui::PushTextWrapPos(0.0f);
@@ -119,8 +121,8 @@ void drawHistory(Panel& panel, Panel::State& s) {
       // The same orange frame as the gallery says which result the preview below shows.
       const bool shown = s.history_selected.index == static_cast<int>(i);
       ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
-                                          shown ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255), 3, 0,
-                                          shown ? 2.5f : 1.0f);
+                                          shown ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255), 3,
+                                          0, shown ? 2.5f : 1.0f);
       ImGui::EndGroup();
       ImGui::PopID();
     }

@@ -19,10 +19,11 @@ void reportImports(Panel::State& s) {
     return;
   }
   if (t.failed > 0) {
-    s.setStatus(std::string(t.done ? "Imported " + std::to_string(t.done) + " of " + std::to_string(total) + ". "
-                                   : "") +
-                    t.first_error,
-                true);
+    s.setStatus(
+        std::string(t.done ? "Imported " + std::to_string(t.done) + " of " + std::to_string(total) + ". "
+                           : "") +
+            t.first_error,
+        true);
   } else if (t.done == 1) {
     s.setStatus("Imported " + t.last_path, false);
   } else if (t.done > 1) {
@@ -62,7 +63,8 @@ Status Panel::importOutput(const std::string& local_id, int output_index) {
   // Ask the core, not last frame's snapshot: the output may have become ready since.
   const auto job = s.generator->job(local_id);
   if (!job || output_index < 0 || output_index >= static_cast<int>(job->outputs.size())) {
-    Error error = makeError(ErrorCode::kNotFound, "no output " + std::to_string(output_index) + " in " + local_id);
+    Error error =
+        makeError(ErrorCode::kNotFound, "no output " + std::to_string(output_index) + " in " + local_id);
     s.setStatus(describeImportError(error, s.options.settings.import_folder), true);
     return error;
   }
@@ -106,7 +108,11 @@ bool Panel::importPending(const std::string& local_id, int output_index) const {
   return s_->isImporting(local_id, output_index);
 }
 
-size_t Panel::importsPending() const { return s_->importing.size(); }
-uint64_t Panel::importsCompleted() const { return s_->imports_completed; }
+size_t Panel::importsPending() const {
+  return s_->importing.size();
+}
+uint64_t Panel::importsCompleted() const {
+  return s_->imports_completed;
+}
 
 }  // namespace texforge::editor

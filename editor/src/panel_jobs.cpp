@@ -27,7 +27,8 @@ ImVec4 stateColor(JobState state) {
 
 double nowMs() {
   return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch()).count());
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
 }
 
 }  // namespace
@@ -37,8 +38,9 @@ void drawJobDecision(Panel& panel, const JobSnapshot& job) {
   // resolveJob() leaves the panel's snapshots alone, so the caller's loop over them stays valid.
   if (ImGui::Button("Resend")) panel.resolveJob(job.local_id, true);
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("Sends the same request again. If the first one did start after all, it is charged "
-                      "twice.");
+    ImGui::SetTooltip(
+        "Sends the same request again. If the first one did start after all, it is charged "
+        "twice.");
   }
   ImGui::SameLine();
   if (ImGui::Button("Discard")) panel.resolveJob(job.local_id, false);
@@ -86,7 +88,8 @@ void drawJobs(Panel& panel, Panel::State& s) {
     ImGui::TextColored(stateColor(job->state), "%-11s", jobStateName(job->state));
     ImGui::SameLine();
     const double end = job->finished_at_ms > 0 ? static_cast<double>(job->finished_at_ms) : now;
-    ImGui::TextDisabled("%s", formatElapsed((end - static_cast<double>(job->created_at_ms)) / 1000.0).c_str());
+    ImGui::TextDisabled("%s",
+                        formatElapsed((end - static_cast<double>(job->created_at_ms)) / 1000.0).c_str());
     ImGui::SameLine();
     std::string prompt = job->params.prompt.substr(0, 70);
     if (job->params.prompt.size() > 70) prompt += "...";
@@ -95,7 +98,8 @@ void drawJobs(Panel& panel, Panel::State& s) {
 
     const float stop_width = isJobActive(job->state) ? 110.0f : 0.0f;
     char overlay[64];
-    if (job->state == JobState::kDownloading || job->state == JobState::kReady || job->state == JobState::kImported) {
+    if (job->state == JobState::kDownloading || job->state == JobState::kReady ||
+        job->state == JobState::kImported) {
       std::snprintf(overlay, sizeof overlay, "%d / %zu images", job->readyCount(), job->outputs.size());
     } else {
       std::snprintf(overlay, sizeof overlay, "%s %.0f%%",
@@ -104,7 +108,8 @@ void drawJobs(Panel& panel, Panel::State& s) {
     }
     float fraction = static_cast<float>(job->progress);
     if (!isJobActive(job->state)) fraction = 1.0f;
-    if (job->state == JobState::kFailed || job->state == JobState::kUnknown || job->state == JobState::kStopped) {
+    if (job->state == JobState::kFailed || job->state == JobState::kUnknown ||
+        job->state == JobState::kStopped) {
       ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.55f, 0.25f, 0.24f, 1));
     } else {
       ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImVec4(0.93f, 0.55f, 0.22f, 1));

@@ -26,7 +26,8 @@ void drawThumb(Panel::State& s, const ImageInput& input) {
                                            ImVec2(pos.x + (kThumb - w) / 2, pos.y + (kThumb - h) / 2),
                                            ImVec2(pos.x + (kThumb + w) / 2, pos.y + (kThumb + h) / 2));
     } else if (view.state == TextureState::kFailed) {
-      ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x + 6, pos.y + 24), IM_COL32(255, 120, 110, 255), "unreadable");
+      ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x + 6, pos.y + 24), IM_COL32(255, 120, 110, 255),
+                                          "unreadable");
     }
   } else {
     ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x + 6, pos.y + 24), IM_COL32(200, 200, 200, 255), "asset");

@@ -18,7 +18,9 @@ std::string masked(const std::string& secret) {
   return secret.substr(0, 4) + std::string(8, '*') + secret.substr(secret.size() - 4);
 }
 
-std::string settingsPath(const std::string& project_dir) { return project_dir + "/.texforge/editor.json"; }
+std::string settingsPath(const std::string& project_dir) {
+  return project_dir + "/.texforge/editor.json";
+}
 
 }  // namespace
 
@@ -56,8 +58,9 @@ void drawSettings(Panel& panel, Panel::State& s) {
   ImGui::Separator();
   CredentialStore store(s.options.credential_store);
   if (s.options.demo_mode) {
-    ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.35f, 1),
-                       "Demo mode: the built-in emulator answers, nothing is paid. Save a key below to use Scenario.");
+    ImGui::TextColored(
+        ImVec4(0.95f, 0.75f, 0.35f, 1),
+        "Demo mode: the built-in emulator answers, nothing is paid. Save a key below to use Scenario.");
   }
   const Credentials current = store.load();
   ImGui::Text("API key     %s", masked(current.api_key).c_str());

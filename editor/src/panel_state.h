@@ -51,16 +51,16 @@ struct Panel::State {
   std::string schema_error;
   FieldErrors field_errors;
   std::vector<ParamProblem> local_problems;  // checkLocalInputs of the form, redone when it changes
-  int size_choice = 1;           // index in sizePresets(), or -1 for custom
+  int size_choice = 1;                       // index in sizePresets(), or -1 for custom
   std::string new_reference_path;
   std::unique_ptr<ProjectAssets> assets;  // for the reference picker
 
   // Price.
-  std::string quote_key;         // form the current quote is for
+  std::string quote_key;  // form the current quote is for
   std::optional<Quote> quote;
   std::string quote_error;
-  std::string pending_quote_key; // asked, waiting for the answer
-  std::string changed_key;       // last form seen, and when it changed
+  std::string pending_quote_key;  // asked, waiting for the answer
+  std::string changed_key;        // last form seen, and when it changed
   double changed_at = 0;
   bool confirm_open = false;
   GenerationParams confirm_params;
@@ -91,7 +91,7 @@ struct Panel::State {
   // Mask painter.
   MaskCanvas mask;
   bool mask_open = false;
-  std::string mask_reference;    // path the canvas was sized from
+  std::string mask_reference;  // path the canvas was sized from
   float brush_size = 48.0f;
   float brush_softness = 0.5f;
   bool eraser = false;
@@ -101,13 +101,15 @@ struct Panel::State {
 
   PanelTab tab = PanelTab::kGenerate;
   bool tab_switch_requested = false;
-  std::string status;            // last message for the status line
+  std::string status;  // last message for the status line
   bool status_is_error = false;
 
   double now() const;
   const JobSnapshot* findJob(const std::string& local_id) const;
   void setStatus(std::string text, bool error);
-  bool isImporting(const std::string& local_id, int index) const { return importing.count({local_id, index}) > 0; }
+  bool isImporting(const std::string& local_id, int index) const {
+    return importing.count({local_id, index}) > 0;
+  }
 };
 
 // Wraps fn(State&, answer) as a Generator callback that runs only while the panel lives and still

@@ -62,7 +62,8 @@ TextureView outputTexture(Panel::State& s, const JobSnapshot& job, int index, bo
 
 TextureView fileTexture(Panel::State& s, const std::string& path, bool thumbnail) {
   const std::string key = "file:" + path + (thumbnail ? "#t" : "#f");
-  return s.textures->get(key, [path]() { return loadImageFile(path); }, thumbnail);
+  return s.textures->get(
+      key, [path]() { return loadImageFile(path); }, thumbnail);
 }
 
 std::string formatElapsed(double seconds) {
@@ -98,16 +99,18 @@ std::string describeError(const Error& error) {
       }
       return "Scenario refused the API key: check your API key and secret in Settings." + detail;
     case ErrorCode::kForbidden:
-      return "This key may not use this model or project: check the key's project and plan on Scenario." + detail;
+      return "This key may not use this model or project: check the key's project and plan on Scenario." +
+             detail;
     case ErrorCode::kRateLimited:
       return "Scenario is busy right now (too many requests). texforge retries by itself; if it persists, "
-             "lower the jobs in flight in Settings." + detail;
-    case ErrorCode::kServer:
-      return "Scenario's servers had a problem. Try again in a minute." + detail;
+             "lower the jobs in flight in Settings." +
+             detail;
+    case ErrorCode::kServer: return "Scenario's servers had a problem. Try again in a minute." + detail;
     case ErrorCode::kNetwork:
       return "Cannot reach Scenario: check your connection or the endpoint in Settings." + detail;
     case ErrorCode::kJobFailed:
-      return "The generation failed: " + error.message + ". Try rewording the prompt or changing the settings.";
+      return "The generation failed: " + error.message +
+             ". Try rewording the prompt or changing the settings.";
     case ErrorCode::kJobCanceled: return "The job was canceled on Scenario." + detail;
     case ErrorCode::kTimeout:
       return "This took too long and texforge stopped waiting. It may still finish in Scenario's web app.";
@@ -121,10 +124,12 @@ std::string describeError(const Error& error) {
     case ErrorCode::kDecode: return "The image could not be read (corrupt or unsupported)." + detail;
     case ErrorCode::kIo:
       return "Could not write to the project folder: check free disk space and permissions." + detail;
-    case ErrorCode::kInvalidArgument: return error.message.empty() ? "Some settings are invalid." : error.message;
+    case ErrorCode::kInvalidArgument:
+      return error.message.empty() ? "Some settings are invalid." : error.message;
     case ErrorCode::kNotFound: return "Not found." + detail;
     case ErrorCode::kProtocol: return "Scenario answered something unexpected. Try again." + detail;
-    case ErrorCode::kInsecure: return "Refused an insecure connection: use https for remote endpoints." + detail;
+    case ErrorCode::kInsecure:
+      return "Refused an insecure connection: use https for remote endpoints." + detail;
     case ErrorCode::kCanceled: return "Canceled." + detail;
     case ErrorCode::kInternal: return "Something went wrong inside texforge." + detail;
   }
@@ -155,8 +160,7 @@ std::string describeImportError(const Error& error, const std::string& import_fo
       return "This result is no longer in the project (its download may have been deleted).";
     case ErrorCode::kDecode:
       return "The downloaded image is damaged and cannot be imported; generate it again.";
-    default:
-      return "Could not import: " + describeError(error);
+    default: return "Could not import: " + describeError(error);
   }
 }
 

@@ -46,10 +46,11 @@ bool ProjectAssets::refresh(double now_s, double max_age_s, bool force) {
   }
   std::sort(found.begin(), found.end(),
             [](const ProjectAsset& a, const ProjectAsset& b) { return a.relative_path < b.relative_path; });
-  const bool changed = found.size() != assets_.size() ||
-                       !std::equal(found.begin(), found.end(), assets_.begin(), [](const auto& a, const auto& b) {
-                         return a.relative_path == b.relative_path && a.modified_ns == b.modified_ns;
-                       });
+  const bool changed =
+      found.size() != assets_.size() ||
+      !std::equal(found.begin(), found.end(), assets_.begin(), [](const auto& a, const auto& b) {
+        return a.relative_path == b.relative_path && a.modified_ns == b.modified_ns;
+      });
   assets_ = std::move(found);
   return changed;
 }

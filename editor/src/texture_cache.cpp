@@ -78,7 +78,9 @@ Finished decode(const Task& task, int thumbnail_size) {
 
 struct TextureCache::Impl {
   Impl(TextureUploader* uploader_in, TextureCacheOptions options_in)
-      : uploader(uploader_in), options(std::move(options_in)), finished(options.wake),
+      : uploader(uploader_in),
+        options(std::move(options_in)),
+        finished(options.wake),
         workers(std::max(1, options.worker_threads)) {}
 
   // UI thread.
@@ -164,9 +166,12 @@ TextureCache::TextureCache(TextureUploader* uploader, TextureCacheOptions option
     : impl_(new Impl(uploader, std::move(options))) {}
 
 // Loaders may use what the host frees right after the cache (a Generator): none may still run.
-TextureCache::~TextureCache() { clear(); }
+TextureCache::~TextureCache() {
+  clear();
+}
 
-TextureView TextureCache::get(const std::string& key, std::shared_ptr<const DecodedImage> image, bool thumbnail) {
+TextureView TextureCache::get(const std::string& key, std::shared_ptr<const DecodedImage> image,
+                              bool thumbnail) {
   auto it = impl_->entries.find(key);
   if (it != impl_->entries.end()) return impl_->view(it->second);
   Entry& entry = impl_->entries[key];

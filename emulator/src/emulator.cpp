@@ -16,10 +16,13 @@ using nlohmann::json;
 
 namespace {
 
-constexpr size_t kMaxPayloadBytes = 64u << 20;  // above the 3.5 MB gateway cap, so we can answer 413 ourselves
-constexpr time_t kKeepAliveSeconds = 2;         // short, so stop() never waits long on idle clients
+constexpr size_t kMaxPayloadBytes = 64u
+                                    << 20;  // above the 3.5 MB gateway cap, so we can answer 413 ourselves
+constexpr time_t kKeepAliveSeconds = 2;     // short, so stop() never waits long on idle clients
 
-bool validFormat(const std::string& format) { return format == "png" || format == "jpeg" || format == "webp"; }
+bool validFormat(const std::string& format) {
+  return format == "png" || format == "jpeg" || format == "webp";
+}
 
 // cpp-httplib 0.11 writes with plain send(): a client that hangs up would raise SIGPIPE and kill the
 // process. Ignore it, but only if nobody installed a handler of their own.
@@ -122,7 +125,8 @@ void Emulator::Impl::registerControlRoutes() {
       if (!body[name].is_number_integer() || body[name].get<int64_t>() < 0) {
         return setJson(res, 400, {{"reason", std::string(name) + " must be a non-negative integer"}});
       }
-      (std::string(name) == "url_ttl_s" ? options.url_ttl_s : options.job_duration_ms) = body[name].get<int>();
+      (std::string(name) == "url_ttl_s" ? options.url_ttl_s : options.job_duration_ms) =
+          body[name].get<int>();
     }
     if (body.contains("transparent_background_supported")) {
       if (!body["transparent_background_supported"].is_boolean()) {
@@ -130,15 +134,19 @@ void Emulator::Impl::registerControlRoutes() {
       }
       options.transparent_background_supported = body["transparent_background_supported"].get<bool>();
     }
-    setJson(res, 200, {{"output_format", options.output_format}, {"job_duration_ms", options.job_duration_ms},
-                       {"url_ttl_s", options.url_ttl_s},
-                       {"transparent_background_supported", options.transparent_background_supported}});
+    setJson(res, 200,
+            {{"output_format", options.output_format},
+             {"job_duration_ms", options.job_duration_ms},
+             {"url_ttl_s", options.url_ttl_s},
+             {"transparent_background_supported", options.transparent_background_supported}});
   });
 }
 
 Emulator::Emulator(EmulatorOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
-Emulator::~Emulator() { stop(); }
+Emulator::~Emulator() {
+  stop();
+}
 
 bool Emulator::start() {
   Impl& s = *impl_;
@@ -163,16 +171,17 @@ bool Emulator::start() {
   });
   s.server->set_payload_max_length(kMaxPayloadBytes);
   s.server->set_keep_alive_timeout(kKeepAliveSeconds);
-  s.server->set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    setJson(res, res.status, {{"reason", res.status == 404 ? "Not found" : "Error"}});
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  s.server->set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        setJson(res, res.status, {{"reason", res.status == 404 ? "Not found" : "Error"}});
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   if (!s.options.quiet) {
     // Path only: the query of a CDN URL is a bearer secret and must never reach a log.
     s.server->set_logger([](const httplib::Request& req, const httplib::Response& res) {
-      std::fprintf(stderr, "texforge-emulator: %s %s -> %d\n", req.method.c_str(), req.path.c_str(), res.status);
+      std::fprintf(stderr, "texforge-emulator: %s %s -> %d\n", req.method.c_str(), req.path.c_str(),
+                   res.status);
     });
   }
   s.registerControlRoutes();
@@ -225,13 +234,17 @@ void Emulator::stop() {
   s.port = 0;
 }
 
-const std::string& Emulator::error() const { return impl_->error; }
+const std::string& Emulator::error() const {
+  return impl_->error;
+}
 
 std::string Emulator::baseUrl() const {
   return impl_->scheme() + "://" + impl_->publicHost() + ":" + std::to_string(impl_->port) + "/v1";
 }
 
-int Emulator::port() const { return impl_->port; }
+int Emulator::port() const {
+  return impl_->port;
+}
 
 void Emulator::addFault(const Fault& fault) {
   std::lock_guard<std::mutex> lock(impl_->mutex);

@@ -22,7 +22,9 @@ void reject(httplib::Response& res, int status, const std::string& reason) {
   setJson(res, status, {{"reason", reason}});
 }
 
-int64_t unixNow() { return int64_t(std::time(nullptr)); }
+int64_t unixNow() {
+  return int64_t(std::time(nullptr));
+}
 
 json assetSummary(const AssetRecord& asset) {
   return {{"id", asset.id},
@@ -48,7 +50,8 @@ void Emulator::Impl::handleUpload(const httplib::Request& req, httplib::Response
   if (!detail::base64Decode(url.substr(comma + marker.size()), &bytes)) {
     return reject(res, 400, "image: invalid base64");
   }
-  if (bytes.size() > kGatewayMaxBytes) return reject(res, 413, "Payload too large: images are limited to 3.5 MB");
+  if (bytes.size() > kGatewayMaxBytes)
+    return reject(res, 413, "Payload too large: images are limited to 3.5 MB");
   detail::ImageProbe probe;
   detail::RgbaImage decoded;
   if (!detail::probeImage(bytes, &probe) || !detail::decodeImage(bytes, &decoded)) {
@@ -78,8 +81,8 @@ void Emulator::Impl::handleAsset(const httplib::Request& req, httplib::Response&
   std::vector<Fault> expired = faults.fire(Route::kAsset, {FaultKind::kExpiredUrl}, &stats.faults_injected);
   int64_t expires = expired.empty() ? unixNow() + options.url_ttl_s : unixNow() - 60;
   std::string path = "/cdn/" + asset.id + "." + asset.ext;
-  std::string url = scheme() + "://" + publicHost() + ":" + std::to_string(port) + path + "?" +
-                    signer.query(path, expires);
+  std::string url =
+      scheme() + "://" + publicHost() + ":" + std::to_string(port) + path + "?" + signer.query(path, expires);
   json out = assetSummary(asset);
   out["url"] = url;
   out["createdAt"] = asset.created_at;
@@ -102,7 +105,8 @@ void Emulator::Impl::handleCdn(const httplib::Request& req, httplib::Response& r
     shape_ok = !text.empty() && *end == '\0';
   }
   if (!shape_ok || req.get_param_value("Key-Pair-Id") != "EMULATOR" ||
-      req.get_param_value("Signature") != signer.signature(req.path, expires, req.get_param_value("Policy")) ||
+      req.get_param_value("Signature") !=
+          signer.signature(req.path, expires, req.get_param_value("Policy")) ||
       req.get_param_value("Policy") != detail::UrlSigner::policy(req.path, expires)) {
     return reject(res, 403, "Access denied: invalid signature");
   }
@@ -117,8 +121,8 @@ void Emulator::Impl::handleCdn(const httplib::Request& req, httplib::Response& r
     return reject(res, 404, "Not found");
   }
   std::shared_ptr<const AssetRecord> asset = it->second;
-  std::vector<Fault> broken =
-      faults.fire(Route::kCdn, {FaultKind::kCorruptImage, FaultKind::kOversizedImage}, &stats.faults_injected);
+  std::vector<Fault> broken = faults.fire(Route::kCdn, {FaultKind::kCorruptImage, FaultKind::kOversizedImage},
+                                          &stats.faults_injected);
   lock.unlock();
 
   res.status = 200;

@@ -51,13 +51,14 @@ const char* faultKindName(FaultKind kind) {
 namespace detail {
 
 namespace {
-constexpr Route kRoutes[] = {Route::kAny,   Route::kModels,    Route::kGenerate, Route::kDryRun,
-                             Route::kJob,   Route::kJobList,   Route::kJobAction, Route::kAsset,
+constexpr Route kRoutes[] = {Route::kAny,    Route::kModels,  Route::kGenerate,  Route::kDryRun,
+                             Route::kJob,    Route::kJobList, Route::kJobAction, Route::kAsset,
                              Route::kUpload, Route::kCdn};
 constexpr FaultKind kKinds[] = {
-    FaultKind::kLatency,       FaultKind::kTooManyRequests, FaultKind::kParallelLimit, FaultKind::kServerErrorHtml,
-    FaultKind::kDropConnection, FaultKind::kTruncatedBody,  FaultKind::kExpiredUrl,    FaultKind::kUnknownStatus,
-    FaultKind::kJobFailure,    FaultKind::kMalformedJson,   FaultKind::kCorruptImage,  FaultKind::kOversizedImage};
+    FaultKind::kLatency,         FaultKind::kTooManyRequests, FaultKind::kParallelLimit,
+    FaultKind::kServerErrorHtml, FaultKind::kDropConnection,  FaultKind::kTruncatedBody,
+    FaultKind::kExpiredUrl,      FaultKind::kUnknownStatus,   FaultKind::kJobFailure,
+    FaultKind::kMalformedJson,   FaultKind::kCorruptImage,    FaultKind::kOversizedImage};
 
 bool routeMatches(const Fault& fault, Route route) {
   if (fault.route == Route::kAny || fault.route == route) return true;
@@ -106,10 +107,11 @@ void sendPartially(httplib::Response& res, std::string body, size_t bytes, const
   size_t total = shared->size();
   res.body.clear();
   res.headers.erase("Content-Type");  // set_content_provider adds its own; a second one would confuse clients
-  res.set_content_provider(total, content_type, [shared, bytes](size_t offset, size_t, httplib::DataSink& sink) {
-    if (offset < bytes) sink.write(shared->data() + offset, bytes - offset);
-    return false;
-  });
+  res.set_content_provider(total, content_type,
+                           [shared, bytes](size_t offset, size_t, httplib::DataSink& sink) {
+                             if (offset < bytes) sink.write(shared->data() + offset, bytes - offset);
+                             return false;
+                           });
 }
 }  // namespace
 

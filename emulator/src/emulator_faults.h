@@ -34,7 +34,8 @@ class FaultTable {
   // Faults of `kinds` armed for `route` that fire now, in the order they were added: every firing
   // latency fault, plus at most one fault of another kind. Each firing uses up one of its count and
   // is tallied in `injected` under faultKindName.
-  std::vector<Fault> fire(Route route, std::initializer_list<FaultKind> kinds, std::map<std::string, int>* injected);
+  std::vector<Fault> fire(Route route, std::initializer_list<FaultKind> kinds,
+                          std::map<std::string, int>* injected);
 
  private:
   std::vector<Fault> faults_;

@@ -11,8 +11,8 @@ struct RgbaImage;
 
 constexpr int kGlyphWidth = 5;
 constexpr int kGlyphHeight = 7;
-constexpr int kGlyphAdvance = 6;     // cells, glyph plus one column of spacing
-constexpr int kLineAdvance = 9;      // cells, glyph plus two rows of spacing
+constexpr int kGlyphAdvance = 6;  // cells, glyph plus one column of spacing
+constexpr int kLineAdvance = 9;   // cells, glyph plus two rows of spacing
 
 // The 7 row bitmaps of `c` (bit 4 = leftmost column); characters outside 32..126 draw as '?'.
 const uint8_t* glyphRows(char c);

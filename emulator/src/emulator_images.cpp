@@ -26,7 +26,9 @@ bool startsWith(const std::string& bytes, const char* magic, size_t offset = 0) 
   return bytes.size() >= offset + n && bytes.compare(offset, n, magic) == 0;
 }
 
-bool isWebp(const std::string& bytes) { return startsWith(bytes, "RIFF") && startsWith(bytes, "WEBP", 8); }
+bool isWebp(const std::string& bytes) {
+  return startsWith(bytes, "RIFF") && startsWith(bytes, "WEBP", 8);
+}
 
 float hash01(uint64_t seed, int64_t x, int64_t y) {
   uint64_t h = mix64(seed ^ mix64(uint64_t(x) * 0x9E3779B97F4A7C15ull + uint64_t(y) * 0xC2B2AE3D27D4EB4Full));
@@ -52,12 +54,30 @@ void hsvToRgb(float h, float s, float v, uint8_t* rgb) {
   float c = v * s, hp = h / 60.f, x = c * (1 - std::fabs(std::fmod(hp, 2.f) - 1)), m = v - c;
   float r = 0, g = 0, b = 0;
   switch (int(hp)) {
-    case 0: r = c; g = x; break;
-    case 1: r = x; g = c; break;
-    case 2: g = c; b = x; break;
-    case 3: g = x; b = c; break;
-    case 4: r = x; b = c; break;
-    default: r = c; b = x; break;
+    case 0:
+      r = c;
+      g = x;
+      break;
+    case 1:
+      r = x;
+      g = c;
+      break;
+    case 2:
+      g = c;
+      b = x;
+      break;
+    case 3:
+      g = x;
+      b = c;
+      break;
+    case 4:
+      r = x;
+      b = c;
+      break;
+    default:
+      r = c;
+      b = x;
+      break;
   }
   rgb[0] = uint8_t(std::lround((r + m) * 255));
   rgb[1] = uint8_t(std::lround((g + m) * 255));
@@ -102,8 +122,10 @@ void blendReference(RgbaImage& img, const RgbaImage& reference) {
 }
 
 void darkenRect(RgbaImage& img, int x0, int y0, int x1, int y1) {
-  x0 = std::max(0, x0); y0 = std::max(0, y0);
-  x1 = std::min(img.width, x1); y1 = std::min(img.height, y1);
+  x0 = std::max(0, x0);
+  y0 = std::max(0, y0);
+  x1 = std::min(img.width, x1);
+  y1 = std::min(img.height, y1);
   for (int y = y0; y < y1; ++y) {
     for (int x = x0; x < x1; ++x) {
       uint8_t* p = &img.pixels[(size_t(y) * img.width + x) * 4];
@@ -119,19 +141,29 @@ std::vector<std::string> wrapText(const std::string& text, int columns) {
   std::string line, word;
   auto flushWord = [&] {
     while (glyphCount(word) > columns) {
-      if (!line.empty()) { lines.push_back(line); line.clear(); }
+      if (!line.empty()) {
+        lines.push_back(line);
+        line.clear();
+      }
       lines.push_back(word.substr(0, size_t(columns)));
       word.erase(0, size_t(columns));
     }
     if (word.empty()) return;
-    if (line.empty()) line = word;
-    else if (glyphCount(line) + 1 + glyphCount(word) <= columns) line += " " + word;
-    else { lines.push_back(line); line = word; }
+    if (line.empty())
+      line = word;
+    else if (glyphCount(line) + 1 + glyphCount(word) <= columns)
+      line += " " + word;
+    else {
+      lines.push_back(line);
+      line = word;
+    }
     word.clear();
   };
   for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') flushWord();
-    else word += c;
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r')
+      flushWord();
+    else
+      word += c;
   }
   flushWord();
   if (!line.empty()) lines.push_back(line);
@@ -208,7 +240,8 @@ bool probeImage(const std::string& bytes, ImageProbe* out) {
   bool jpeg = startsWith(bytes, "\xff\xd8\xff");
   if (!png && !jpeg) return false;
   int w = 0, h = 0, comp = 0;
-  if (!stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), int(bytes.size()), &w, &h, &comp)) {
+  if (!stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), int(bytes.size()), &w, &h,
+                             &comp)) {
     return false;
   }
   *out = png ? ImageProbe{"image/png", "png", w, h} : ImageProbe{"image/jpeg", "jpg", w, h};
@@ -217,8 +250,8 @@ bool probeImage(const std::string& bytes, ImageProbe* out) {
 
 bool decodeImage(const std::string& bytes, RgbaImage* out) {
   ImageProbe probe;
-  if (!probeImage(bytes, &probe) || probe.width <= 0 || probe.height <= 0 ||
-      probe.width > kMaxDecodeSide || probe.height > kMaxDecodeSide) {
+  if (!probeImage(bytes, &probe) || probe.width <= 0 || probe.height <= 0 || probe.width > kMaxDecodeSide ||
+      probe.height > kMaxDecodeSide) {
     return false;
   }
   int w = 0, h = 0;
@@ -228,14 +261,17 @@ bool decodeImage(const std::string& bytes, RgbaImage* out) {
     data = WebPDecodeRGBA(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &w, &h);
   } else {
     int comp = 0;
-    data = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), int(bytes.size()), &w, &h, &comp, 4);
+    data = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), int(bytes.size()), &w, &h,
+                                 &comp, 4);
   }
   if (!data) return false;
   out->width = w;
   out->height = h;
   out->pixels.assign(data, data + size_t(w) * size_t(h) * 4);
-  if (webp) WebPFree(data);
-  else stbi_image_free(data);
+  if (webp)
+    WebPFree(data);
+  else
+    stbi_image_free(data);
   return true;
 }
 
@@ -249,7 +285,8 @@ RgbaImage resizeNearest(const RgbaImage& image, int width, int height) {
     int sy = int(int64_t(y) * image.height / height);
     for (int x = 0; x < width; ++x) {
       int sx = int(int64_t(x) * image.width / width);
-      std::memcpy(&out.pixels[(size_t(y) * width + x) * 4], &image.pixels[(size_t(sy) * image.width + sx) * 4], 4);
+      std::memcpy(&out.pixels[(size_t(y) * width + x) * 4],
+                  &image.pixels[(size_t(sy) * image.width + sx) * 4], 4);
     }
   }
   return out;
@@ -277,7 +314,8 @@ RgbaImage renderImage(const RenderSpec& spec) {
 bool encodeImage(const RgbaImage& image, const std::string& format, EncodedImage* out) {
   out->bytes.clear();
   if (format == "jpeg" || format == "jpg") {
-    if (!stbi_write_jpg_to_func(appendBytes, &out->bytes, image.width, image.height, 4, image.pixels.data(), 90)) {
+    if (!stbi_write_jpg_to_func(appendBytes, &out->bytes, image.width, image.height, 4, image.pixels.data(),
+                                90)) {
       return false;
     }
     out->mime = "image/jpeg";
@@ -286,7 +324,8 @@ bool encodeImage(const RgbaImage& image, const std::string& format, EncodedImage
   }
   if (format == "webp") {
     uint8_t* data = nullptr;
-    size_t size = WebPEncodeRGBA(image.pixels.data(), image.width, image.height, image.width * 4, 90.f, &data);
+    size_t size =
+        WebPEncodeRGBA(image.pixels.data(), image.width, image.height, image.width * 4, 90.f, &data);
     if (size == 0 || !data) return false;
     out->bytes.assign(reinterpret_cast<const char*>(data), size);
     WebPFree(data);

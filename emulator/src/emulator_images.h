@@ -35,7 +35,7 @@ struct RenderSpec {
   bool transparent = false;  // alpha 0 outside a central disc
   int index = 0;             // which output of the job (drawn as "#index+1/count")
   int count = 1;
-  uint64_t seed = 0;         // hash of the whole request: same request, same pixels
+  uint64_t seed = 0;                     // hash of the whole request: same request, same pixels
   const RgbaImage* reference = nullptr;  // the first reference image, any size
   const RgbaImage* mask = nullptr;       // same size as reference; alpha < 128 = area to edit
 };
@@ -53,7 +53,7 @@ struct EncodedImage {
 // (the caller decides; see emulator_jobs.cpp).
 bool encodeImage(const RgbaImage& image, const std::string& format, EncodedImage* out);
 
-std::string corruptImageBytes();    // starts like a PNG, then garbage
-std::string oversizedPngBytes();    // a well-formed PNG header claiming 100000 x 100000, tiny body
+std::string corruptImageBytes();  // starts like a PNG, then garbage
+std::string oversizedPngBytes();  // a well-formed PNG header claiming 100000 x 100000, tiny body
 
 }  // namespace texforge::emulator::detail

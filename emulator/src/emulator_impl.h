@@ -95,7 +95,8 @@ struct Emulator::Impl {
   void registerApiRoutes();
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
   // Counts the request, checks credentials (unless `open`), applies the route's faults around `handler`.
-  void serve(Route route, bool open, const httplib::Request& req, httplib::Response& res, const Handler& handler);
+  void serve(Route route, bool open, const httplib::Request& req, httplib::Response& res,
+             const Handler& handler);
   bool authorized(const httplib::Request& req) const;
   void sleepUnlessStopping(int ms);
   std::string newId(const char* prefix);  // under the lock
@@ -110,7 +111,8 @@ struct Emulator::Impl {
   void handleCdn(const httplib::Request& req, httplib::Response& res);
 
   // Both need the lock held through `lock`; they may release it while rendering images.
-  nlohmann::json jobJson(JobRecord& job, std::unique_lock<std::mutex>& lock, const std::string* status_override);
+  nlohmann::json jobJson(JobRecord& job, std::unique_lock<std::mutex>& lock,
+                         const std::string* status_override);
   void finishJob(JobRecord& job, std::unique_lock<std::mutex>& lock);
 };
 

@@ -139,7 +139,8 @@ void Emulator::Impl::finishJob(JobRecord& job, std::unique_lock<std::mutex>& loc
   changed.notify_all();
 }
 
-json Emulator::Impl::jobJson(JobRecord& job, std::unique_lock<std::mutex>& lock, const std::string* status_override) {
+json Emulator::Impl::jobJson(JobRecord& job, std::unique_lock<std::mutex>& lock,
+                             const std::string* status_override) {
   using std::chrono::duration;
   const auto now = std::chrono::steady_clock::now();
   double elapsed_ms = duration<double, std::milli>(now - job.started).count();
@@ -165,7 +166,8 @@ json Emulator::Impl::jobJson(JobRecord& job, std::unique_lock<std::mutex>& lock,
   }
   if (status_override) status = *status_override;
 
-  auto updated = job.created_wall + std::chrono::milliseconds(int64_t(std::min(elapsed_ms, double(job.duration_ms))));
+  auto updated =
+      job.created_wall + std::chrono::milliseconds(int64_t(std::min(elapsed_ms, double(job.duration_ms))));
   json metadata = {{"input", job.input}, {"assetIds", terminal ? job.asset_ids : std::vector<std::string>{}}};
   if (terminal && job.failed) metadata["error"] = job.error;
   json out = {{"jobId", job.id},

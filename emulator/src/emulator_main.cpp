@@ -63,17 +63,26 @@ int main(int argc, char** argv) {
     }
     const char* value = argv[++i];
     bool ok = true;
-    if (arg == "--port") ok = parseInt(value, &options.port) && options.port <= 65535;
-    else if (arg == "--host") options.host = value;
-    else if (arg == "--key") options.api_key = value;
-    else if (arg == "--secret") options.api_secret = value;
+    if (arg == "--port")
+      ok = parseInt(value, &options.port) && options.port <= 65535;
+    else if (arg == "--host")
+      options.host = value;
+    else if (arg == "--key")
+      options.api_key = value;
+    else if (arg == "--secret")
+      options.api_secret = value;
     else if (arg == "--format") {
       options.output_format = value;
-      ok = options.output_format == "png" || options.output_format == "jpeg" || options.output_format == "webp";
-    } else if (arg == "--job-ms") ok = parseInt(value, &options.job_duration_ms);
-    else if (arg == "--url-ttl") ok = parseInt(value, &options.url_ttl_s);
-    else if (arg == "--cert") options.cert_file = value;
-    else if (arg == "--key-file") options.key_file = value;
+      ok = options.output_format == "png" || options.output_format == "jpeg" ||
+           options.output_format == "webp";
+    } else if (arg == "--job-ms")
+      ok = parseInt(value, &options.job_duration_ms);
+    else if (arg == "--url-ttl")
+      ok = parseInt(value, &options.url_ttl_s);
+    else if (arg == "--cert")
+      options.cert_file = value;
+    else if (arg == "--key-file")
+      options.key_file = value;
     else {
       std::fprintf(stderr, "texforge-emulator: unknown option %s\n", arg.c_str());
       printUsage(stderr);

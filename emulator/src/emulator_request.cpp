@@ -40,7 +40,9 @@ std::vector<std::string> backgrounds(bool transparent_supported) {
   return out;
 }
 
-double round2(double v) { return std::round(v * 100.0) / 100.0; }
+double round2(double v) {
+  return std::round(v * 100.0) / 100.0;
+}
 
 double qualityUnits(const std::string& quality) {
   if (quality == "low") return 1.0;
@@ -52,25 +54,56 @@ double qualityUnits(const std::string& quality) {
 
 json modelSchema(bool transparent_supported) {
   json inputs = json::array();
-  inputs.push_back({{"name", "prompt"}, {"type", "string"}, {"required", true}, {"maxLength", kMaxPromptLength},
+  inputs.push_back({{"name", "prompt"},
+                    {"type", "string"},
+                    {"required", true},
+                    {"maxLength", kMaxPromptLength},
                     {"description", "Text description of desired generation or edit."}});
-  inputs.push_back({{"name", "referenceImages"}, {"type", "file_array"}, {"required", false},
-                    {"max", kMaxReferences}, {"description", "Reference images for editing."}});
-  inputs.push_back({{"name", "mask"}, {"type", "file"}, {"required", false},
-                    {"description", "Mask image for inpainting; same format and size as the first reference, "
-                                    "with alpha (transparent = area to edit)."}});
-  inputs.push_back({{"name", "numOutputs"}, {"type", "number"}, {"required", false}, {"min", 1}, {"max", 10},
-                    {"step", 1}, {"default", 1}});
-  inputs.push_back({{"name", "width"}, {"type", "number"}, {"required", false}, {"min", kMinSide},
-                    {"max", kMaxSide}, {"step", 16}});
-  inputs.push_back({{"name", "height"}, {"type", "number"}, {"required", false}, {"min", kMinSide},
-                    {"max", kMaxSide}, {"step", 16}});
-  inputs.push_back({{"name", "quality"}, {"type", "string"}, {"required", false},
-                    {"allowedValues", {"auto", "low", "medium", "high"}}, {"default", "auto"}});
-  inputs.push_back({{"name", "background"}, {"type", "string"}, {"required", false},
-                    {"allowedValues", backgrounds(transparent_supported)}, {"default", "auto"}});
+  inputs.push_back({{"name", "referenceImages"},
+                    {"type", "file_array"},
+                    {"required", false},
+                    {"max", kMaxReferences},
+                    {"description", "Reference images for editing."}});
+  inputs.push_back({{"name", "mask"},
+                    {"type", "file"},
+                    {"required", false},
+                    {"description",
+                     "Mask image for inpainting; same format and size as the first reference, "
+                     "with alpha (transparent = area to edit)."}});
+  inputs.push_back({{"name", "numOutputs"},
+                    {"type", "number"},
+                    {"required", false},
+                    {"min", 1},
+                    {"max", 10},
+                    {"step", 1},
+                    {"default", 1}});
+  inputs.push_back({{"name", "width"},
+                    {"type", "number"},
+                    {"required", false},
+                    {"min", kMinSide},
+                    {"max", kMaxSide},
+                    {"step", 16}});
+  inputs.push_back({{"name", "height"},
+                    {"type", "number"},
+                    {"required", false},
+                    {"min", kMinSide},
+                    {"max", kMaxSide},
+                    {"step", 16}});
+  inputs.push_back({{"name", "quality"},
+                    {"type", "string"},
+                    {"required", false},
+                    {"allowedValues", {"auto", "low", "medium", "high"}},
+                    {"default", "auto"}});
+  inputs.push_back({{"name", "background"},
+                    {"type", "string"},
+                    {"required", false},
+                    {"allowedValues", backgrounds(transparent_supported)},
+                    {"default", "auto"}});
   return {{"model",
-           {{"id", kModelId}, {"name", "GPT Image 2"}, {"type", "custom"}, {"status", "trained"},
+           {{"id", kModelId},
+            {"name", "GPT Image 2"},
+            {"type", "custom"},
+            {"status", "trained"},
             {"inputs", inputs}}}};
 }
 
@@ -79,7 +112,7 @@ std::string parseGenerateBody(const json& body, const std::function<bool(const s
   *out = GenerateRequest{};
   if (!body.is_object()) return "Body must be a JSON object";
   for (auto it = body.begin(); it != body.end(); ++it) {
-    static const char* const kKnown[] = {"prompt", "referenceImages", "mask", "numOutputs",
+    static const char* const kKnown[] = {"prompt", "referenceImages", "mask",    "numOutputs",
                                          "width",  "height",          "quality", "background"};
     bool known = false;
     for (const char* name : kKnown) known = known || it.key() == name;
@@ -127,7 +160,8 @@ std::string parseGenerateBody(const json& body, const std::function<bool(const s
   }
 
   bool has_width = body.contains("width"), has_height = body.contains("height");
-  if (has_width != has_height) return has_width ? "height is required with width" : "width is required with height";
+  if (has_width != has_height)
+    return has_width ? "height is required with width" : "width is required with height";
   if (has_width) {
     for (const char* name : {"width", "height"}) {
       int64_t v = 0;

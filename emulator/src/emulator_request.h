@@ -21,7 +21,7 @@ struct GenerateRequest {
   std::vector<std::string> reference_ids;  // a bare string sent here is dropped, as the server does
   std::string mask_id;
   int num_outputs = 1;
-  int width = 0;   // as asked; 0 = auto
+  int width = 0;  // as asked; 0 = auto
   int height = 0;
   std::string quality = "auto";
   std::string background = "auto";
@@ -31,7 +31,8 @@ struct GenerateRequest {
 nlohmann::json modelSchema(bool transparent_supported);
 
 // Empty when the body is valid, else the reason for a 400 (it names the field).
-std::string parseGenerateBody(const nlohmann::json& body, const std::function<bool(const std::string&)>& known_asset,
+std::string parseGenerateBody(const nlohmann::json& body,
+                              const std::function<bool(const std::string&)>& known_asset,
                               bool transparent_supported, GenerateRequest* out);
 
 // Output side for an asked side: off-grid values are snapped to the 16-pixel grid.

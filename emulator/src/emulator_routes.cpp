@@ -83,8 +83,9 @@ void Emulator::Impl::serve(Route route, bool open, const httplib::Request& req, 
   std::vector<Fault> after;
   {
     std::lock_guard<std::mutex> lock(mutex);
-    after = faults.fire(route, {FaultKind::kDropConnection, FaultKind::kTruncatedBody, FaultKind::kMalformedJson},
-                        &stats.faults_injected);
+    after =
+        faults.fire(route, {FaultKind::kDropConnection, FaultKind::kTruncatedBody, FaultKind::kMalformedJson},
+                    &stats.faults_injected);
   }
   for (const Fault& f : after) {
     if (f.kind == FaultKind::kDropConnection) detail::dropConnection(req, res);
@@ -96,14 +97,16 @@ void Emulator::Impl::serve(Route route, bool open, const httplib::Request& req, 
 void Emulator::Impl::registerApiRoutes() {
   auto route = [this](Route r, bool open, void (Impl::*method)(const httplib::Request&, httplib::Response&)) {
     return [this, r, open, method](const httplib::Request& req, httplib::Response& res) {
-      serve(r, open, req, res, [this, method](const httplib::Request& q, httplib::Response& s) { (this->*method)(q, s); });
+      serve(r, open, req, res,
+            [this, method](const httplib::Request& q, httplib::Response& s) { (this->*method)(q, s); });
     };
   };
   server->Get("/v1/models/([^/]+)", route(Route::kModels, false, &Impl::handleModel));
   server->Post("/v1/generate/custom/([^/]+)", [this](const httplib::Request& req, httplib::Response& res) {
     bool dry_run = req.get_param_value("dryRun") == "true";
-    serve(dry_run ? Route::kDryRun : Route::kGenerate, false, req, res,
-          [this, dry_run](const httplib::Request& q, httplib::Response& s) { handleGenerate(dry_run, q, s); });
+    serve(
+        dry_run ? Route::kDryRun : Route::kGenerate, false, req, res,
+        [this, dry_run](const httplib::Request& q, httplib::Response& s) { handleGenerate(dry_run, q, s); });
   });
   server->Get("/v1/jobs", route(Route::kJobList, false, &Impl::handleJobList));
   server->Get("/v1/jobs/([^/]+)", route(Route::kJob, false, &Impl::handleJob));
@@ -136,13 +139,15 @@ void Emulator::Impl::handleGenerate(bool dry_run, const httplib::Request& req, h
   if (body.is_discarded()) return reject(res, 400, "Body is not valid JSON");
   detail::GenerateRequest request;
   std::string why = detail::parseGenerateBody(
-      body, [this](const std::string& id) { return assets.count(id) > 0; }, options.transparent_background_supported,
-      &request);
+      body, [this](const std::string& id) { return assets.count(id) > 0; },
+      options.transparent_background_supported, &request);
   if (!why.empty()) return reject(res, 400, why);
   double cost = detail::creativeUnits(request);
   if (dry_run) {
-    return setJson(res, 269, {{"creativeUnitsCost", cost}, {"creativeUnitsDiscount", 0},
-                              {"costDetails", detail::costDetails(request)}});
+    return setJson(res, 269,
+                   {{"creativeUnitsCost", cost},
+                    {"creativeUnitsDiscount", 0},
+                    {"costDetails", detail::costDetails(request)}});
   }
 
   auto job = std::make_shared<JobRecord>();
@@ -156,11 +161,12 @@ void Emulator::Impl::handleGenerate(bool dry_run, const httplib::Request& req, h
   job->duration_ms = options.job_duration_ms;
   job->cost = cost;
   job->format = options.output_format;
-  std::vector<Fault> failure = faults.fire(Route::kGenerate, {FaultKind::kJobFailure}, &stats.faults_injected);
+  std::vector<Fault> failure =
+      faults.fire(Route::kGenerate, {FaultKind::kJobFailure}, &stats.faults_injected);
   if (!failure.empty()) {
     job->forced_failure = true;
-    job->failure_text =
-        failure.front().text.empty() ? "Your request was rejected by the safety system." : failure.front().text;
+    job->failure_text = failure.front().text.empty() ? "Your request was rejected by the safety system."
+                                                     : failure.front().text;
   }
   jobs[job->id] = job;
   job_order.push_back(job);
@@ -195,7 +201,9 @@ void Emulator::Impl::handleJobList(const httplib::Request& req, httplib::Respons
     const std::string token = req.get_param_value("paginationToken");
     const std::string prefix = "page_";
     char* end = nullptr;
-    long v = token.compare(0, prefix.size(), prefix) == 0 ? std::strtol(token.c_str() + prefix.size(), &end, 10) : -1;
+    long v = token.compare(0, prefix.size(), prefix) == 0
+                 ? std::strtol(token.c_str() + prefix.size(), &end, 10)
+                 : -1;
     if (v < 0 || !end || *end != '\0') return reject(res, 400, "Invalid paginationToken");
     offset = size_t(v);
   }
@@ -218,7 +226,8 @@ void Emulator::Impl::handleJobAction(const httplib::Request& req, httplib::Respo
   if (!body.is_object() || !body.contains("action") || !body["action"].is_string()) {
     return reject(res, 400, "action is required");
   }
-  if (body["action"] == "cancel") return reject(res, 400, "Cannot cancel this type of job. Action not permitted.");
+  if (body["action"] == "cancel")
+    return reject(res, 400, "Cannot cancel this type of job. Action not permitted.");
   reject(res, 400, "Unknown action: " + body["action"].get<std::string>());
 }
 

@@ -92,21 +92,23 @@ std::string hex64(uint64_t value) {
 
 std::string UrlSigner::policy(const std::string& path, int64_t expires) {
   std::string statement = "{\"Statement\":[{\"Resource\":\"" + path +
-                          "\",\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":" +
-                          std::to_string(expires) + "}}}]}";
+                          "\",\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":" + std::to_string(expires) +
+                          "}}}]}";
   std::string encoded = base64Encode(statement);
   // URL-safe alphabet without padding, so the value needs no percent-encoding in a query.
   std::string out;
   for (char c : encoded) {
-    if (c == '+') out += '-';
-    else if (c == '/') out += '_';
-    else if (c != '=') out += c;
+    if (c == '+')
+      out += '-';
+    else if (c == '/')
+      out += '_';
+    else if (c != '=')
+      out += c;
   }
   return out;
 }
 
-std::string UrlSigner::signature(const std::string& path, int64_t expires,
-                                 const std::string& policy) const {
+std::string UrlSigner::signature(const std::string& path, int64_t expires, const std::string& policy) const {
   // Two differently keyed passes give 128 bits, enough that guessing a signature is hopeless here.
   std::string message = path + "\n" + std::to_string(expires) + "\n" + policy + "\nEMULATOR";
   uint64_t a = mix64(fnv1a(message, fnv1a(hex64(secret_))));

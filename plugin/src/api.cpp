@@ -31,14 +31,19 @@ Result<json> parseJsonBody(const std::string& body) {
   bool escaped = false;
   for (char c : body) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
+    if (c == '"')
+      in_string = true;
     else if (c == '{' || c == '[') {
-      if (++depth > kMaxNesting) return makeError(ErrorCode::kProtocol, "the service's answer is nested too deeply");
+      if (++depth > kMaxNesting)
+        return makeError(ErrorCode::kProtocol, "the service's answer is nested too deeply");
     } else if (c == '}' || c == ']') {
       --depth;
     }
@@ -122,7 +127,8 @@ std::string reasonFromBody(const std::string& body) {
   // Through parseJsonBody for its size and nesting caps: textOf() recurses once per level.
   auto parsed = parseJsonBody(body);
   if (parsed && parsed->is_object()) {
-    std::string text = firstText(*parsed, {"reason", "message", "error", "errorMessage", "detail", "details"});
+    std::string text =
+        firstText(*parsed, {"reason", "message", "error", "errorMessage", "detail", "details"});
     return trimmed(text, 300);
   }
   std::string lower = body.substr(0, 4096);
@@ -200,7 +206,9 @@ int64_t parseIsoTimeMs(const std::string& text) {
   return ms;
 }
 
-bool isSuccessStatus(int http_status) { return http_status >= 200 && http_status < 300; }
+bool isSuccessStatus(int http_status) {
+  return http_status >= 200 && http_status < 300;
+}
 
 JobPhase classifyJobStatus(const std::string& status) {
   std::string s = status;
@@ -239,8 +247,10 @@ Result<JobInfo> parseJobAnswer(const HttpResponse& response) {
   const json& root = *parsed;
   const json* job = unwrap(root, "job");
   if (!job) {
-    if (root.is_object() && root.contains("jobId")) job = &root;
-    else return makeError(ErrorCode::kProtocol, "the service's answer has no job in it");
+    if (root.is_object() && root.contains("jobId"))
+      job = &root;
+    else
+      return makeError(ErrorCode::kProtocol, "the service's answer has no job in it");
   }
   JobInfo info = jobFromJson(*job);
   if (info.job_id.empty()) return makeError(ErrorCode::kProtocol, "the service's answer has no job id");
@@ -301,8 +311,10 @@ Result<ModelSchema> parseModelAnswer(const HttpResponse& response) {
     if (auto v = numberField(in, "maxLength", NAN); !std::isnan(v)) input.max_length = toInt(v);
     if (auto av = in.find("allowedValues"); av != in.end() && av->is_array()) {
       for (const auto& value : *av) {
-        if (value.is_string()) input.allowed_values.push_back(value.get<std::string>());
-        else if (value.is_number()) input.allowed_values.push_back(value.dump());
+        if (value.is_string())
+          input.allowed_values.push_back(value.get<std::string>());
+        else if (value.is_number())
+          input.allowed_values.push_back(value.dump());
       }
     }
     if (auto d = in.find("default"); d != in.end() && !d->is_null()) {
@@ -341,40 +353,46 @@ Error errorFromResponse(const HttpResponse& response) {
   };
   if (status == 0) reason = trimmed(response.transport.text, 300);
   if (status == 0 && response.transport.kind == TransportError::Kind::kTlsRefused) {
-    return makeError(ErrorCode::kInsecure, "the server's certificate is not trusted (" + reason +
-                                               "). If it is your own test server, point TEXFORGE_CA_FILE (or the "
-                                               "ca_file option) at its CA certificate.");
+    return makeError(ErrorCode::kInsecure,
+                     "the server's certificate is not trusted (" + reason +
+                         "). If it is your own test server, point TEXFORGE_CA_FILE (or the "
+                         "ca_file option) at its CA certificate.");
   }
   if (status == 0) {
-    return makeError(ErrorCode::kNetwork, "could not reach the service" + (reason.empty() ? "" : ": " + reason) +
+    return makeError(ErrorCode::kNetwork, "could not reach the service" +
+                                              (reason.empty() ? "" : ": " + reason) +
                                               ". Check the network connection and the endpoint URL.");
   }
   if (status == 401) {
     return makeError(ErrorCode::kCredentials,
                      with_reason("The API key or secret was rejected") +
-                         ". Check the key and secret (SCENARIO_API_KEY and SCENARIO_API_SECRET, or the saved credentials).",
+                         ". Check the key and secret (SCENARIO_API_KEY and SCENARIO_API_SECRET, or the saved "
+                         "credentials).",
                      status);
   }
   if (status == 403) {
-    return makeError(ErrorCode::kForbidden,
-                     with_reason("This key is not allowed to do that") +
-                         ". Check that the key belongs to the project and that your plan includes this model.",
-                     status);
+    return makeError(
+        ErrorCode::kForbidden,
+        with_reason("This key is not allowed to do that") +
+            ". Check that the key belongs to the project and that your plan includes this model.",
+        status);
   }
   if (status == 404) return makeError(ErrorCode::kNotFound, with_reason("Not found"), status);
   if (status == 429) {
-    return makeError(ErrorCode::kRateLimited,
-                     with_reason("Too many requests") + ". Wait a moment; texforge retries on its own where safe.",
-                     status);
+    return makeError(
+        ErrorCode::kRateLimited,
+        with_reason("Too many requests") + ". Wait a moment; texforge retries on its own where safe.",
+        status);
   }
   if (status == 413) {
     return makeError(ErrorCode::kInvalidArgument,
                      with_reason("The upload is too large") + ". Use an image under 3.5 MB.", status);
   }
   if (status >= 400 && status < 500) {
-    return makeError(ErrorCode::kInvalidArgument,
-                     with_reason("The service refused the request") + ". Fix the parameter it names and try again.",
-                     status);
+    return makeError(
+        ErrorCode::kInvalidArgument,
+        with_reason("The service refused the request") + ". Fix the parameter it names and try again.",
+        status);
   }
   if (status >= 500) {
     return makeError(ErrorCode::kServer,

@@ -60,7 +60,8 @@ GenerationParams resolvedParams(const ImportRequest& request) {
   GenerationParams p = request.params;
   if (!request.reference_asset_ids.empty()) {
     p.reference_images.clear();
-    for (const std::string& id : request.reference_asset_ids) p.reference_images.push_back(ImageInput{id, {}});
+    for (const std::string& id : request.reference_asset_ids)
+      p.reference_images.push_back(ImageInput{id, {}});
   }
   p.reference_images.erase(std::remove_if(p.reference_images.begin(), p.reference_images.end(),
                                           [](const ImageInput& in) { return !in.isAsset(); }),
@@ -152,7 +153,8 @@ class FolderImporter final : public AssetImporter {
       if (pathExists(*path)) {
         // A run killed after writing this asset but before journaling it: finish that import
         // instead of writing a second copy, so every image arrives exactly once.
-        if (auto earlier = adoptEarlierImport(request, *path, sidecar_path, *bytes, name, rel, format, width, height)) {
+        if (auto earlier =
+                adoptEarlierImport(request, *path, sidecar_path, *bytes, name, rel, format, width, height)) {
           return *earlier;
         }
         continue;
@@ -195,10 +197,12 @@ class FolderImporter final : public AssetImporter {
 
   // The same asset of the same request already at path: with its sidecar it is returned as is;
   // without one (killed in between) the sidecar is written now. Anything else: nullopt.
-  std::optional<Result<ImportedAsset>> adoptEarlierImport(const ImportRequest& request, const std::string& path,
-                                                          const std::string& sidecar_path, const std::string& bytes,
-                                                          const std::string& name, const std::string& rel,
-                                                          ImageFormat format, int width, int height) {
+  std::optional<Result<ImportedAsset>> adoptEarlierImport(const ImportRequest& request,
+                                                          const std::string& path,
+                                                          const std::string& sidecar_path,
+                                                          const std::string& bytes, const std::string& name,
+                                                          const std::string& rel, ImageFormat format,
+                                                          int width, int height) {
     if (request.asset_id.empty()) return std::nullopt;
     if (pathExists(sidecar_path)) {
       Result<std::string> text = readFile(sidecar_path, 1u << 20);
@@ -212,11 +216,13 @@ class FolderImporter final : public AssetImporter {
     }
     Result<std::string> existing = readFile(path, bytes.size() + 1);
     if (!existing || *existing != bytes) return std::nullopt;
-    const std::string sidecar_text =
-        sidecarJson(request, name, format, width, height).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    const std::string sidecar_text = sidecarJson(request, name, format, width, height)
+                                         .dump(2, ' ', false, json::error_handler_t::replace) +
+                                     "\n";
     AtomicWriteOptions write_options;
     write_options.no_overwrite = true;
-    Status written = writeFileAtomicWith(sidecar_path, sidecar_text.data(), sidecar_text.size(), write_options);
+    Status written =
+        writeFileAtomicWith(sidecar_path, sidecar_text.data(), sidecar_text.size(), write_options);
     if (!written) return Result<ImportedAsset>(written.error());
     return Result<ImportedAsset>(ImportedAsset{rel, rel + kSidecarSuffix});
   }
@@ -270,7 +276,8 @@ Result<GenerationParams> readSidecarParams(const std::string& sidecar_path) {
   // Version 1: model and prompt at the top; references and mask as bare asset id strings, which
   // the shared reader takes too. Missing or mistyped fields keep their defaults.
   GenerationParams top;
-  paramsFromJsonValue(json{{"modelId", doc.value("model", json())}, {"prompt", doc.value("prompt", json())}}, &top);
+  paramsFromJsonValue(json{{"modelId", doc.value("model", json())}, {"prompt", doc.value("prompt", json())}},
+                      &top);
   if (p != doc.end()) paramsFromJsonValue(*p, &params);
   params.model_id = top.model_id;
   params.prompt = top.prompt;

@@ -25,6 +25,8 @@ void RecordingImporter::failWith(std::optional<Error> error) {
   fail_with_ = std::move(error);
 }
 
-std::shared_ptr<RecordingImporter> makeRecordingImporter() { return std::make_shared<RecordingImporter>(); }
+std::shared_ptr<RecordingImporter> makeRecordingImporter() {
+  return std::make_shared<RecordingImporter>();
+}
 
 }  // namespace texforge

@@ -63,14 +63,10 @@ std::pair<Credentials, CredentialSource> resolve(const CredentialStoreOptions& o
 
 const char* credentialSourceName(CredentialSource source) {
   switch (source) {
-    case CredentialSource::kEnvironment:
-      return "environment";
-    case CredentialSource::kFile:
-      return "file";
-    case CredentialSource::kExplicit:
-      return "explicit";
-    case CredentialSource::kNone:
-      break;
+    case CredentialSource::kEnvironment: return "environment";
+    case CredentialSource::kFile: return "file";
+    case CredentialSource::kExplicit: return "explicit";
+    case CredentialSource::kNone: break;
   }
   return "none";
 }

@@ -63,12 +63,9 @@ const char* hintFor(int err) {
       return " Free some space and import again.";
     case EACCES:
     case EPERM:
-    case EROFS:
-      return " Check that the folder is writable.";
-    case EEXIST:
-      return " texforge never replaces an existing file.";
-    default:
-      return "";
+    case EROFS: return " Check that the folder is writable.";
+    case EEXIST: return " texforge never replaces an existing file.";
+    default: return "";
   }
 }
 

@@ -13,7 +13,8 @@
 namespace texforge {
 
 int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -64,7 +65,9 @@ Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options) {
 }
 
 GeneratorImpl::GeneratorImpl(GeneratorOptions options, std::unique_ptr<Journal> journal)
-    : options_(std::move(options)), journal_(std::move(journal)), mailbox_(options_.wake),
+    : options_(std::move(options)),
+      journal_(std::move(journal)),
+      mailbox_(options_.wake),
       rng_(std::random_device{}()) {
   TransportOptions t;
   t.base_url = options_.base_url;
@@ -95,19 +98,20 @@ void GeneratorImpl::start(std::vector<JobRecord> journaled) {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& r : journaled) {
       const std::string id = r.snap.local_id;
-      const bool resumable_failure = r.snap.state == JobState::kFailed && r.snap.error && !r.snap.job_id.empty() &&
-                                     (r.snap.error->code == ErrorCode::kNetwork ||
-                                      r.snap.error->code == ErrorCode::kServer ||
-                                      r.snap.error->code == ErrorCode::kTimeout ||
-                                      r.snap.error->code == ErrorCode::kCredentials ||
-                                      r.snap.error->code == ErrorCode::kProtocol);
-      const bool has_unfinished_output = std::any_of(r.snap.outputs.begin(), r.snap.outputs.end(), [](auto& o) {
-        return o.state == OutputState::kReady || o.state == OutputState::kPending ||
-               o.state == OutputState::kDownloading ||
-               (o.state == OutputState::kFailed && o.error && o.error->code != ErrorCode::kDecode);
-      });
-      if (options_.resume && (isJobActive(r.snap.state) || resumable_failure || r.snap.state == JobState::kUnknown ||
-                              (r.snap.state == JobState::kReady && has_unfinished_output))) {
+      const bool resumable_failure =
+          r.snap.state == JobState::kFailed && r.snap.error && !r.snap.job_id.empty() &&
+          (r.snap.error->code == ErrorCode::kNetwork || r.snap.error->code == ErrorCode::kServer ||
+           r.snap.error->code == ErrorCode::kTimeout || r.snap.error->code == ErrorCode::kCredentials ||
+           r.snap.error->code == ErrorCode::kProtocol);
+      const bool has_unfinished_output =
+          std::any_of(r.snap.outputs.begin(), r.snap.outputs.end(), [](auto& o) {
+            return o.state == OutputState::kReady || o.state == OutputState::kPending ||
+                   o.state == OutputState::kDownloading ||
+                   (o.state == OutputState::kFailed && o.error && o.error->code != ErrorCode::kDecode);
+          });
+      if (options_.resume &&
+          (isJobActive(r.snap.state) || resumable_failure || r.snap.state == JobState::kUnknown ||
+           (r.snap.state == JobState::kReady && has_unfinished_output))) {
         to_resume.push_back(id);
         r.reconciling = r.snap.state == JobState::kUnknown;
       }
@@ -127,7 +131,8 @@ void GeneratorImpl::start(std::vector<JobRecord> journaled) {
 }
 
 Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
-  if (options_.offline) return makeError(ErrorCode::kInvalidArgument, "this engine was opened offline (journal only)");
+  if (options_.offline)
+    return makeError(ErrorCode::kInvalidArgument, "this engine was opened offline (journal only)");
   if (Status valid = validateParams(params); !valid) return valid.error();
   if (Status local = firstBlocking(checkLocalInputs(params)); !local) return local.error();
   {
@@ -137,8 +142,9 @@ Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
     for (const auto& [id, rec] : jobs_) {
       if (rec.snap.state == JobState::kUnknown && rec.snap.params == params) {
         return makeError(ErrorCode::kUnknownSubmission,
-                         "an identical request (" + id + ") was sent but its answer was lost, so it may have "
-                         "started; resend or discard that one first");
+                         "an identical request (" + id +
+                             ") was sent but its answer was lost, so it may have "
+                             "started; resend or discard that one first");
       }
     }
   }
@@ -185,7 +191,8 @@ void GeneratorImpl::quote(const GenerationParams& params, std::function<void(Res
   });
 }
 
-void GeneratorImpl::fetchSchema(const std::string& model_id, std::function<void(Result<ModelSchema>)> on_done) {
+void GeneratorImpl::fetchSchema(const std::string& model_id,
+                                std::function<void(Result<ModelSchema>)> on_done) {
   ++pending_requests_;
   transport_->post([this, model_id, on_done] {
     HttpRequest request;
@@ -203,8 +210,9 @@ void GeneratorImpl::stopWaiting(const std::string& local_id) {
     if (!isJobActive(r.snap.state)) return;
     r.snap.state = JobState::kStopped;
     r.snap.finished_at_ms = nowMs();
-    r.snap.error = makeError(ErrorCode::kStopped,
-                             "you stopped waiting for this job; the service cannot cancel it, so it was still charged");
+    r.snap.error =
+        makeError(ErrorCode::kStopped,
+                  "you stopped waiting for this job; the service cannot cancel it, so it was still charged");
   });
   transport_->post([this] { drainSubmitQueue(); });
 }
@@ -221,7 +229,8 @@ Status GeneratorImpl::resolveUnknown(const std::string& local_id, bool resend) {
       rec.snap.state = JobState::kFailed;
       rec.snap.needs_decision = false;
       rec.snap.finished_at_ms = nowMs();
-      rec.snap.error = makeError(ErrorCode::kCanceled, "you discarded this request after its answer was lost");
+      rec.snap.error =
+          makeError(ErrorCode::kCanceled, "you discarded this request after its answer was lost");
     });
     return Ok{};
   }
@@ -245,7 +254,9 @@ std::vector<GeneratorEvent> GeneratorImpl::pump() {
   return events;
 }
 
-bool GeneratorImpl::waitForActivity(double timeout_s) { return mailbox_.waitFor(timeout_s); }
+bool GeneratorImpl::waitForActivity(double timeout_s) {
+  return mailbox_.waitFor(timeout_s);
+}
 
 std::vector<JobSnapshot> GeneratorImpl::jobs() const {
   std::vector<JobSnapshot> out;
@@ -280,7 +291,8 @@ Result<ImportedAsset> GeneratorImpl::importOutput(const std::string& local_id, i
   auto r = record(local_id);
   if (!r) return makeError(ErrorCode::kNotFound, "no job " + local_id);
   if (output_index < 0 || output_index >= static_cast<int>(r->snap.outputs.size())) {
-    return makeError(ErrorCode::kNotFound, "job " + local_id + " has no output " + std::to_string(output_index));
+    return makeError(ErrorCode::kNotFound,
+                     "job " + local_id + " has no output " + std::to_string(output_index));
   }
   const OutputSnapshot& o = r->snap.outputs[output_index];
   if (o.state == OutputState::kImported) {
@@ -361,14 +373,16 @@ Result<DecodedImage> GeneratorImpl::loadOutputImage(const std::string& local_id,
   return decodeImage(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size(), options_.decode_limits);
 }
 
-bool GeneratorImpl::update(const std::string& local_id, Change change, const std::function<void(JobRecord&)>& fn) {
+bool GeneratorImpl::update(const std::string& local_id, Change change,
+                           const std::function<void(JobRecord&)>& fn) {
   JobRecord copy;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = jobs_.find(local_id);
     if (it == jobs_.end()) return false;
     JobRecord& r = it->second;
-    if (!change.even_if_inactive && !isJobActive(r.snap.state) && r.snap.state != JobState::kReady) return false;
+    if (!change.even_if_inactive && !isJobActive(r.snap.state) && r.snap.state != JobState::kReady)
+      return false;
     fn(r);
     r.snap.updated_at_ms = nowMs();
     ++r.version;

@@ -12,7 +12,9 @@ namespace {
 
 constexpr int kMaxUrlRefreshes = 3;
 
-std::string imageName(int index) { return "image " + std::to_string(index + 1); }
+std::string imageName(int index) {
+  return "image " + std::to_string(index + 1);
+}
 
 }  // namespace
 
@@ -40,8 +42,8 @@ void GeneratorImpl::lookupAsset(const std::string& local_id, int index, int refr
       return;
     }
     if (asset->url.empty()) {
-      failOutput(local_id, index, makeError(ErrorCode::kProtocol, "the service gave no download URL for " +
-                                                                      imageName(index)));
+      failOutput(local_id, index,
+                 makeError(ErrorCode::kProtocol, "the service gave no download URL for " + imageName(index)));
       return;
     }
     download(local_id, index, asset->url, refreshes);
@@ -56,24 +58,25 @@ void GeneratorImpl::download(const std::string& local_id, int index, const std::
   request.authorize = false;  // the signed URL is its own credential; the CDN gets no key
   request.same_host_redirects = true;
   request.max_response_bytes = options_.decode_limits.max_bytes;
-  sendWithRetry(std::move(request), retryPolicy(RetryPolicy::Body::kImage), [=](HttpResponse response,
-                                                                                int attempts) {
-    const int s = response.status;
-    if (isSuccessStatus(s) && !isRetryable(response, RetryPolicy::Body::kImage)) {
-      failpoint("download.received");
-      storeAndDecode(local_id, index, std::move(response.body));
-      return;
-    }
-    if ((s == 403 || s == 404 || s == 410) && refreshes < kMaxUrlRefreshes) {
-      ++url_refreshes_;
-      lookupAsset(local_id, index, refreshes + 1);  // expired or refused: get a fresh signed URL
-      return;
-    }
-    Error e = errorFromResponse(response);
-    e.message = "downloading " + imageName(index) + " failed after " + std::to_string(attempts) +
-                " attempts: " + e.message + " The result is kept on the service and can be downloaded again.";
-    failOutput(local_id, index, std::move(e));
-  });
+  sendWithRetry(
+      std::move(request), retryPolicy(RetryPolicy::Body::kImage), [=](HttpResponse response, int attempts) {
+        const int s = response.status;
+        if (isSuccessStatus(s) && !isRetryable(response, RetryPolicy::Body::kImage)) {
+          failpoint("download.received");
+          storeAndDecode(local_id, index, std::move(response.body));
+          return;
+        }
+        if ((s == 403 || s == 404 || s == 410) && refreshes < kMaxUrlRefreshes) {
+          ++url_refreshes_;
+          lookupAsset(local_id, index, refreshes + 1);  // expired or refused: get a fresh signed URL
+          return;
+        }
+        Error e = errorFromResponse(response);
+        e.message = "downloading " + imageName(index) + " failed after " + std::to_string(attempts) +
+                    " attempts: " + e.message +
+                    " The result is kept on the service and can be downloaded again.";
+        failOutput(local_id, index, std::move(e));
+      });
 }
 
 void GeneratorImpl::storeAndDecode(const std::string& local_id, int index, std::string bytes) {
@@ -85,7 +88,8 @@ void GeneratorImpl::storeAndDecode(const std::string& local_id, int index, std::
     } done{pending_work_};
     const ImageFormat format = sniffImageFormat(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
     const std::string path = (std::filesystem::path(cacheDir()) /
-                              (local_id + "-" + std::to_string(index) + imageFormatExtension(format))).string();
+                              (local_id + "-" + std::to_string(index) + imageFormatExtension(format)))
+                                 .string();
     // The original is on disk before anything else happens, so no later failure can lose it.
     if (Status stored = writeFileAtomic(path, bytes.data(), bytes.size(), false); !stored) {
       Error e = stored.error();
@@ -122,7 +126,8 @@ void GeneratorImpl::decodeCached(const std::string& local_id, int index) {
 }
 
 void GeneratorImpl::decode(const std::string& local_id, int index, const std::string& bytes) {
-  auto decoded = decodeImage(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), options_.decode_limits);
+  auto decoded =
+      decodeImage(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), options_.decode_limits);
   if (!decoded) {
     Error e = decoded.error();
     e.message = imageName(index) + " could not be decoded: " + e.message;
@@ -163,7 +168,8 @@ void GeneratorImpl::finishJobIfDone(const std::string& local_id) {
   if (!r || r->snap.state != JobState::kDownloading) return;
   const auto& outs = r->snap.outputs;
   const bool settled = std::all_of(outs.begin(), outs.end(), [](const OutputSnapshot& o) {
-    return o.state == OutputState::kReady || o.state == OutputState::kImported || o.state == OutputState::kFailed;
+    return o.state == OutputState::kReady || o.state == OutputState::kImported ||
+           o.state == OutputState::kFailed;
   });
   if (!settled) return;
   update(local_id, Change::finished(), [](JobRecord& rec) {

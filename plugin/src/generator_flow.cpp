@@ -9,7 +9,9 @@
 namespace texforge {
 namespace {
 
-std::string fileName(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+std::string fileName(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
 
 }  // namespace
 
@@ -54,14 +56,16 @@ void GeneratorImpl::resumeJob(const std::string& local_id) {
       case OutputState::kReady:
       case OutputState::kPending:
       case OutputState::kDownloading:
-        if (cached) decodeCached(local_id, o.index);
-        else startOutput(local_id, o.index);
+        if (cached)
+          decodeCached(local_id, o.index);
+        else
+          startOutput(local_id, o.index);
         break;
       case OutputState::kFailed:
-        if (o.error && o.error->code != ErrorCode::kDecode && !o.asset_id.empty()) startOutput(local_id, o.index);
+        if (o.error && o.error->code != ErrorCode::kDecode && !o.asset_id.empty())
+          startOutput(local_id, o.index);
         break;
-      case OutputState::kImported:
-        break;
+      case OutputState::kImported: break;
     }
   }
   finishJobIfDone(local_id);
@@ -82,8 +86,10 @@ void GeneratorImpl::uploadInputs(const std::string& local_id, size_t next) {
   const ImageInput& input = is_mask ? *params.mask : params.reference_images[next];
   auto record_id = [this, local_id, is_mask, next](const std::string& asset_id) {
     update(local_id, [&](JobRecord& rec) {
-      if (is_mask) rec.mask_id = asset_id;
-      else rec.reference_ids.push_back(asset_id);
+      if (is_mask)
+        rec.mask_id = asset_id;
+      else
+        rec.reference_ids.push_back(asset_id);
     });
     uploadInputs(local_id, next + 1);
   };
@@ -112,20 +118,21 @@ void GeneratorImpl::uploadInputs(const std::string& local_id, size_t next) {
   HttpRequest request;
   request.method = "POST";
   request.url = transport_->apiUrl("/assets");
-  request.body = buildUploadBody(fileName(input.local_path), imageFormatMime(sniffImageFormat(data, bytes->size())),
-                                 *bytes);
+  request.body = buildUploadBody(fileName(input.local_path),
+                                 imageFormatMime(sniffImageFormat(data, bytes->size())), *bytes);
   const char* what = is_mask ? "mask" : "reference image";
   // Uploads cost nothing, so they are retried like GETs.
-  sendWithRetry(std::move(request), retryPolicy(), [this, local_id, record_id, what](HttpResponse response, int) {
-    auto asset = parseAssetAnswer(response);
-    if (!asset) {
-      Error e = asset.error();
-      e.message = std::string("uploading the ") + what + " failed: " + e.message;
-      failJob(local_id, std::move(e));
-      return;
-    }
-    record_id(asset->id);
-  });
+  sendWithRetry(std::move(request), retryPolicy(),
+                [this, local_id, record_id, what](HttpResponse response, int) {
+                  auto asset = parseAssetAnswer(response);
+                  if (!asset) {
+                    Error e = asset.error();
+                    e.message = std::string("uploading the ") + what + " failed: " + e.message;
+                    failJob(local_id, std::move(e));
+                    return;
+                  }
+                  record_id(asset->id);
+                });
 }
 
 int GeneratorImpl::jobsInFlight() const {
@@ -133,7 +140,8 @@ int GeneratorImpl::jobsInFlight() const {
   int count = 0;
   for (const auto& [id, r] : jobs_) {
     const JobState s = r.snap.state;
-    count += s == JobState::kSubmitted || s == JobState::kRunning || (s == JobState::kSubmitting && r.post_sent);
+    count +=
+        s == JobState::kSubmitted || s == JobState::kRunning || (s == JobState::kSubmitting && r.post_sent);
   }
   return count;
 }
@@ -191,14 +199,16 @@ void GeneratorImpl::onGenerateAnswer(const std::string& local_id, const HttpResp
     // Refused before it started, so nothing was charged: back into the local queue, at its head.
     // A parallel-jobs limit tells how many may run at once; the cap follows it.
     const RateLimit limit = parseRateLimit(response);
-    if (limit.action == "parallel-custom-jobs" && limit.limit > 0) jobs_cap_ = std::min(jobs_cap_, limit.limit);
+    if (limit.action == "parallel-custom-jobs" && limit.limit > 0)
+      jobs_cap_ = std::min(jobs_cap_, limit.limit);
     update(local_id, [](JobRecord& rec) {
       rec.post_sent = false;
       rec.snap.server_status = "waiting for a free slot";
     });
     submit_queue_.insert(submit_queue_.begin(), local_id);
     const double hinted = retryAfterSeconds(response);
-    transport_->post([this] { drainSubmitQueue(); }, std::min(hinted >= 0 ? hinted : 5.0, options_.max_retry_wait_s));
+    transport_->post([this] { drainSubmitQueue(); },
+                     std::min(hinted >= 0 ? hinted : 5.0, options_.max_retry_wait_s));
     return;
   }
   // A failure before the request left (DNS, connect, TLS handshake) cannot have started a job.
@@ -262,7 +272,8 @@ void GeneratorImpl::poll(const std::string& local_id) {
 void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse& response) {
   auto info = parseJobAnswer(response);
   if (!info) {
-    if (isRetryable(response, RetryPolicy::Body::kJson)) {  // still unreachable: keep trying until the deadline
+    if (isRetryable(response,
+                    RetryPolicy::Body::kJson)) {  // still unreachable: keep trying until the deadline
       schedulePoll(local_id, options_.poll_max_s);
       return;
     }
@@ -287,7 +298,8 @@ void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse
     }
     case JobPhase::kSuccess: {
       if (info->asset_ids.empty()) {
-        failJob(local_id, makeError(ErrorCode::kProtocol, "the job succeeded but listed no images"), info->status);
+        failJob(local_id, makeError(ErrorCode::kProtocol, "the job succeeded but listed no images"),
+                info->status);
         return;
       }
       update(local_id, [&](JobRecord& rec) {
@@ -311,12 +323,13 @@ void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse
     case JobPhase::kFailure:
     case JobPhase::kCanceled: {
       const std::string why = info->error.empty() ? "no reason given" : info->error;
-      failJob(local_id,
-              info->phase == JobPhase::kCanceled
-                  ? makeError(ErrorCode::kJobCanceled, "the job was canceled on the service: " + why)
-                  : makeError(ErrorCode::kJobFailed, "the service could not generate this image: " + why +
-                                                         ". Change the prompt or the settings and try again."),
-              info->status);
+      failJob(
+          local_id,
+          info->phase == JobPhase::kCanceled
+              ? makeError(ErrorCode::kJobCanceled, "the job was canceled on the service: " + why)
+              : makeError(ErrorCode::kJobFailed, "the service could not generate this image: " + why +
+                                                     ". Change the prompt or the settings and try again."),
+          info->status);
       return;
     }
   }

@@ -29,7 +29,10 @@ int64_t nowMs();
 
 // What decides whether an idempotent request is sent again (GETs, uploads, downloads).
 struct RetryPolicy {
-  enum class Body { kJson, kImage };  // a 2xx whose body is not this is retried (a proxy's page, a torn answer)
+  enum class Body {
+    kJson,
+    kImage
+  };  // a 2xx whose body is not this is retried (a proxy's page, a torn answer)
   int max_attempts = 6;
   Body body = Body::kJson;
 };
@@ -40,7 +43,8 @@ struct Change {
   int output_index = -1;
   bool even_if_inactive = false;  // imports, resolutions and cache records of finished jobs
   static Change finished() { return {GeneratorEvent::Kind::kJobFinished}; }
-  static Change always(GeneratorEvent::Kind event = GeneratorEvent::Kind::kJobChanged, int output_index = -1) {
+  static Change always(GeneratorEvent::Kind event = GeneratorEvent::Kind::kJobChanged,
+                       int output_index = -1) {
     return {event, output_index, true};
   }
 };

@@ -26,9 +26,10 @@ void GeneratorImpl::reconcile(const std::string& local_id, std::string page_toke
     std::string next;
     auto listed = parseJobListAnswer(response, &next);
     if (!listed) {
-      endReconcile(local_id, "the request was sent but its answer was lost, so it may have started and been "
-                             "charged; texforge could not check your recent jobs (" + listed.error().message +
-                             ") and looks again the next time the project is opened",
+      endReconcile(local_id,
+                   "the request was sent but its answer was lost, so it may have started and been "
+                   "charged; texforge could not check your recent jobs (" +
+                       listed.error().message + ") and looks again the next time the project is opened",
                    /*searched=*/false);
       return;
     }
@@ -46,8 +47,8 @@ void GeneratorImpl::reconcile(const std::string& local_id, std::string page_toke
       if (info.created_at_ms) oldest = std::min(oldest, info.created_at_ms);
       const bool same_request = info.prompt == mine->snap.params.prompt &&
                                 (info.model_id.empty() || info.model_id == mine->snap.params.model_id);
-      const bool in_window = info.created_at_ms == 0 ||
-                             (info.created_at_ms >= window_start && info.created_at_ms <= window_end);
+      const bool in_window =
+          info.created_at_ms == 0 || (info.created_at_ms >= window_start && info.created_at_ms <= window_end);
       if (!same_request || !in_window || info.job_id.empty() ||
           std::find(claimed.begin(), claimed.end(), info.job_id) != claimed.end()) {
         continue;
@@ -70,8 +71,9 @@ void GeneratorImpl::reconcile(const std::string& local_id, std::string page_toke
       reconcile(local_id, next, page + 1);
       return;
     }
-    endReconcile(local_id, "the request was sent but its answer was lost, and it is not among your recent "
-                           "Scenario jobs, so it most likely did not start",
+    endReconcile(local_id,
+                 "the request was sent but its answer was lost, and it is not among your recent "
+                 "Scenario jobs, so it most likely did not start",
                  /*searched=*/true);
   });
 }

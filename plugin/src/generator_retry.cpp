@@ -18,7 +18,8 @@ RetryPolicy GeneratorImpl::retryPolicy(RetryPolicy::Body body) const {
 
 bool GeneratorImpl::isRetryable(const HttpResponse& response, RetryPolicy::Body body) {
   const int s = response.status;
-  if (s == 0) return response.transport.kind != TransportError::Kind::kTlsRefused;  // untrusted stays untrusted
+  if (s == 0)
+    return response.transport.kind != TransportError::Kind::kTlsRefused;  // untrusted stays untrusted
   if (s == 408 || s == 429 || s >= 500) return true;
   if (!isSuccessStatus(s)) return false;
   if (body == RetryPolicy::Body::kJson) return !nlohmann::json::accept(response.body);
@@ -42,9 +43,11 @@ void GeneratorImpl::sendWithRetry(HttpRequest request, RetryPolicy policy,
     if (isRetryable(response, policy.body) && attempt + 1 < policy.max_attempts) {
       ++retries_;
       const double delay = backoffDelay(attempt, response);
-      transport_->post([this, request = std::move(request), policy, done = std::move(done), attempt]() mutable {
-        sendWithRetry(std::move(request), policy, std::move(done), attempt + 1);
-      }, delay);
+      transport_->post(
+          [this, request = std::move(request), policy, done = std::move(done), attempt]() mutable {
+            sendWithRetry(std::move(request), policy, std::move(done), attempt + 1);
+          },
+          delay);
       return;
     }
     done(std::move(response), attempt + 1);

@@ -171,7 +171,8 @@ struct TjDeleter {
 using TjHandle = std::unique_ptr<void, TjDeleter>;
 
 Result<ImageInfo> probeJpeg(const uint8_t* data, size_t size) {
-  if (!jpegHuffmanTablesSane(data, size)) return decodeError("corrupt JPEG: a Huffman table has more than 256 codes");
+  if (!jpegHuffmanTablesSane(data, size))
+    return decodeError("corrupt JPEG: a Huffman table has more than 256 codes");
   if (size > INT_MAX) return decodeError("image data too large");
   TjHandle tj(tjInitDecompress());
   if (!tj) return decodeError("cannot start the JPEG decoder");
@@ -234,8 +235,8 @@ Result<DecodedImage> decodeJpeg(const uint8_t* data, size_t size, const ImageInf
   image.rgba.resize(size_t(info.width) * size_t(info.height) * 4);
   // LIMITSCANS refuses progressive files with absurd scan counts (a CPU bomb); the output buffer
   // is ours and sized from the checked header, so the decoder cannot write past it.
-  if (tjDecompress2(tj.get(), data, static_cast<unsigned long>(size), image.rgba.data(), info.width, 0, info.height,
-                    TJPF_RGBA, TJFLAG_LIMITSCANS | TJFLAG_STOPONWARNING) != 0) {
+  if (tjDecompress2(tj.get(), data, static_cast<unsigned long>(size), image.rgba.data(), info.width, 0,
+                    info.height, TJPF_RGBA, TJFLAG_LIMITSCANS | TJFLAG_STOPONWARNING) != 0) {
     return decodeError(std::string("cannot decode jpeg image (") + tjGetErrorStr2(tj.get()) + ")");
   }
   return image;
@@ -260,42 +261,30 @@ Result<DecodedImage> decodeWebp(const uint8_t* data, size_t size, const ImageInf
 
 const char* imageFormatName(ImageFormat format) {
   switch (format) {
-    case ImageFormat::kPng:
-      return "png";
-    case ImageFormat::kJpeg:
-      return "jpeg";
-    case ImageFormat::kWebp:
-      return "webp";
-    case ImageFormat::kUnknown:
-      break;
+    case ImageFormat::kPng: return "png";
+    case ImageFormat::kJpeg: return "jpeg";
+    case ImageFormat::kWebp: return "webp";
+    case ImageFormat::kUnknown: break;
   }
   return "unknown";
 }
 
 const char* imageFormatExtension(ImageFormat format) {
   switch (format) {
-    case ImageFormat::kPng:
-      return ".png";
-    case ImageFormat::kJpeg:
-      return ".jpg";
-    case ImageFormat::kWebp:
-      return ".webp";
-    case ImageFormat::kUnknown:
-      break;
+    case ImageFormat::kPng: return ".png";
+    case ImageFormat::kJpeg: return ".jpg";
+    case ImageFormat::kWebp: return ".webp";
+    case ImageFormat::kUnknown: break;
   }
   return ".bin";
 }
 
 const char* imageFormatMime(ImageFormat format) {
   switch (format) {
-    case ImageFormat::kPng:
-      return "image/png";
-    case ImageFormat::kJpeg:
-      return "image/jpeg";
-    case ImageFormat::kWebp:
-      return "image/webp";
-    case ImageFormat::kUnknown:
-      break;
+    case ImageFormat::kPng: return "image/png";
+    case ImageFormat::kJpeg: return "image/jpeg";
+    case ImageFormat::kWebp: return "image/webp";
+    case ImageFormat::kUnknown: break;
   }
   return "application/octet-stream";
 }
@@ -312,14 +301,10 @@ ImageFormat sniffImageFormat(const uint8_t* data, size_t size) {
 
 Result<ImageInfo> probeImage(const uint8_t* data, size_t size) {
   switch (sniffImageFormat(data, size)) {
-    case ImageFormat::kPng:
-      return probePng(data, size);
-    case ImageFormat::kJpeg:
-      return probeJpeg(data, size);
-    case ImageFormat::kWebp:
-      return probeWebp(data, size);
-    case ImageFormat::kUnknown:
-      break;
+    case ImageFormat::kPng: return probePng(data, size);
+    case ImageFormat::kJpeg: return probeJpeg(data, size);
+    case ImageFormat::kWebp: return probeWebp(data, size);
+    case ImageFormat::kUnknown: break;
   }
   return decodeError("not a PNG, JPEG or WebP image");
 }
@@ -342,8 +327,8 @@ Result<DecodedImage> decodeImage(const uint8_t* data, size_t size, const DecodeL
   if (info.format == ImageFormat::kWebp) return decodeWebp(data, size, info);
   if (info.format == ImageFormat::kJpeg) return decodeJpeg(data, size, info);
   if (!pngInflatesWithinHeader(data, size)) {
-    return decodeError("corrupt PNG: its pixel data inflates to more than " + std::to_string(info.width) + "x" +
-                       std::to_string(info.height) + " pixels can need (a decompression bomb)");
+    return decodeError("corrupt PNG: its pixel data inflates to more than " + std::to_string(info.width) +
+                       "x" + std::to_string(info.height) + " pixels can need (a decompression bomb)");
   }
   return decodeWithStb(data, size, info);
 }

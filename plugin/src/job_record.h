@@ -14,8 +14,8 @@ struct JobRecord {
   JobSnapshot snap;
   std::vector<std::string> reference_ids;  // uploaded or given asset ids, in order
   std::string mask_id;
-  bool post_sent = false;  // journaled just before the paid POST goes out
-  uint64_t version = 0;    // bumped at every change; the journal skips stale writes
+  bool post_sent = false;    // journaled just before the paid POST goes out
+  uint64_t version = 0;      // bumped at every change; the journal skips stale writes
   bool reconciling = false;  // an unknown submission is being looked up (not journaled)
 };
 

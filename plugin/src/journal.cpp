@@ -78,7 +78,9 @@ Enum enumFromName(const std::string& name, Enum last, const char* (*to_name)(Enu
   return fallback;
 }
 
-std::string formatName(ImageFormat f) { return f == ImageFormat::kUnknown ? "" : imageFormatName(f); }
+std::string formatName(ImageFormat f) {
+  return f == ImageFormat::kUnknown ? "" : imageFormatName(f);
+}
 ImageFormat formatFromName(const std::string& n) {
   return enumFromName(n, ImageFormat::kWebp, &imageFormatName, ImageFormat::kUnknown);
 }
@@ -136,11 +138,12 @@ Status Journal::write(const JobRecord& record) {
     return makeError(ErrorCode::kIo, "cannot write the journal " + path_ + ": " + why +
                                          ". Check free disk space and permissions of the project folder.");
   };
-  Stmt job = prepare(db_,
-                     "INSERT OR REPLACE INTO jobs (local_id, model_id, params_json, state, server_job_id, "
-                     "server_status, progress, cost, reference_ids, mask_id, post_sent, error_code, error_status, "
-                     "error_message, created_at_ms, updated_at_ms, finished_at_ms) "
-                     "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17);");
+  Stmt job =
+      prepare(db_,
+              "INSERT OR REPLACE INTO jobs (local_id, model_id, params_json, state, server_job_id, "
+              "server_status, progress, cost, reference_ids, mask_id, post_sent, error_code, error_status, "
+              "error_message, created_at_ms, updated_at_ms, finished_at_ms) "
+              "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17);");
   if (!job) return fail();
   bindText(job.get(), 1, s.local_id);
   bindText(job.get(), 2, s.params.model_id);
@@ -161,9 +164,10 @@ Status Journal::write(const JobRecord& record) {
   sqlite3_bind_int64(job.get(), 17, s.finished_at_ms);
   if (sqlite3_step(job.get()) != SQLITE_DONE) return fail();
 
-  Stmt out = prepare(db_,
-                     "INSERT OR REPLACE INTO outputs (local_id, idx, asset_id, state, cache_path, format, width, "
-                     "height, imported_path, error_code, error_message) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11);");
+  Stmt out = prepare(
+      db_,
+      "INSERT OR REPLACE INTO outputs (local_id, idx, asset_id, state, cache_path, format, width, "
+      "height, imported_path, error_code, error_message) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11);");
   if (!out) return fail();
   for (const OutputSnapshot& o : s.outputs) {
     sqlite3_reset(out.get());
@@ -192,11 +196,13 @@ Result<std::vector<JobRecord>> Journal::loadAll() {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<JobRecord> records;
   std::map<std::string, size_t> index;
-  Stmt jobs = prepare(db_,
-                      "SELECT local_id, params_json, state, server_job_id, server_status, progress, cost, "
-                      "reference_ids, mask_id, post_sent, error_code, error_status, error_message, created_at_ms, "
-                      "updated_at_ms, finished_at_ms FROM jobs ORDER BY created_at_ms, local_id;");
-  if (!jobs) return makeError(ErrorCode::kIo, "cannot read the journal " + path_ + ": " + sqlite3_errmsg(db_));
+  Stmt jobs =
+      prepare(db_,
+              "SELECT local_id, params_json, state, server_job_id, server_status, progress, cost, "
+              "reference_ids, mask_id, post_sent, error_code, error_status, error_message, created_at_ms, "
+              "updated_at_ms, finished_at_ms FROM jobs ORDER BY created_at_ms, local_id;");
+  if (!jobs)
+    return makeError(ErrorCode::kIo, "cannot read the journal " + path_ + ": " + sqlite3_errmsg(db_));
   while (sqlite3_step(jobs.get()) == SQLITE_ROW) {
     JobRecord r;
     JobSnapshot& s = r.snap;
@@ -226,17 +232,20 @@ Result<std::vector<JobRecord>> Journal::loadAll() {
     index[s.local_id] = records.size();
     records.push_back(std::move(r));
   }
-  Stmt outs = prepare(db_,
-                      "SELECT local_id, idx, asset_id, state, cache_path, format, width, height, imported_path, "
-                      "error_code, error_message FROM outputs ORDER BY local_id, idx;");
-  if (!outs) return makeError(ErrorCode::kIo, "cannot read the journal " + path_ + ": " + sqlite3_errmsg(db_));
+  Stmt outs =
+      prepare(db_,
+              "SELECT local_id, idx, asset_id, state, cache_path, format, width, height, imported_path, "
+              "error_code, error_message FROM outputs ORDER BY local_id, idx;");
+  if (!outs)
+    return makeError(ErrorCode::kIo, "cannot read the journal " + path_ + ": " + sqlite3_errmsg(db_));
   while (sqlite3_step(outs.get()) == SQLITE_ROW) {
     auto it = index.find(columnText(outs.get(), 0));
     if (it == index.end()) continue;
     OutputSnapshot o;
     o.index = sqlite3_column_int(outs.get(), 1);
     o.asset_id = columnText(outs.get(), 2);
-    o.state = enumFromName(columnText(outs.get(), 3), OutputState::kFailed, &outputStateName, OutputState::kPending);
+    o.state = enumFromName(columnText(outs.get(), 3), OutputState::kFailed, &outputStateName,
+                           OutputState::kPending);
     o.cache_path = columnText(outs.get(), 4);
     o.format = formatFromName(columnText(outs.get(), 5));
     o.width = sqlite3_column_int(outs.get(), 6);

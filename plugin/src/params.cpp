@@ -8,8 +8,8 @@
 #include <cstdio>
 
 #include "params_json.h"
-#include "texforge/project_files.h"
 #include "texforge/image.h"
+#include "texforge/project_files.h"
 
 namespace texforge {
 namespace {
@@ -29,7 +29,9 @@ std::string joined(const std::vector<std::string>& values) {
   return out;
 }
 
-std::string sizeText(int w, int h) { return std::to_string(w) + "x" + std::to_string(h); }
+std::string sizeText(int w, int h) {
+  return std::to_string(w) + "x" + std::to_string(h);
+}
 
 ParamProblem problem(ParamField field, ProblemKind kind, std::string message) {
   ParamProblem p;
@@ -55,15 +57,17 @@ void checkSize(const GenerationParams& params, const ParamLimits& limits, std::v
   }
   const std::string size = sizeText(params.width, params.height);
   if (params.width < limits.min_width || params.width > limits.max_width) {
-    out.push_back(rangeProblem(ParamField::kSize, ProblemKind::kOutOfRange, limits.min_width, limits.max_width,
-                               "width " + std::to_string(params.width) + " is outside " +
-                                   std::to_string(limits.min_width) + ".." + std::to_string(limits.max_width)));
+    out.push_back(
+        rangeProblem(ParamField::kSize, ProblemKind::kOutOfRange, limits.min_width, limits.max_width,
+                     "width " + std::to_string(params.width) + " is outside " +
+                         std::to_string(limits.min_width) + ".." + std::to_string(limits.max_width)));
     return;
   }
   if (params.height < limits.min_height || params.height > limits.max_height) {
-    out.push_back(rangeProblem(ParamField::kSize, ProblemKind::kOutOfRange, limits.min_height, limits.max_height,
-                               "height " + std::to_string(params.height) + " is outside " +
-                                   std::to_string(limits.min_height) + ".." + std::to_string(limits.max_height)));
+    out.push_back(
+        rangeProblem(ParamField::kSize, ProblemKind::kOutOfRange, limits.min_height, limits.max_height,
+                     "height " + std::to_string(params.height) + " is outside " +
+                         std::to_string(limits.min_height) + ".." + std::to_string(limits.max_height)));
     return;
   }
   const int step = limits.size_step;
@@ -88,35 +92,40 @@ void checkSize(const GenerationParams& params, const ParamLimits& limits, std::v
 void checkChoice(ParamField field, const std::string& value, const std::vector<std::string>& allowed,
                  std::vector<ParamProblem>& out) {
   if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return;
-  ParamProblem p = problem(field, ProblemKind::kNotOffered,
-                           "\"" + value + "\" is not offered by this model; choose one of " + joined(allowed));
+  ParamProblem p =
+      problem(field, ProblemKind::kNotOffered,
+              "\"" + value + "\" is not offered by this model; choose one of " + joined(allowed));
   p.allowed = allowed;
   out.push_back(std::move(p));
 }
 
 // Reads one local input for checkLocalInputs; a problem, or the header of a readable image.
-std::optional<ImageInfo> probeLocalFile(ParamField field, const std::string& path, std::vector<ParamProblem>& out) {
+std::optional<ImageInfo> probeLocalFile(ParamField field, const std::string& path,
+                                        std::vector<ParamProblem>& out) {
   const char* what = field == ParamField::kMask ? "the mask " : "the reference image ";
   auto bytes = readFile(path, kMaxInputFileBytes);
   if (!bytes) {
     const bool missing = bytes.error().code == ErrorCode::kNotFound;
-    ParamProblem p = problem(field, missing ? ProblemKind::kFileMissing : ProblemKind::kUnreadable,
-                             what + path + (missing ? " does not exist" : " cannot be read: " + bytes.error().message));
+    ParamProblem p =
+        problem(field, missing ? ProblemKind::kFileMissing : ProblemKind::kUnreadable,
+                what + path + (missing ? " does not exist" : " cannot be read: " + bytes.error().message));
     p.path = path;
     out.push_back(std::move(p));
     return std::nullopt;
   }
   auto info = probeImage(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
   if (!info) {
-    ParamProblem p = problem(field, ProblemKind::kUnreadable, what + path + " is not a readable PNG, JPEG or WebP image");
+    ParamProblem p =
+        problem(field, ProblemKind::kUnreadable, what + path + " is not a readable PNG, JPEG or WebP image");
     p.path = path;
     out.push_back(std::move(p));
     return std::nullopt;
   }
   if (bytes->size() > kMaxUploadBytes) {
-    ParamProblem p = problem(field, ProblemKind::kTooLarge,
-                             what + path + " is " + std::to_string(bytes->size() / 1000) + " kB; uploads are limited to " +
-                                 std::to_string(kMaxUploadBytes / 1000) + " kB");
+    ParamProblem p =
+        problem(field, ProblemKind::kTooLarge,
+                what + path + " is " + std::to_string(bytes->size() / 1000) + " kB; uploads are limited to " +
+                    std::to_string(kMaxUploadBytes / 1000) + " kB");
     p.path = path;
     p.limit_max = static_cast<double>(kMaxUploadBytes);
     out.push_back(std::move(p));
@@ -193,7 +202,8 @@ ParamLimits paramLimits(const ModelSchema* schema) {
     if (in->min) lo = toInt(*in->min);
     if (in->max) hi = toInt(*in->max);
   };
-  if (const ModelInput* in = schema->input("prompt"); in && in->max_length) limits.max_prompt_chars = *in->max_length;
+  if (const ModelInput* in = schema->input("prompt"); in && in->max_length)
+    limits.max_prompt_chars = *in->max_length;
   range("numOutputs", limits.min_outputs, limits.max_outputs);
   range("width", limits.min_width, limits.max_width);
   range("height", limits.min_height, limits.max_height);
@@ -234,19 +244,21 @@ const char* paramFieldName(ParamField field) {
 std::vector<ParamProblem> checkParams(const GenerationParams& params, const ModelSchema* schema) {
   std::vector<ParamProblem> out;
   const ParamLimits limits = paramLimits(schema);
-  if (params.model_id.empty()) out.push_back(problem(ParamField::kModel, ProblemKind::kMissing, "no model id given"));
+  if (params.model_id.empty())
+    out.push_back(problem(ParamField::kModel, ProblemKind::kMissing, "no model id given"));
   if (params.prompt.find_first_not_of(" \t\r\n") == std::string::npos) {
     out.push_back(problem(ParamField::kPrompt, ProblemKind::kMissing, "write a prompt describing the image"));
   } else if (static_cast<int>(params.prompt.size()) > limits.max_prompt_chars) {
     out.push_back(rangeProblem(ParamField::kPrompt, ProblemKind::kTooLong, 0, limits.max_prompt_chars,
-                               std::to_string(params.prompt.size()) + " characters, the model takes at most " +
+                               std::to_string(params.prompt.size()) +
+                                   " characters, the model takes at most " +
                                    std::to_string(limits.max_prompt_chars) + "; shorten it"));
   }
   if (params.num_outputs < limits.min_outputs || params.num_outputs > limits.max_outputs) {
-    out.push_back(rangeProblem(ParamField::kNumOutputs, ProblemKind::kOutOfRange, limits.min_outputs,
-                               limits.max_outputs,
-                               std::to_string(params.num_outputs) + " is out of range; choose " +
-                                   std::to_string(limits.min_outputs) + " to " + std::to_string(limits.max_outputs)));
+    out.push_back(rangeProblem(
+        ParamField::kNumOutputs, ProblemKind::kOutOfRange, limits.min_outputs, limits.max_outputs,
+        std::to_string(params.num_outputs) + " is out of range; choose " +
+            std::to_string(limits.min_outputs) + " to " + std::to_string(limits.max_outputs)));
   }
   checkSize(params, limits, out);
   checkChoice(ParamField::kQuality, params.quality, limits.qualities, out);
@@ -254,7 +266,8 @@ std::vector<ParamProblem> checkParams(const GenerationParams& params, const Mode
   const int refs = static_cast<int>(params.reference_images.size());
   if (refs > limits.max_references) {
     out.push_back(rangeProblem(ParamField::kReferenceImages, ProblemKind::kTooMany, 0, limits.max_references,
-                               "at most " + std::to_string(limits.max_references) + " reference images; remove " +
+                               "at most " + std::to_string(limits.max_references) +
+                                   " reference images; remove " +
                                    std::to_string(refs - limits.max_references)));
   }
   if (std::any_of(params.reference_images.begin(), params.reference_images.end(),
@@ -284,16 +297,17 @@ std::vector<ParamProblem> checkLocalInputs(const GenerationParams& params) {
   if (!mask) return out;
   if (mask->format != ImageFormat::kPng || !mask->has_alpha) {
     ParamProblem p = problem(ParamField::kMask, ProblemKind::kMaskNoAlpha,
-                             "the mask " + path + " has no alpha channel; it must be a PNG with transparency "
-                             "(transparent pixels mark the area to change)");
+                             "the mask " + path +
+                                 " has no alpha channel; it must be a PNG with transparency "
+                                 "(transparent pixels mark the area to change)");
     p.path = path;
     out.push_back(std::move(p));
   }
   if (first_reference && (first_reference->width != mask->width || first_reference->height != mask->height)) {
-    ParamProblem p = problem(ParamField::kMask, ProblemKind::kMaskSizeMismatch,
-                             "the mask is " + sizeText(mask->width, mask->height) + " but the first reference is " +
-                                 sizeText(first_reference->width, first_reference->height) +
-                                 "; they must be the same size");
+    ParamProblem p = problem(
+        ParamField::kMask, ProblemKind::kMaskSizeMismatch,
+        "the mask is " + sizeText(mask->width, mask->height) + " but the first reference is " +
+            sizeText(first_reference->width, first_reference->height) + "; they must be the same size");
     p.path = path;
     p.suggestion = sizeText(first_reference->width, first_reference->height);
     out.push_back(std::move(p));
@@ -304,7 +318,8 @@ std::vector<ParamProblem> checkLocalInputs(const GenerationParams& params) {
 Status firstBlocking(const std::vector<ParamProblem>& problems) {
   for (const ParamProblem& p : problems) {
     if (!p.blocking) continue;
-    const ErrorCode code = p.kind == ProblemKind::kFileMissing ? ErrorCode::kNotFound : ErrorCode::kInvalidArgument;
+    const ErrorCode code =
+        p.kind == ProblemKind::kFileMissing ? ErrorCode::kNotFound : ErrorCode::kInvalidArgument;
     return makeError(code, p.message);
   }
   return Ok{};
@@ -317,8 +332,8 @@ Status validateParams(const GenerationParams& params, const ModelSchema* schema)
 json paramsJson(const GenerationParams& p) {
   json refs = json::array();
   for (const auto& r : p.reference_images) refs.push_back(inputJson(r));
-  json j = {{"modelId", p.model_id},       {"prompt", p.prompt},   {"numOutputs", p.num_outputs},
-            {"width", p.width},            {"height", p.height},   {"quality", p.quality},
+  json j = {{"modelId", p.model_id},      {"prompt", p.prompt},     {"numOutputs", p.num_outputs},
+            {"width", p.width},           {"height", p.height},     {"quality", p.quality},
             {"background", p.background}, {"referenceImages", refs}};
   if (p.mask && !p.mask->empty()) j["mask"] = inputJson(*p.mask);
   return j;
@@ -339,8 +354,10 @@ void paramsFromJsonValue(const json& j, GenerationParams* p) {
   }
   if (auto m = j.find("mask"); m != j.end() && !m->is_null()) {
     ImageInput mask = inputFromJson(*m);
-    if (mask.empty()) p->mask.reset();
-    else p->mask = std::move(mask);
+    if (mask.empty())
+      p->mask.reset();
+    else
+      p->mask = std::move(mask);
   }
 }
 

@@ -18,7 +18,9 @@ using Clock = std::chrono::steady_clock;
 struct CurlGlobal {
   CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 };
-void ensureCurlGlobal() { static CurlGlobal global; }
+void ensureCurlGlobal() {
+  static CurlGlobal global;
+}
 
 struct EasyDeleter {
   void operator()(CURL* h) const { curl_easy_cleanup(h); }
@@ -133,11 +135,13 @@ struct Transport::Impl {
   }
 };
 
-Transport::Transport(TransportOptions options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
+Transport::Transport(TransportOptions options)
+    : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
   ensureCurlGlobal();
   while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
   parseUrlOrigin(options_.base_url, &api_origin_);
-  if (!options_.credentials.empty()) authorization_ = "Authorization: " + basicAuthorization(options_.credentials);
+  if (!options_.credentials.empty())
+    authorization_ = "Authorization: " + basicAuthorization(options_.credentials);
   impl_->multi = curl_multi_init();
   curl_multi_setopt(impl_->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
   thread_ = std::thread([this] { run(); });
@@ -182,7 +186,8 @@ void Transport::post(std::function<void()> fn, double delay_s) {
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     if (impl_->stopping) return;
-    auto delay = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::max(0.0, delay_s)));
+    auto delay =
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::max(0.0, delay_s)));
     impl_->timers.push(Impl::Timer{Clock::now() + delay, impl_->timer_seq++, std::move(fn)});
   }
   curl_multi_wakeup(impl_->multi);
@@ -260,8 +265,9 @@ void Transport::run() {
       response.status = 0;
       if (t->too_large) {
         response.body.clear();
-        response.transport = {TransportError::Kind::kLost,
-                              "the answer was larger than " + std::to_string(t->request.max_response_bytes) + " bytes"};
+        response.transport = {
+            TransportError::Kind::kLost,
+            "the answer was larger than " + std::to_string(t->request.max_response_bytes) + " bytes"};
       } else {
         // The error buffer may name the URL; keep only curl's words, never the signed query.
         std::string detail = t->error[0] ? t->error : curl_easy_strerror(code);
@@ -273,7 +279,10 @@ void Transport::run() {
                                 code == CURLE_COULDNT_CONNECT || code == CURLE_SSL_CONNECT_ERROR ||
                                 code == CURLE_SSL_CERTPROBLEM || code == CURLE_UNSUPPORTED_PROTOCOL;
         using Kind = TransportError::Kind;
-        response.transport = {tls_refused ? Kind::kTlsRefused : never_sent ? Kind::kNotSent : Kind::kLost, detail};
+        response.transport = {tls_refused  ? Kind::kTlsRefused
+                              : never_sent ? Kind::kNotSent
+                                           : Kind::kLost,
+                              detail};
       }
     } else {
       response.status = static_cast<int>(status);
@@ -281,8 +290,8 @@ void Transport::run() {
         char* target = nullptr;
         curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &target);
         UrlOrigin from, to;
-        const bool same = target && parseUrlOrigin(t->request.url, &from) && parseUrlOrigin(target, &to) &&
-                          from == to;
+        const bool same =
+            target && parseUrlOrigin(t->request.url, &from) && parseUrlOrigin(target, &to) && from == to;
         if (t->request.same_host_redirects && same && t->redirects < 5) {
           HttpRequest next = t->request;
           next.url = target;

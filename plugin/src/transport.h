@@ -19,8 +19,8 @@ namespace texforge {
 
 struct HttpRequest {
   std::string method = "GET";
-  std::string url;                   // absolute
-  std::string body;                  // sent for POST/PUT
+  std::string url;   // absolute
+  std::string body;  // sent for POST/PUT
   std::string content_type = "application/json";
   bool authorize = true;             // add Authorization (only ever sent to the API host)
   bool same_host_redirects = false;  // follow 3xx only when it stays on the same scheme+host+port

@@ -62,11 +62,16 @@ Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
     out.command = Command::kVersion;
     return out;
   }
-  if (verb == "generate") out.command = Command::kGenerate;
-  else if (verb == "resume") out.command = Command::kResume;
-  else if (verb == "jobs") out.command = Command::kJobs;
-  else if (verb == "resolve") out.command = Command::kResolve;
-  else return usageError("unknown command \"" + verb + "\"");
+  if (verb == "generate")
+    out.command = Command::kGenerate;
+  else if (verb == "resume")
+    out.command = Command::kResume;
+  else if (verb == "jobs")
+    out.command = Command::kJobs;
+  else if (verb == "resolve")
+    out.command = Command::kResolve;
+  else
+    return usageError("unknown command \"" + verb + "\"");
 
   bool have_prompt = false;
   for (size_t i = 1; i < args.size(); ++i) {
@@ -89,7 +94,8 @@ Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
     } else if (a == "--project") {
       if (!value(&out.project_dir)) return usageError("--project needs a folder");
     } else if (a == "--outputs" || a == "-n") {
-      if (!value(&v) || !parseInt(v, &out.params.num_outputs)) return usageError("--outputs needs a number, e.g. --outputs 3");
+      if (!value(&v) || !parseInt(v, &out.params.num_outputs))
+        return usageError("--outputs needs a number, e.g. --outputs 3");
     } else if (a == "--size") {
       if (!value(&v)) return usageError("--size needs WxH, e.g. --size 1024x1024, or auto");
       if (v == "auto") {
@@ -115,7 +121,8 @@ Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
       if (!value(&out.params.model_id)) return usageError("--model needs a model id");
     } else if (a == "--timeout") {
       int seconds = 0;
-      if (!value(&v) || !parseInt(v, &seconds) || seconds <= 0) return usageError("--timeout needs seconds, e.g. 900");
+      if (!value(&v) || !parseInt(v, &seconds) || seconds <= 0)
+        return usageError("--timeout needs seconds, e.g. 900");
       out.timeout_s = seconds;
     } else if (!a.empty() && a[0] == '-') {
       return usageError("unknown option " + a);
@@ -128,8 +135,10 @@ Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
       return usageError("unexpected argument \"" + a + "\"");
     }
   }
-  if (out.project_dir.empty()) return usageError("--project DIR is required (the folder results are imported into)");
-  if (out.command == Command::kGenerate && !have_prompt) return usageError("generate needs a prompt in quotes");
+  if (out.project_dir.empty())
+    return usageError("--project DIR is required (the folder results are imported into)");
+  if (out.command == Command::kGenerate && !have_prompt)
+    return usageError("generate needs a prompt in quotes");
   if (out.command == Command::kResolve && (out.job_id.empty() || out.resend < 0)) {
     return usageError("resolve needs a job id (see `texforge jobs`) and --resend or --discard");
   }

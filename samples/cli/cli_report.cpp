@@ -14,7 +14,8 @@ namespace texforge::cli {
 namespace {
 
 int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -37,7 +38,8 @@ void ProgressPrinter::show(const JobSnapshot& job) {
   if (!job.server_status.empty() && (job.state == JobState::kRunning || job.state == JobState::kSubmitted)) {
     state += " (" + job.server_status + ")";
   }
-  if (job.state == JobState::kDownloading || job.state == JobState::kReady || job.state == JobState::kImported) {
+  if (job.state == JobState::kDownloading || job.state == JobState::kReady ||
+      job.state == JobState::kImported) {
     state += " " + std::to_string(job.readyCount()) + "/" + std::to_string(job.outputs.size());
   }
   if (tty_) {
@@ -60,8 +62,10 @@ void ProgressPrinter::finishLine() {
 
 std::string adviceFor(const JobSnapshot& job) {
   if (job.needs_decision) {
-    return "decide with `texforge resolve " + job.local_id + " --resend` (a second charge if the first did "
-           "start) or `texforge resolve " + job.local_id + " --discard`";
+    return "decide with `texforge resolve " + job.local_id +
+           " --resend` (a second charge if the first did "
+           "start) or `texforge resolve " +
+           job.local_id + " --discard`";
   }
   auto retryable = [](const std::optional<Error>& e) {
     if (!e) return false;
@@ -76,9 +80,9 @@ std::string adviceFor(const JobSnapshot& job) {
       default: return false;
     }
   };
-  const bool output_retryable = std::any_of(job.outputs.begin(), job.outputs.end(), [&](const OutputSnapshot& o) {
-    return o.state == OutputState::kFailed && retryable(o.error);
-  });
+  const bool output_retryable = std::any_of(
+      job.outputs.begin(), job.outputs.end(),
+      [&](const OutputSnapshot& o) { return o.state == OutputState::kFailed && retryable(o.error); });
   if ((job.state == JobState::kFailed && retryable(job.error)) || output_retryable) {
     return "run `texforge resume` to try again; nothing is paid twice";
   }
@@ -98,10 +102,11 @@ void printSummary(const std::vector<JobSnapshot>& jobs) {
       if (o.state == OutputState::kImported) {
         std::printf("%s\n", o.imported_path.c_str());
       } else if (o.error) {
-        std::fprintf(stderr, "image %d of %s: %s\n", o.index + 1, job.local_id.c_str(), o.error->message.c_str());
+        std::fprintf(stderr, "image %d of %s: %s\n", o.index + 1, job.local_id.c_str(),
+                     o.error->message.c_str());
       } else if (o.state == OutputState::kReady) {
-        std::fprintf(stderr, "image %d of %s is downloaded but not imported; run `texforge resume`\n", o.index + 1,
-                     job.local_id.c_str());
+        std::fprintf(stderr, "image %d of %s is downloaded but not imported; run `texforge resume`\n",
+                     o.index + 1, job.local_id.c_str());
       }
     }
     if (job.error) std::fprintf(stderr, "%s: %s\n", job.local_id.c_str(), job.error->message.c_str());
@@ -109,7 +114,8 @@ void printSummary(const std::vector<JobSnapshot>& jobs) {
       std::fprintf(stderr, "%s: %s\n", job.local_id.c_str(), advice.c_str());
     }
     if (job.cost >= 0 && job.readyCount() > 0) {
-      std::fprintf(stderr, "%s: %d image(s), %.2f creative units\n", job.local_id.c_str(), job.readyCount(), job.cost);
+      std::fprintf(stderr, "%s: %d image(s), %.2f creative units\n", job.local_id.c_str(), job.readyCount(),
+                   job.cost);
     }
   }
 }
@@ -163,8 +169,8 @@ void printJobsTable(const std::vector<JobSnapshot>& jobs) {
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
     std::string prompt = job.params.prompt.substr(0, 48) + (job.params.prompt.size() > 48 ? "..." : "");
     std::string images = std::to_string(job.readyCount()) + "/" + std::to_string(job.params.num_outputs);
-    std::printf("%-17s %-12s %-7s %-20s %s\n", job.local_id.c_str(), jobStateName(job.state), images.c_str(), when,
-                prompt.c_str());
+    std::printf("%-17s %-12s %-7s %-20s %s\n", job.local_id.c_str(), jobStateName(job.state), images.c_str(),
+                when, prompt.c_str());
     if (job.error) std::printf("    %s\n", job.error->message.c_str());
     if (std::string advice = adviceFor(job); !advice.empty()) std::printf("    %s\n", advice.c_str());
   }

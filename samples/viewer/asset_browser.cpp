@@ -80,12 +80,14 @@ void AssetBrowser::draw(editor::Panel& panel, double now_s) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     checker(draw, pos, ImVec2(pos.x + kThumb, pos.y + kThumb), 7.0f);
     const std::string path = asset.absolute_path;
-    auto view = panel.textures().get("asset:" + path + "@" + std::to_string(asset.modified_ns),
-                                     [path]() { return editor::loadImageFile(path); }, true);
+    auto view = panel.textures().get(
+        "asset:" + path + "@" + std::to_string(asset.modified_ns),
+        [path]() { return editor::loadImageFile(path); }, true);
     drawFitted(draw, view, pos, kThumb, kThumb);
     const bool is_selected = asset.relative_path == selected_;
     draw->AddRect(pos, ImVec2(pos.x + kThumb, pos.y + kThumb),
-                  is_selected ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255), 3, 0, is_selected ? 2.5f : 1);
+                  is_selected ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255), 3, 0,
+                  is_selected ? 2.5f : 1);
     ImGui::InvisibleButton("a", ImVec2(kThumb, kThumb));
     if (ImGui::IsItemClicked()) selected_ = is_selected ? "" : asset.relative_path;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", asset.relative_path.c_str());
@@ -95,7 +97,8 @@ void AssetBrowser::draw(editor::Panel& panel, double now_s) {
   }
   if (assets.empty()) {
     ImGui::PushTextWrapPos(0);
-    ImGui::TextDisabled("Imported results land in %s and show up here.", panel.settings().import_folder.c_str());
+    ImGui::TextDisabled("Imported results land in %s and show up here.",
+                        panel.settings().import_folder.c_str());
     ImGui::PopTextWrapPos();
   }
   ImGui::EndChild();
@@ -106,8 +109,9 @@ void AssetBrowser::draw(editor::Panel& panel, double now_s) {
   }
   ImGui::BeginChild("asset_preview", ImVec2(0, 0), true);
   const std::string path = chosen->absolute_path;
-  auto view = panel.textures().get("asset:" + path + "@" + std::to_string(chosen->modified_ns) + "#full",
-                                   [path]() { return editor::loadImageFile(path); }, false);
+  auto view = panel.textures().get(
+      "asset:" + path + "@" + std::to_string(chosen->modified_ns) + "#full",
+      [path]() { return editor::loadImageFile(path); }, false);
   ImGui::TextUnformatted(chosen->relative_path.c_str());
   ImGui::TextDisabled("%d x %d px", view.width, view.height);
   if (ImGui::Button("Use as reference")) panel.addReference(path);

@@ -29,9 +29,10 @@ Result<std::unique_ptr<Generator>> EngineSession::build(const SessionConfig& con
     options.credentials = Credentials{"emulator-key", "emulator-secret"};
     options.poll_initial_s = 0.2;
     options.poll_max_s = 0.5;
-    banner_ = config.force_demo ? "Demo mode (--demo): the built-in emulator makes the images; nothing is paid."
-                                : "Demo mode: no Scenario credentials found, so the built-in emulator makes the images. "
-                                  "Add your API key in Settings to use Scenario.";
+    banner_ = config.force_demo
+                  ? "Demo mode (--demo): the built-in emulator makes the images; nothing is paid."
+                  : "Demo mode: no Scenario credentials found, so the built-in emulator makes the images. "
+                    "Add your API key in Settings to use Scenario.";
   } else {
     options.base_url = config.settings.endpoint;
     options.credentials = stored;

@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <filesystem>
 
-#include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
 
 #include "asset_browser.h"
 #include "engine_session.h"
@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(args.project_dir, ec);
   if (ec) {
-    std::fprintf(stderr, "texforge-viewer: cannot create %s: %s\n", args.project_dir.c_str(), ec.message().c_str());
+    std::fprintf(stderr, "texforge-viewer: cannot create %s: %s\n", args.project_dir.c_str(),
+                 ec.message().c_str());
     return 1;
   }
 
@@ -201,7 +202,8 @@ int main(int argc, char** argv) {
       glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-      if (script.wantsScreenshot()) script.screenshotTaken(viewer::writeScreenshot(args.screenshot, fb_width, fb_height));
+      if (script.wantsScreenshot())
+        script.screenshotTaken(viewer::writeScreenshot(args.screenshot, fb_width, fb_height));
       glfwSwapBuffers(window);
       if (script.finished()) {
         exit_code = script.exitCode();

@@ -6,8 +6,8 @@
 
 #include <cstring>
 
-#include "texforge/project_files.h"
 #include "texforge/image.h"
+#include "texforge/project_files.h"
 
 namespace texforge::viewer {
 

@@ -20,8 +20,8 @@ struct ViewerArgs {
   bool quit_when_idle = false;  // exit when the scripted steps are done and nothing runs
   int width = 1440;
   int height = 900;
-  int job_duration_ms = 4000;   // emulator job length in demo mode
-  double timeout_s = 120.0;     // scripted runs give up (exit 3) after this long
+  int job_duration_ms = 4000;  // emulator job length in demo mode
+  double timeout_s = 120.0;    // scripted runs give up (exit 3) after this long
   bool help = false;
 };
 

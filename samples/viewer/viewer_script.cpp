@@ -57,7 +57,8 @@ void Script::step(editor::Panel& panel, Generator& generator, double elapsed_s) 
       std::printf("job %s: %s, %d/%zu outputs ready\n", local_id_.c_str(), jobStateName(job->state),
                   job->readyCount(), job->outputs.size());
       if (job->state != JobState::kReady && job->state != JobState::kImported) {
-        fail("the job did not succeed: " + (job->error ? editor::describeError(*job->error) : std::string()), 2);
+        fail("the job did not succeed: " + (job->error ? editor::describeError(*job->error) : std::string()),
+             2);
       }
       step_ = Step::kImport;
       break;
@@ -92,8 +93,7 @@ void Script::step(editor::Panel& panel, Generator& generator, double elapsed_s) 
       if (quiet_frames_ >= 8) step_ = args_.screenshot.empty() ? Step::kDone : Step::kScreenshot;
       break;
     case Step::kScreenshot:
-    case Step::kDone:
-      break;
+    case Step::kDone: break;
   }
   std::fflush(stdout);
 }
@@ -113,7 +113,8 @@ void Script::noteFrame(double cpu_s, int uploads) {
   if (uploads > 0) upload_frame_ms_.push_back(cpu_s * 1000.0);
   // step_ is already the next step here: kImport means the job just finished, kWaitImports
   // includes the frame that pressed Import all.
-  if (step_ == Step::kWaitJob || step_ == Step::kImport) arrival_max_ms_ = std::max(arrival_max_ms_, cpu_s * 1000.0);
+  if (step_ == Step::kWaitJob || step_ == Step::kImport)
+    arrival_max_ms_ = std::max(arrival_max_ms_, cpu_s * 1000.0);
   if (step_ == Step::kWaitImports) import_max_ms_ = std::max(import_max_ms_, cpu_s * 1000.0);
 }
 
@@ -125,10 +126,11 @@ void Script::printFrameStats() const {
   const double p99 = sorted[std::min(sorted.size() - 1, sorted.size() * 99 / 100)];
   double upload_max = 0;
   for (double ms : upload_frame_ms_) upload_max = std::max(upload_max, ms);
-  std::printf("frames: %zu, UI cpu ms p50 %.2f p99 %.2f max %.2f; frames with uploads: %zu (max %.2f ms); "
-              "worst frame while results arrived: %.2f ms; worst frame while importing: %.2f ms\n",
-              sorted.size(), p50, p99, sorted.back(), upload_frame_ms_.size(), upload_max, arrival_max_ms_,
-              import_max_ms_);
+  std::printf(
+      "frames: %zu, UI cpu ms p50 %.2f p99 %.2f max %.2f; frames with uploads: %zu (max %.2f ms); "
+      "worst frame while results arrived: %.2f ms; worst frame while importing: %.2f ms\n",
+      sorted.size(), p50, p99, sorted.back(), upload_frame_ms_.size(), upload_max, arrival_max_ms_,
+      import_max_ms_);
 }
 
 }  // namespace texforge::viewer

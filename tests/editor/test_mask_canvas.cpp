@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "test_support.h"
-#include "texforge/project_files.h"
 #include "texforge/editor/mask_canvas.h"
+#include "texforge/project_files.h"
 
 namespace texforge::test {
 namespace {

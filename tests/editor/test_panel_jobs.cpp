@@ -160,7 +160,7 @@ TEST_F(JobDecision, TheRowExplainsTheLostAnswerInArtistWords) {
   EXPECT_NE(said.find("not among your recent Scenario jobs"), std::string::npos) << said;
   EXPECT_NE(said.find("most likely did not start"), std::string::npos) << said;
   EXPECT_NE(said.find("charged twice"), std::string::npos) << said;  // what Resend risks
-  EXPECT_EQ(generator.resends() + generator.discards(), 0);  // drawing decides nothing
+  EXPECT_EQ(generator.resends() + generator.discards(), 0);          // drawing decides nothing
 }
 
 TEST_F(JobDecision, ResendSendsItAgainAndWarnsOfASecondCharge) {

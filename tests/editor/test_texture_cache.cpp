@@ -127,9 +127,11 @@ TEST(TextureCache, LoaderFailuresAreReportedNotThrown) {
   editor::TextureCacheOptions options;
   options.wake = woke.callback();
   TextureCache cache(uploader.get(), options);
-  TextureCache::Loader failing = [] { return Result<DecodedImage>(makeError(ErrorCode::kDecode, "corrupt")); };
+  TextureCache::Loader failing = [] {
+    return Result<DecodedImage>(makeError(ErrorCode::kDecode, "corrupt"));
+  };
   cache.get("bad", failing, true);
-  ASSERT_TRUE(woke.wait());  // a failure wakes the host too
+  ASSERT_TRUE(woke.wait());                                    // a failure wakes the host too
   EXPECT_EQ(cache.peek("bad").state, TextureState::kLoading);  // delivered only inside beginFrame()
   cache.beginFrame();
   EXPECT_EQ(cache.peek("bad").state, TextureState::kFailed);

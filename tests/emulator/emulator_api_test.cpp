@@ -98,8 +98,10 @@ TEST_F(EmulatorTest, RejectsInvalidBodiesNamingTheField) {
 }
 
 TEST_F(EmulatorTest, BareStringReferenceIsSilentlyDropped) {
-  std::string id = submit({{"prompt", "a bare string reference"}, {"referenceImages", "asset_whatever"},
-                           {"width", 64}, {"height", 64}});
+  std::string id = submit({{"prompt", "a bare string reference"},
+                           {"referenceImages", "asset_whatever"},
+                           {"width", 64},
+                           {"height", 64}});
   ASSERT_FALSE(id.empty());
   json job = waitForJob(id);
   EXPECT_EQ(job["status"], "success");
@@ -108,7 +110,8 @@ TEST_F(EmulatorTest, BareStringReferenceIsSilentlyDropped) {
 }
 
 TEST_F(EmulatorTest, DryRunAnswers269WithADeterministicCostAndCreatesNothing) {
-  json body = {{"prompt", "price me"}, {"quality", "high"}, {"numOutputs", 2}, {"width", 1024}, {"height", 1024}};
+  json body = {
+      {"prompt", "price me"}, {"quality", "high"}, {"numOutputs", 2}, {"width", 1024}, {"height", 1024}};
   std::string path = std::string(kGeneratePath) + "?dryRun=true";
   Reply first = post(path, body);
   ASSERT_EQ(first.status, 269) << first.raw;
@@ -131,7 +134,8 @@ TEST_F(EmulatorTest, DryRunAnswers269WithADeterministicCostAndCreatesNothing) {
 }
 
 TEST_F(EmulatorTest, JobProgressesThroughStatusesToSuccess) {
-  Reply created = post(kGeneratePath, {{"prompt", "progression"}, {"numOutputs", 3}, {"width", 64}, {"height", 64}});
+  Reply created =
+      post(kGeneratePath, {{"prompt", "progression"}, {"numOutputs", 3}, {"width", 64}, {"height", 64}});
   ASSERT_EQ(created.status, 200) << created.raw;
   const json& job = created.body["job"];
   EXPECT_EQ(job["status"], "queued");
@@ -149,7 +153,8 @@ TEST_F(EmulatorTest, JobProgressesThroughStatusesToSuccess) {
   EXPECT_EQ(done["status"], "success");
   EXPECT_EQ(done["progress"], 1);
   ASSERT_EQ(done["metadata"]["assetIds"].size(), 3u);
-  for (const json& asset_id : done["metadata"]["assetIds"]) EXPECT_EQ(asset_id.get<std::string>().rfind("asset_", 0), 0u);
+  for (const json& asset_id : done["metadata"]["assetIds"])
+    EXPECT_EQ(asset_id.get<std::string>().rfind("asset_", 0), 0u);
   EXPECT_EQ(done["billing"]["cuCost"], created.body["creativeUnitsCost"]);
   // Statuses only move forward through the documented running states.
   const std::vector<std::string> order = {"queued", "warming-up", "in-progress", "finalizing", "success"};
@@ -231,7 +236,8 @@ TEST_F(EmulatorTest, RefusesToCancelCustomJobs) {
 
 TEST_F(EmulatorTest, UploadsDataUrlsAndRejectsBadOnes) {
   Rgba image{8, 4, std::vector<uint8_t>(8 * 4 * 4, 200)};
-  Reply ok = post("/v1/assets", {{"image", "data:image/png;base64," + base64(encodePng(image))}, {"name", "r.png"}});
+  Reply ok =
+      post("/v1/assets", {{"image", "data:image/png;base64," + base64(encodePng(image))}, {"name", "r.png"}});
   ASSERT_EQ(ok.status, 200) << ok.raw;
   EXPECT_EQ(ok.body["asset"]["mimeType"], "image/png");
   EXPECT_EQ(ok.body["asset"]["kind"], "image");
@@ -239,7 +245,9 @@ TEST_F(EmulatorTest, UploadsDataUrlsAndRejectsBadOnes) {
   EXPECT_EQ(ok.body["asset"]["properties"]["height"], 4);
   EXPECT_EQ(ok.body["asset"]["id"].get<std::string>().rfind("asset_", 0), 0u);
 
-  EXPECT_EQ(post("/v1/assets", {{"image", "data:image/png;base64," + base64("definitely not an image")}}).status, 400);
+  EXPECT_EQ(
+      post("/v1/assets", {{"image", "data:image/png;base64," + base64("definitely not an image")}}).status,
+      400);
   EXPECT_EQ(post("/v1/assets", {{"image", "http://example.com/a.png"}}).status, 400);
   EXPECT_EQ(post("/v1/assets", {{"name", "no image"}}).status, 400);
   std::string huge = encodePng(image) + std::string(3700000, '\0');

@@ -197,8 +197,9 @@ TEST_F(EmulatorTest, CdnServesCorruptAndOversizedImages) {
 }
 
 TEST_F(EmulatorTest, FaultsCanBeArmedAndClearedOverHttp) {
-  Reply armed = post("/_emulator/faults",
-                     {{"route", "models"}, {"kind", "too_many_requests"}, {"count", -1}, {"retry_after_s", 3}}, false);
+  Reply armed =
+      post("/_emulator/faults",
+           {{"route", "models"}, {"kind", "too_many_requests"}, {"count", -1}, {"retry_after_s", 3}}, false);
   ASSERT_EQ(armed.status, 200) << armed.raw;
   for (int i = 0; i < 3; ++i) EXPECT_EQ(get(std::string("/v1/models/") + kModel).status, 429);
   EXPECT_EQ(toReply(client().Delete("/_emulator/faults")).status, 200);

@@ -19,7 +19,7 @@ TEST_F(EmulatorTest, SameRequestGivesSamePixels) {
   std::vector<std::string> second = generateAssets(body);
   ASSERT_EQ(first.size(), 2u);
   ASSERT_EQ(second.size(), 2u);
-  EXPECT_NE(first[0], second[0]);  // new assets...
+  EXPECT_NE(first[0], second[0]);                      // new assets...
   EXPECT_EQ(download(first[0]), download(second[0]));  // ...same pixels
   EXPECT_EQ(download(first[1]), download(second[1]));
   EXPECT_NE(download(first[0]), download(first[1]));  // outputs of one job differ
@@ -30,7 +30,8 @@ TEST_F(EmulatorTest, SameRequestGivesSamePixels) {
 }
 
 TEST_F(EmulatorTest, SizesAutoAndOffGrid) {
-  std::vector<std::string> snapped = generateAssets({{"prompt", "off grid"}, {"width", 100}, {"height", 200}});
+  std::vector<std::string> snapped =
+      generateAssets({{"prompt", "off grid"}, {"width", 100}, {"height", 200}});
   ASSERT_EQ(snapped.size(), 1u);
   Rgba image;
   ASSERT_TRUE(decodeRgba(download(snapped[0]), &image));
@@ -74,8 +75,8 @@ TEST_F(EmulatorTest, TransparentBackgroundHasRealAlpha) {
     std::string bytes = download(ids[0]);
     Rgba image;
     if (bytes.compare(0, 4, "RIFF") == 0) {
-      uint8_t* data = WebPDecodeRGBA(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &image.width,
-                                     &image.height);
+      uint8_t* data = WebPDecodeRGBA(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(),
+                                     &image.width, &image.height);
       ASSERT_NE(data, nullptr);
       image.pixels.assign(data, data + size_t(image.width) * image.height * 4);
       WebPFree(data);
@@ -122,7 +123,8 @@ TEST_F(EmulatorTest, ReferenceImageShapesTheOutput) {
 TEST_F(EmulatorTest, MaskChangesOnlyTransparentPixels) {
   Rgba reference{64, 64, {}};
   for (int y = 0; y < 64; ++y) {
-    for (int x = 0; x < 64; ++x) reference.pixels.insert(reference.pixels.end(), {uint8_t(x * 4), uint8_t(y * 4), 77, 255});
+    for (int x = 0; x < 64; ++x)
+      reference.pixels.insert(reference.pixels.end(), {uint8_t(x * 4), uint8_t(y * 4), 77, 255});
   }
   // Left half opaque (keep), right half transparent (edit).
   Rgba mask{64, 64, {}};
@@ -131,8 +133,8 @@ TEST_F(EmulatorTest, MaskChangesOnlyTransparentPixels) {
   }
   std::string ref_id = upload(encodePng(reference));
   std::string mask_id = upload(encodePng(mask));
-  std::vector<std::string> ids =
-      generateAssets({{"prompt", "inpaint the right half"}, {"referenceImages", {ref_id}}, {"mask", mask_id}});
+  std::vector<std::string> ids = generateAssets(
+      {{"prompt", "inpaint the right half"}, {"referenceImages", {ref_id}}, {"mask", mask_id}});
   ASSERT_EQ(ids.size(), 1u);
   Rgba out;
   ASSERT_TRUE(decodeRgba(download(ids[0]), &out));

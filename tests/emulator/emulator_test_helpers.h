@@ -178,7 +178,8 @@ class EmulatorTest : public ::testing::Test {
   }
 
   std::string upload(const std::string& bytes, const std::string& mime = "image/png") {
-    Reply r = post("/v1/assets", {{"image", "data:" + mime + ";base64," + base64(bytes)}, {"name", "ref.png"}});
+    Reply r =
+        post("/v1/assets", {{"image", "data:" + mime + ";base64," + base64(bytes)}, {"name", "ref.png"}});
     EXPECT_EQ(r.status, 200) << r.raw;
     if (r.status != 200 || !r.body.is_object()) return "";
     return r.body["asset"].value("id", "");

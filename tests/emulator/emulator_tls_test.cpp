@@ -10,8 +10,9 @@ namespace {
 TEST(EmulatorTlsTest, ServesHttpsWithASelfSignedCertificate) {
   test::TempDir dir;
   const std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
-  const std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout '" + key +
-                              "' -out '" + cert + "' >/dev/null 2>&1";
+  const std::string command =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout '" + key + "' -out '" +
+      cert + "' >/dev/null 2>&1";
   if (std::system(command.c_str()) != 0) GTEST_SKIP() << "openssl is not available";
 
   EmulatorOptions options;
@@ -32,8 +33,8 @@ TEST(EmulatorTlsTest, ServesHttpsWithASelfSignedCertificate) {
   // Plain HTTP to the TLS port gets no answer.
   EXPECT_NE(toReply(httplib::Client("127.0.0.1", emulator.port()).Get("/_emulator/stats")).status, 200);
 
-  Reply created = toReply(client.Post(kGeneratePath, json({{"prompt", "tls"}, {"width", 32}, {"height", 32}}).dump(),
-                                      "application/json"));
+  Reply created = toReply(client.Post(
+      kGeneratePath, json({{"prompt", "tls"}, {"width", 32}, {"height", 32}}).dump(), "application/json"));
   ASSERT_EQ(created.status, 200) << created.raw;
   std::string id = created.body["job"]["jobId"];
   json job;
@@ -43,8 +44,9 @@ TEST(EmulatorTlsTest, ServesHttpsWithASelfSignedCertificate) {
         return job.value("status", "") == "success";
       },
       [&] { emulator.waitForJobStatus(id, "success", std::chrono::seconds(20)); }, std::chrono::seconds(20)));
-  json asset = toReply(client.Get(("/v1/assets/" + job["metadata"]["assetIds"][0].get<std::string>()).c_str()))
-                   .body["asset"];
+  json asset =
+      toReply(client.Get(("/v1/assets/" + job["metadata"]["assetIds"][0].get<std::string>()).c_str()))
+          .body["asset"];
   std::string url = asset["url"];
   EXPECT_EQ(url.rfind("https://", 0), 0u) << url;
 

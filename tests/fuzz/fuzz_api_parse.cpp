@@ -16,7 +16,8 @@ namespace {
 
 // What the client meets in practice: 0 (no answer), the dry run's 269, redirects, every error the
 // API documents, gateway pages. Other statuses come from the second selector range.
-constexpr int kStatuses[] = {200, 201, 204, 269, 0, 301, 304, 400, 401, 403, 404, 408, 413, 429, 500, 502, 503, 504};
+constexpr int kStatuses[] = {200, 201, 204, 269, 0,   301, 304, 400, 401,
+                             403, 404, 408, 413, 429, 500, 502, 503, 504};
 
 // A broken contract is a bug the fuzzer must report, so it aborts instead of returning quietly.
 void check(bool condition) {
@@ -54,7 +55,8 @@ void validateAgainst(const ModelSchema& schema) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 3) return 0;
   HttpResponse response;
-  response.status = data[0] < 0x80 ? kStatuses[data[0] % std::size(kStatuses)] : ((data[0] & 0x7f) << 8 | data[1]) % 1000;
+  response.status =
+      data[0] < 0x80 ? kStatuses[data[0] % std::size(kStatuses)] : ((data[0] & 0x7f) << 8 | data[1]) % 1000;
   const uint8_t flags = data[2];
   std::string rest(reinterpret_cast<const char*>(data + 3), size - 3);
   if (flags & 1) {

@@ -13,7 +13,8 @@
 namespace texforge::test {
 
 // A fault for the emulator with no Retry-After delay, so tests stay fast.
-inline emulator::Fault fault(emulator::Route route, emulator::FaultKind kind, int count = 1, std::string text = {}) {
+inline emulator::Fault fault(emulator::Route route, emulator::FaultKind kind, int count = 1,
+                             std::string text = {}) {
   emulator::Fault f;
   f.route = route;
   f.kind = kind;

@@ -7,9 +7,9 @@
 
 using namespace texforge;
 using namespace texforge::test;
-using nlohmann::json;
 using emulator::FaultKind;
 using emulator::Route;
+using nlohmann::json;
 
 namespace {
 
@@ -107,7 +107,8 @@ TEST_F(EngineTest, LocalReferenceAndMaskAreUploadedAndOnlyTheMaskedAreaChanges) 
   savePng(solid(128, 128, 200, 30, 30), ref);
   DecodedImage m = solid(128, 128, 0, 0, 0, 255);
   for (int y = 0; y < 128; ++y) {
-    for (int x = 64; x < 128; ++x) m.rgba[(static_cast<size_t>(y) * 128 + x) * 4 + 3] = 0;  // right half: edit
+    for (int x = 64; x < 128; ++x)
+      m.rgba[(static_cast<size_t>(y) * 128 + x) * 4 + 3] = 0;  // right half: edit
   }
   savePng(m, mask);
   auto gen = makeGenerator();
@@ -154,7 +155,8 @@ TEST_F(EngineTest, UnknownStatusesKeepPollingUntilSuccess) {
 }
 
 TEST_F(EngineTest, FailureTextFromTheServiceIsSurfaced) {
-  emulator_->addFault(fault(Route::kGenerate, FaultKind::kJobFailure, 1, "Your request was rejected by the safety system."));
+  emulator_->addFault(
+      fault(Route::kGenerate, FaultKind::kJobFailure, 1, "Your request was rejected by the safety system."));
   auto gen = makeGenerator();
   auto id = gen->submit(params("something the moderator dislikes"));
   ASSERT_TRUE(id.ok());
@@ -162,7 +164,8 @@ TEST_F(EngineTest, FailureTextFromTheServiceIsSurfaced) {
   EXPECT_EQ(job.state, JobState::kFailed);
   ASSERT_TRUE(job.error);
   EXPECT_EQ(job.error->code, ErrorCode::kJobFailed);
-  EXPECT_NE(job.error->message.find("rejected by the safety system"), std::string::npos) << job.error->message;
+  EXPECT_NE(job.error->message.find("rejected by the safety system"), std::string::npos)
+      << job.error->message;
 }
 
 TEST_F(EngineTest, WrongCredentialsFailWithACredentialsError) {
@@ -171,7 +174,11 @@ TEST_F(EngineTest, WrongCredentialsFailWithACredentialsError) {
   auto gen = makeGenerator(o);
   std::optional<Result<ModelSchema>> schema;
   gen->fetchSchema(kDefaultModelId, [&](Result<ModelSchema> s) { schema = std::move(s); });
-  ASSERT_TRUE(waitUntil([&] { return schema.has_value(); }, [&] { gen->waitForActivity(0.1); gen->pump(); }));
+  ASSERT_TRUE(waitUntil([&] { return schema.has_value(); },
+                        [&] {
+                          gen->waitForActivity(0.1);
+                          gen->pump();
+                        }));
   ASSERT_FALSE(schema->ok());
   EXPECT_EQ(schema->error().code, ErrorCode::kCredentials);
   EXPECT_EQ(schema->error().http_status, 401);
@@ -211,7 +218,11 @@ TEST_F(EngineTest, SchemaAndQuoteComeBackThroughPump) {
   GenerationParams p = params("a quote", 4);
   p.quality = "high";
   gen->quote(p, [&](Result<Quote> q) { quote = std::move(q); });
-  ASSERT_TRUE(waitUntil([&] { return schema && quote; }, [&] { gen->waitForActivity(0.1); gen->pump(); }));
+  ASSERT_TRUE(waitUntil([&] { return schema && quote; },
+                        [&] {
+                          gen->waitForActivity(0.1);
+                          gen->pump();
+                        }));
   ASSERT_TRUE(schema->ok()) << schema->error().message;
   ASSERT_NE(schema->value().input("quality"), nullptr);
   EXPECT_FALSE(schema->value().input("quality")->allowed_values.empty());
@@ -222,7 +233,8 @@ TEST_F(EngineTest, SchemaAndQuoteComeBackThroughPump) {
 
 TEST_F(EngineTest, JpegAndWebpOutputsAreSniffedAndDecoded) {
   auto gen = makeGenerator();
-  for (auto [format, expected] : {std::pair{"jpeg", ImageFormat::kJpeg}, std::pair{"webp", ImageFormat::kWebp}}) {
+  for (auto [format, expected] :
+       {std::pair{"jpeg", ImageFormat::kJpeg}, std::pair{"webp", ImageFormat::kWebp}}) {
     emulator_->setOutputFormat(format);
     GenerationParams p = params(std::string("a ") + format + " crate");
     p.width = 64;
@@ -246,7 +258,10 @@ TEST_F(EngineTest, StopWaitingEndsTheJobLocally) {
   auto id = gen->submit(params("a slow one"));
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(waitUntil([&] { return gen->job(*id)->state == JobState::kRunning; },
-                        [&] { gen->waitForActivity(0.1); gen->pump(); }));
+                        [&] {
+                          gen->waitForActivity(0.1);
+                          gen->pump();
+                        }));
   gen->stopWaiting(*id);
   JobSnapshot job = runToEnd(*gen, *id);
   EXPECT_EQ(job.state, JobState::kStopped);
@@ -281,7 +296,10 @@ TEST_F(EngineTest, AsyncImportRunsOffTheCallersThreadAndReportsInsidePump) {
   EXPECT_TRUE(results.empty()) << "callbacks run only inside pump()";
   EXPECT_FALSE(gen->idle());
   ASSERT_TRUE(waitUntil([&] { return results.size() == 3 && gen->idle(); },
-                        [&] { gen->waitForActivity(0.1); gen->pump(); }));
+                        [&] {
+                          gen->waitForActivity(0.1);
+                          gen->pump();
+                        }));
   for (const auto& r : results) ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(results[1]->path, results[2]->path) << "importing an imported output returns the same file";
   EXPECT_EQ(gen->job(*id)->state, JobState::kImported);

@@ -19,7 +19,10 @@ TEST_F(EngineTest, SecondGeneratorResumesAJobTheFirstLeftInFlight) {
     ASSERT_TRUE(submitted.ok());
     id = *submitted;
     ASSERT_TRUE(waitUntil([&] { return !first->job(id)->job_id.empty(); },
-                          [&] { first->waitForActivity(0.1); first->pump(); }));
+                          [&] {
+                            first->waitForActivity(0.1);
+                            first->pump();
+                          }));
     job_id = first->job(id)->job_id;
   }  // the first engine goes away while the job runs on the service
   auto second = makeGenerator();
@@ -44,11 +47,19 @@ TEST_F(EngineTest, DownloadedResultsReappearInANewSessionAndImportOnce) {
   o.auto_import = true;
   auto second = makeGenerator(o);
   JobSnapshot job = *second->job(id);
-  ASSERT_TRUE(waitUntil([&] { auto j = second->job(id); return j->state == JobState::kImported && second->idle(); },
-                        [&] { second->waitForActivity(0.1); second->pump(); }));
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        auto j = second->job(id);
+        return j->state == JobState::kImported && second->idle();
+      },
+      [&] {
+        second->waitForActivity(0.1);
+        second->pump();
+      }));
   job = *second->job(id);
   EXPECT_EQ(job.outputs[0].state, OutputState::kImported);
-  EXPECT_EQ(emulator_->stats().cdn_requests, cdn_before) << "the cached original is used, not downloaded again";
+  EXPECT_EQ(emulator_->stats().cdn_requests, cdn_before)
+      << "the cached original is used, not downloaded again";
   size_t files = 0;
   for (auto& e : std::filesystem::directory_iterator(project_.file("assets/generated"))) {
     files += e.path().extension() == ".png";
@@ -67,19 +78,29 @@ TEST_F(EngineTest, LostAnswerIsReconciledAgainstTheJobListNotResent) {
   const auto stats = emulator_->stats();
   EXPECT_EQ(stats.generate_posts, 1);
   EXPECT_EQ(stats.jobs_created, 1);
-  EXPECT_GE(stats.requests_per_route.at(emulator::routeName(Route::kJobList)), 1) << "found through GET /jobs";
+  EXPECT_GE(stats.requests_per_route.at(emulator::routeName(Route::kJobList)), 1)
+      << "found through GET /jobs";
 }
 
 TEST_F(EngineTest, UnknownSubmissionNotFoundWaitsForTheUsersDecision) {
-  emulator_->addFault(fault(Route::kGenerate, FaultKind::kServerErrorHtml, 1));  // the gateway failed: nothing started
-  auto paid_posts = [&] { return emulator_->stats().requests_per_route[emulator::routeName(Route::kGenerate)]; };
+  emulator_->addFault(
+      fault(Route::kGenerate, FaultKind::kServerErrorHtml, 1));  // the gateway failed: nothing started
+  auto paid_posts = [&] {
+    return emulator_->stats().requests_per_route[emulator::routeName(Route::kGenerate)];
+  };
   auto gen = makeGenerator();
   const GenerationParams p = params("did it start or not");
   auto id = gen->submit(p);
   ASSERT_TRUE(id.ok());
-  ASSERT_TRUE(waitUntil([&] { auto j = gen->job(*id); return j->state == JobState::kUnknown && gen->idle() &&
-                                  j->needs_decision; },
-                        [&] { gen->waitForActivity(0.1); gen->pump(); }));
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        auto j = gen->job(*id);
+        return j->state == JobState::kUnknown && gen->idle() && j->needs_decision;
+      },
+      [&] {
+        gen->waitForActivity(0.1);
+        gen->pump();
+      }));
   EXPECT_EQ(gen->job(*id)->error->code, ErrorCode::kUnknownSubmission);
   auto duplicate = gen->submit(p);
   ASSERT_FALSE(duplicate.ok()) << "an identical request must not be sent while one is unknown";
@@ -87,7 +108,11 @@ TEST_F(EngineTest, UnknownSubmissionNotFoundWaitsForTheUsersDecision) {
   EXPECT_EQ(paid_posts(), 1);
   gen.reset();
   auto again = makeGenerator();  // a restart reconciles again but never resends on its own
-  ASSERT_TRUE(waitUntil([&] { return again->idle(); }, [&] { again->waitForActivity(0.1); again->pump(); }));
+  ASSERT_TRUE(waitUntil([&] { return again->idle(); },
+                        [&] {
+                          again->waitForActivity(0.1);
+                          again->pump();
+                        }));
   EXPECT_EQ(again->job(*id)->state, JobState::kUnknown);
   EXPECT_TRUE(again->job(*id)->needs_decision);
   EXPECT_EQ(paid_posts(), 1);
@@ -102,7 +127,10 @@ TEST_F(EngineTest, DiscardingAnUnknownSubmissionEndsIt) {
   auto gen = makeGenerator();
   auto id = gen->submit(params("discard me"));
   ASSERT_TRUE(waitUntil([&] { return gen->job(*id)->state == JobState::kUnknown && gen->idle(); },
-                        [&] { gen->waitForActivity(0.1); gen->pump(); }));
+                        [&] {
+                          gen->waitForActivity(0.1);
+                          gen->pump();
+                        }));
   EXPECT_FALSE(gen->resolveUnknown("tf_nope", false).ok());
   ASSERT_TRUE(gen->resolveUnknown(*id, /*resend=*/false).ok());
   EXPECT_EQ(gen->job(*id)->state, JobState::kFailed);
@@ -127,7 +155,10 @@ TEST_F(EngineTest, SubmissionsBeyondTheCapWaitLocally) {
         most_in_flight = std::max(most_in_flight, in_flight);
         return done == 5 && gen->idle();
       },
-      [&] { gen->waitForActivity(0.05); gen->pump(); }));
+      [&] {
+        gen->waitForActivity(0.05);
+        gen->pump();
+      }));
   EXPECT_LE(most_in_flight, 2);
   EXPECT_EQ(emulator_->stats().generate_posts, 5);
 }

@@ -28,7 +28,9 @@ struct Needle {
 std::vector<Needle> secretsAndSignedUrls() {
   const Credentials good{kKey, kSecret};
   const Credentials bad{kKey, kWrongSecret};
-  auto token = [](const Credentials& c) { return basicAuthorization(c).substr(std::string("Basic ").size()); };
+  auto token = [](const Credentials& c) {
+    return basicAuthorization(c).substr(std::string("Basic ").size());
+  };
   return {
       {"the API key", kKey},
       {"the API secret", kSecret},
@@ -84,7 +86,11 @@ class SecurityTest : public EngineTest {
 
   template <typename T>
   Result<T> await(Generator& gen, std::optional<Result<T>>& slot) {
-    EXPECT_TRUE(waitUntil([&] { return slot.has_value(); }, [&] { gen.waitForActivity(0.1); gen.pump(); }));
+    EXPECT_TRUE(waitUntil([&] { return slot.has_value(); },
+                          [&] {
+                            gen.waitForActivity(0.1);
+                            gen.pump();
+                          }));
     return slot.has_value() ? *slot : Result<T>(makeError(ErrorCode::kTimeout, "no answer"));
   }
 

@@ -10,7 +10,9 @@ using namespace texforge::test;
 
 namespace {
 
-bool haveOpenssl() { return std::system("command -v openssl >/dev/null 2>&1") == 0; }
+bool haveOpenssl() {
+  return std::system("command -v openssl >/dev/null 2>&1") == 0;
+}
 
 // Restores an environment variable when the test ends, so no test sees another's CA file.
 class ScopedUnsetEnv {
@@ -35,10 +37,11 @@ class TlsTest : public EngineTest {
     cert_ = certs_.file("cert.pem");
     const std::string key = certs_.file("key.pem");
     // A P-256 key is made in milliseconds; the names cover both ways a test may spell loopback.
-    const std::string command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
-                                " -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1,DNS:localhost"
-                                " -keyout '" + key + "' -out '" + cert_ + "' >'" + certs_.file("openssl.log") +
-                                "' 2>&1";
+    const std::string command =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
+        " -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1,DNS:localhost"
+        " -keyout '" +
+        key + "' -out '" + cert_ + "' >'" + certs_.file("openssl.log") + "' 2>&1";
     ASSERT_EQ(std::system(command.c_str()), 0) << readAll(certs_.file("openssl.log"));
     emulator_options_.cert_file = cert_;
     emulator_options_.key_file = key;
@@ -49,7 +52,11 @@ class TlsTest : public EngineTest {
   Result<ModelSchema> fetchSchema(Generator& gen) {
     std::optional<Result<ModelSchema>> schema;
     gen.fetchSchema(kDefaultModelId, [&](Result<ModelSchema> s) { schema = std::move(s); });
-    EXPECT_TRUE(waitUntil([&] { return schema.has_value(); }, [&] { gen.waitForActivity(0.1); gen.pump(); }));
+    EXPECT_TRUE(waitUntil([&] { return schema.has_value(); },
+                          [&] {
+                            gen.waitForActivity(0.1);
+                            gen.pump();
+                          }));
     return schema.has_value() ? *schema : Result<ModelSchema>(makeError(ErrorCode::kTimeout, "no answer"));
   }
 

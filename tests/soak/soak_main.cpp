@@ -142,12 +142,13 @@ int main(int argc, char** argv) {
   int images = 0, expected = 0;
   for (const auto& job : gen->jobs()) {
     expected += job.params.num_outputs;
-    check(job.state == JobState::kImported, job.local_id + " ended " + jobStateName(job.state) +
-                                                (job.error ? ": " + job.error->message : ""));
+    check(job.state == JobState::kImported,
+          job.local_id + " ended " + jobStateName(job.state) + (job.error ? ": " + job.error->message : ""));
     for (const auto& o : job.outputs) {
       images += o.state == OutputState::kImported;
       check(o.state == OutputState::kImported, job.local_id + " output " + std::to_string(o.index) + " " +
-                                                   outputStateName(o.state) + (o.error ? ": " + o.error->message : ""));
+                                                   outputStateName(o.state) +
+                                                   (o.error ? ": " + o.error->message : ""));
     }
     check(static_cast<int>(job.outputs.size()) == job.params.num_outputs,
           job.local_id + " has " + std::to_string(job.outputs.size()) + " outputs");
@@ -166,21 +167,21 @@ int main(int argc, char** argv) {
   check(stats.jobs_created == jobs, "jobs created on the service " + std::to_string(stats.jobs_created));
   check(stats.cdn_authorization_headers == 0, "Authorization headers sent to the CDN");
 
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::string faults;
   int total_faults = 0;
   for (const auto& [kind, count] : stats.faults_injected) {
     faults += (faults.empty() ? "" : ", ") + kind + "=" + std::to_string(count);
     total_faults += count;
   }
-  std::printf("soak: %s: %d jobs, %d/%d images imported once, %d faults injected (%s), %llu client retries, "
-              "%llu URL refreshes, %llu lost answers reconciled, %d resent after the service said they never "
-              "started, %d restarts, 0 paid twice: %s, %.1f s\n",
-              failures ? "FAILED" : "passed", jobs, images, expected, total_faults, faults.c_str(),
-              static_cast<unsigned long long>(engine_stats.retries),
-              static_cast<unsigned long long>(engine_stats.url_refreshes),
-              static_cast<unsigned long long>(engine_stats.reconciled), resent_by_user, restarts,
-              paid_twice == 0 ? "yes" : "NO", seconds);
+  std::printf(
+      "soak: %s: %d jobs, %d/%d images imported once, %d faults injected (%s), %llu client retries, "
+      "%llu URL refreshes, %llu lost answers reconciled, %d resent after the service said they never "
+      "started, %d restarts, 0 paid twice: %s, %.1f s\n",
+      failures ? "FAILED" : "passed", jobs, images, expected, total_faults, faults.c_str(),
+      static_cast<unsigned long long>(engine_stats.retries),
+      static_cast<unsigned long long>(engine_stats.url_refreshes),
+      static_cast<unsigned long long>(engine_stats.reconciled), resent_by_user, restarts,
+      paid_twice == 0 ? "yes" : "NO", seconds);
   return failures ? 1 : 0;
 }

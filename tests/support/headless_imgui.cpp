@@ -21,7 +21,9 @@ HeadlessImGui::HeadlessImGui() {
   io.Fonts->SetTexID((ImTextureID)(uintptr_t)1);  // compiles whether ImTextureID is void* or ImU64
 }
 
-HeadlessImGui::~HeadlessImGui() { ImGui::DestroyContext(context_); }
+HeadlessImGui::~HeadlessImGui() {
+  ImGui::DestroyContext(context_);
+}
 
 void HeadlessImGui::frame(const std::function<void()>& draw) {
   ImGui::NewFrame();

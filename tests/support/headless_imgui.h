@@ -15,7 +15,7 @@ namespace texforge::test {
 // Owns one ImGui context, current from construction to destruction. UI (test) thread only.
 class HeadlessImGui {
  public:
-  HeadlessImGui();   // a 1400x900 display at 60 Hz, no .ini file
+  HeadlessImGui();  // a 1400x900 display at 60 Hz, no .ini file
   ~HeadlessImGui();
   HeadlessImGui(const HeadlessImGui&) = delete;
   HeadlessImGui& operator=(const HeadlessImGui&) = delete;

@@ -27,8 +27,8 @@ TEST(ApiStatus, KnownTerminalStatusesAndEverythingElseKeepsPolling) {
   EXPECT_EQ(classifyJobStatus("failed"), JobPhase::kFailure);
   EXPECT_EQ(classifyJobStatus("canceled"), JobPhase::kCanceled);
   EXPECT_EQ(classifyJobStatus("cancelled"), JobPhase::kCanceled);
-  for (const char* running : {"pending", "queued", "warming-up", "in-progress", "finalizing", "pending-review",
-                              "some-status-added-next-year", ""}) {
+  for (const char* running : {"pending", "queued", "warming-up", "in-progress", "finalizing",
+                              "pending-review", "some-status-added-next-year", ""}) {
     EXPECT_EQ(classifyJobStatus(running), JobPhase::kRunning) << running;
   }
 }
@@ -78,7 +78,8 @@ TEST(ApiBuild, UploadBodyIsADataUrl) {
 }
 
 TEST(ApiParse, JobAnswerWithProgressAssetsAndCost) {
-  auto job = parseJobAnswer(answer(200, R"({"job": {"jobId": "job_1", "status": "in-progress", "progress": 0.4,
+  auto job =
+      parseJobAnswer(answer(200, R"({"job": {"jobId": "job_1", "status": "in-progress", "progress": 0.4,
       "metadata": {"assetIds": ["asset_a", "asset_b"]}, "billing": {"cuCost": 12.5}}})"));
   ASSERT_TRUE(job.ok());
   EXPECT_EQ(job->job_id, "job_1");
@@ -103,7 +104,8 @@ TEST(ApiParse, FailureTextFromMetadataOrTopLevel) {
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->phase, JobPhase::kFailure);
   EXPECT_EQ(a->error, "rejected by the safety system");
-  auto b = parseJobAnswer(answer(200, R"({"job": {"jobId": "j", "status": "failed", "errorMessage": "GPU fell over"}})"));
+  auto b = parseJobAnswer(
+      answer(200, R"({"job": {"jobId": "j", "status": "failed", "errorMessage": "GPU fell over"}})"));
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->error, "GPU fell over");
 }
@@ -112,7 +114,8 @@ TEST(ApiParse, MalformedTruncatedNestedAndHugeAnswersAreProtocolErrors) {
   EXPECT_EQ(parseJobAnswer(answer(200, R"({"job": {"jobId": )")).error().code, ErrorCode::kProtocol);
   EXPECT_EQ(parseJobAnswer(answer(200, "not json at all")).error().code, ErrorCode::kProtocol);
   EXPECT_EQ(parseJobAnswer(answer(200, R"({"nojob": 1})")).error().code, ErrorCode::kProtocol);
-  EXPECT_EQ(parseJobAnswer(answer(200, R"({"job": {"status": "queued"}})")).error().code, ErrorCode::kProtocol);
+  EXPECT_EQ(parseJobAnswer(answer(200, R"({"job": {"status": "queued"}})")).error().code,
+            ErrorCode::kProtocol);
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
   EXPECT_EQ(parseJobAnswer(answer(200, deep)).error().code, ErrorCode::kProtocol);
   std::string huge = "{\"job\": {\"jobId\": \"" + std::string(kMaxJsonAnswerBytes, 'x') + "\"}}";
@@ -127,7 +130,8 @@ TEST(ApiParse, QuoteFrom269) {
 }
 
 TEST(ApiParse, AssetWithSignedUrl) {
-  auto a = parseAssetAnswer(answer(200, R"({"asset": {"id": "asset_x", "url": "https://cdn.example/x.png?Signature=s",
+  auto a = parseAssetAnswer(
+      answer(200, R"({"asset": {"id": "asset_x", "url": "https://cdn.example/x.png?Signature=s",
       "mimeType": "image/png", "properties": {"width": 64, "height": 32}}})"));
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->id, "asset_x");
@@ -153,7 +157,8 @@ TEST(ApiParse, ModelSchemaInputs) {
 TEST(ApiParse, JobListWithPaginationToken) {
   std::string token;
   auto jobs = parseJobListAnswer(answer(200, R"({"jobs": [{"jobId": "a", "status": "success"},
-      {"jobId": "b", "status": "queued"}], "nextPaginationToken": "t2"})"), &token);
+      {"jobId": "b", "status": "queued"}], "nextPaginationToken": "t2"})"),
+                                 &token);
   ASSERT_TRUE(jobs.ok());
   EXPECT_EQ(jobs->size(), 2u);
   EXPECT_EQ(token, "t2");
@@ -171,7 +176,8 @@ TEST(ApiErrors, StatusesMapToCodesAndMessagesSayWhatToDo) {
   Error e400 = errorFromResponse(answer(400, R"({"message": "quality must be one of auto, low"})"));
   EXPECT_EQ(e400.code, ErrorCode::kInvalidArgument);
   EXPECT_NE(e400.message.find("quality must be one of"), std::string::npos);
-  Error e502 = errorFromResponse(answer(502, "<html><head><title>502 Bad Gateway</title></head><body>x</body></html>"));
+  Error e502 = errorFromResponse(
+      answer(502, "<html><head><title>502 Bad Gateway</title></head><body>x</body></html>"));
   EXPECT_EQ(e502.code, ErrorCode::kServer);
   EXPECT_NE(e502.message.find("502 Bad Gateway"), std::string::npos);
   EXPECT_EQ(e502.message.find("<html"), std::string::npos);
@@ -203,8 +209,9 @@ TEST(ApiUrls, AnIdIsAlwaysOnePathSegment) {
 }
 
 TEST(ApiRateLimit, TheParallelJobsLimitIsReadFromThe429Body) {
-  RateLimit limit = parseRateLimit(
-      answer(429, R"({"details": {"actionName": "parallel-custom-jobs", "actionLimit": 2, "remainingSeconds": 3}})"));
+  RateLimit limit = parseRateLimit(answer(
+      429,
+      R"({"details": {"actionName": "parallel-custom-jobs", "actionLimit": 2, "remainingSeconds": 3}})"));
   EXPECT_EQ(limit.action, "parallel-custom-jobs");
   EXPECT_EQ(limit.limit, 2);
   EXPECT_EQ(parseRateLimit(answer(429, "<html>busy</html>")).limit, -1);

@@ -343,16 +343,15 @@ TEST(ImageDecodeBomb, PngThatInflatesFarBeyondItsHeaderIsRefused) {
     } while (z.avail_out == 0);
   }
   deflateEnd(&z);
-  auto be32 = [](uint32_t v) {
-    return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
-  };
+  auto be32 = [](uint32_t v) { return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; };
   auto chunk = [&](const char* type, const std::string& body) {
     std::string typed = std::string(type, 4) + body;
     return be32(static_cast<uint32_t>(body.size())) + typed +
            be32(static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(typed.data()), typed.size())));
   };
   std::string ihdr = be32(16) + be32(16) + std::string{8, 6, 0, 0, 0};
-  std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", idat) + chunk("IEND", "");
+  std::string png =
+      std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", idat) + chunk("IEND", "");
   ASSERT_LT(png.size(), 200000u) << "the bomb itself is small";
   auto decoded = texforge::decodeImage(reinterpret_cast<const uint8_t*>(png.data()), png.size());
   ASSERT_FALSE(decoded.ok());

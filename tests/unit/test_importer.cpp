@@ -108,7 +108,8 @@ TEST_F(ImporterTest, SameAssetOfTheSameRequestIsImportedOnce) {
   Result<ImportedAsset> again = importer->importAsset(request_);  // e.g. a resume after a crash
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ(again->path, first->path);
-  EXPECT_FALSE(std::filesystem::exists(project_.file("assets/generated/a-mossy-stone-wall-tileable-xyz12345-2.png")));
+  EXPECT_FALSE(
+      std::filesystem::exists(project_.file("assets/generated/a-mossy-stone-wall-tileable-xyz12345-2.png")));
   EXPECT_EQ(test::readAll(project_.file(first->sidecar_path)), first_sidecar);
 }
 

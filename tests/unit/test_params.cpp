@@ -2,9 +2,9 @@
 // (or none), with and without a schema; then the local file checks, the JSON form and ==.
 #include <gtest/gtest.h>
 
+#include <zlib.h>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <zlib.h>
 
 #include "test_support.h"
 #include "texforge/image.h"
@@ -61,12 +61,15 @@ void expectCase(const Case& c, const ModelSchema* schema) {
 TEST(Params, BuiltInRulesOfTheModel) {
   const Case cases[] = {
       {"defaults", [](GenerationParams&) {}, std::nullopt},
-      {"blank prompt", [](GenerationParams& p) { p.prompt = " \n\t"; }, ParamField::kPrompt, ProblemKind::kMissing},
-      {"long prompt", [](GenerationParams& p) { p.prompt.assign(kMaxPromptChars + 1, 'a'); }, ParamField::kPrompt,
-       ProblemKind::kTooLong},
+      {"blank prompt", [](GenerationParams& p) { p.prompt = " \n\t"; }, ParamField::kPrompt,
+       ProblemKind::kMissing},
+      {"long prompt", [](GenerationParams& p) { p.prompt.assign(kMaxPromptChars + 1, 'a'); },
+       ParamField::kPrompt, ProblemKind::kTooLong},
       {"longest prompt", [](GenerationParams& p) { p.prompt.assign(kMaxPromptChars, 'a'); }, std::nullopt},
-      {"no model", [](GenerationParams& p) { p.model_id.clear(); }, ParamField::kModel, ProblemKind::kMissing},
-      {"0 outputs", [](GenerationParams& p) { p.num_outputs = 0; }, ParamField::kNumOutputs, ProblemKind::kOutOfRange},
+      {"no model", [](GenerationParams& p) { p.model_id.clear(); }, ParamField::kModel,
+       ProblemKind::kMissing},
+      {"0 outputs", [](GenerationParams& p) { p.num_outputs = 0; }, ParamField::kNumOutputs,
+       ProblemKind::kOutOfRange},
       {"11 outputs", [](GenerationParams& p) { p.num_outputs = kMaxOutputs + 1; }, ParamField::kNumOutputs,
        ProblemKind::kOutOfRange},
       {"10 outputs", [](GenerationParams& p) { p.num_outputs = kMaxOutputs; }, std::nullopt},
@@ -82,20 +85,29 @@ TEST(Params, BuiltInRulesOfTheModel) {
       {"15:1", [](GenerationParams& p) { p.width = 3840, p.height = 256; }, ParamField::kSize,
        ProblemKind::kExtremeAspect, false},
       {"3:1 exactly", [](GenerationParams& p) { p.width = 3072, p.height = 1024; }, std::nullopt},
-      {"quality", [](GenerationParams& p) { p.quality = "ultra"; }, ParamField::kQuality, ProblemKind::kNotOffered},
+      {"quality", [](GenerationParams& p) { p.quality = "ultra"; }, ParamField::kQuality,
+       ProblemKind::kNotOffered},
       {"background", [](GenerationParams& p) { p.background = "glass"; }, ParamField::kBackground,
        ProblemKind::kNotOffered},
       {"transparent", [](GenerationParams& p) { p.background = "transparent"; }, std::nullopt},
-      {"11 references", [](GenerationParams& p) { p.reference_images.assign(11, ImageInput{"asset_r", ""}); },
+      {"11 references",
+       [](GenerationParams& p) {
+         p.reference_images.assign(11, ImageInput{"asset_r", ""});
+       },
        ParamField::kReferenceImages, ProblemKind::kTooMany},
       {"empty reference", [](GenerationParams& p) { p.reference_images.push_back({}); },
        ParamField::kReferenceImages, ProblemKind::kEmptyInput},
-      {"mask alone", [](GenerationParams& p) { p.mask = ImageInput{"asset_m", ""}; }, ParamField::kMask,
-       ProblemKind::kNeedsReference},
-      {"mask and reference", [](GenerationParams& p) {
+      {"mask alone",
+       [](GenerationParams& p) {
+         p.mask = ImageInput{"asset_m", ""};
+       },
+       ParamField::kMask, ProblemKind::kNeedsReference},
+      {"mask and reference",
+       [](GenerationParams& p) {
          p.mask = ImageInput{"asset_m", ""};
          p.reference_images.push_back(ImageInput{"asset_r", ""});
-       }, std::nullopt},
+       },
+       std::nullopt},
   };
   for (const Case& c : cases) expectCase(c, nullptr);
 }
@@ -105,7 +117,8 @@ TEST(Params, TheSchemaNarrowsTheRules) {
   const Case cases[] = {
       {"transparent", [](GenerationParams& p) { p.background = "transparent"; }, ParamField::kBackground,
        ProblemKind::kNotOffered},
-      {"5 outputs", [](GenerationParams& p) { p.num_outputs = 5; }, ParamField::kNumOutputs, ProblemKind::kOutOfRange},
+      {"5 outputs", [](GenerationParams& p) { p.num_outputs = 5; }, ParamField::kNumOutputs,
+       ProblemKind::kOutOfRange},
       {"long prompt", [](GenerationParams& p) { p.prompt.assign(101, 'a'); }, ParamField::kPrompt,
        ProblemKind::kTooLong},
       {"opaque", [](GenerationParams& p) { p.background = "opaque"; }, std::nullopt},
@@ -139,9 +152,7 @@ TEST(Params, OffGridSuggestsTheSnappedSize) {
 // A grey PNG, RGBA (colour type 6) or RGB without alpha (colour type 2), written by hand since
 // encodePng always writes RGBA.
 std::string png(int w, int h, bool alpha) {
-  auto be32 = [](uint32_t v) {
-    return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
-  };
+  auto be32 = [](uint32_t v) { return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; };
   auto chunk = [&](const std::string& type, const std::string& data) {
     const std::string body = type + data;
     return be32(static_cast<uint32_t>(data.size())) + body +
@@ -156,7 +167,8 @@ std::string png(int w, int h, bool alpha) {
            raw.size());
   packed.resize(packed_size);
   const std::string ihdr = be32(w) + be32(h) + std::string{8, char(alpha ? 6 : 2), 0, 0, 0};
-  return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", packed) + chunk("IEND", "");
+  return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", packed) +
+         chunk("IEND", "");
 }
 
 TEST(Params, LocalInputsAreCheckedBeforeAnythingIsPaid) {
@@ -233,7 +245,8 @@ TEST(Params, OneJsonFormRoundTripsAndEqualityFollowsIt) {
 TEST(Params, MistypedFieldsKeepTheirDefaults) {
   GenerationParams p;
   ASSERT_TRUE(paramsFromJson(R"({"prompt": 7, "numOutputs": "two", "width": 1e30, "quality": "low",
-                                 "referenceImages": ["asset_x", "local.png", 5]})", &p));
+                                 "referenceImages": ["asset_x", "local.png", 5]})",
+                             &p));
   EXPECT_EQ(p.prompt, "");
   EXPECT_EQ(p.num_outputs, 1);
   EXPECT_EQ(p.width, 0);

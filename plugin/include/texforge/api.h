@@ -38,7 +38,8 @@ struct HttpResponse {
   std::string header(const std::string& lower_name) const;
   // The request cannot have reached the server (so a paid POST cannot have started).
   bool neverSent() const {
-    return transport.kind == TransportError::Kind::kNotSent || transport.kind == TransportError::Kind::kTlsRefused;
+    return transport.kind == TransportError::Kind::kNotSent ||
+           transport.kind == TransportError::Kind::kTlsRefused;
   }
 };
 
@@ -50,12 +51,12 @@ JobPhase classifyJobStatus(const std::string& status);
 
 struct JobInfo {
   std::string job_id;
-  std::string status;      // as the server said it
+  std::string status;  // as the server said it
   JobPhase phase = JobPhase::kRunning;
-  double progress = 0.0;   // 0..1
+  double progress = 0.0;  // 0..1
   std::vector<std::string> asset_ids;
-  std::string error;       // failure text when the server gave one
-  double cost = -1.0;      // creative units, -1 when unknown
+  std::string error;   // failure text when the server gave one
+  double cost = -1.0;  // creative units, -1 when unknown
   std::string created_at;
   int64_t created_at_ms = 0;  // parsed createdAt, 0 when absent
   std::string model_id;       // modelId, when the answer names it
@@ -87,9 +88,9 @@ std::string buildGenerateBody(const GenerationParams& params, const std::vector<
 std::string buildUploadBody(const std::string& file_name, const std::string& mime, const std::string& bytes);
 
 // Parsers. Each accepts any 2xx; non-2xx yields errorFromResponse(). Malformed JSON -> kProtocol.
-Result<JobInfo> parseJobAnswer(const HttpResponse& response);     // POST generate and GET /jobs/{id}
-Result<AssetInfo> parseAssetAnswer(const HttpResponse& response); // GET /assets/{id}, POST /assets
-Result<Quote> parseQuoteAnswer(const HttpResponse& response);     // dry run (269)
+Result<JobInfo> parseJobAnswer(const HttpResponse& response);      // POST generate and GET /jobs/{id}
+Result<AssetInfo> parseAssetAnswer(const HttpResponse& response);  // GET /assets/{id}, POST /assets
+Result<Quote> parseQuoteAnswer(const HttpResponse& response);      // dry run (269)
 Result<ModelSchema> parseModelAnswer(const HttpResponse& response);
 // GET /jobs list: jobs and the next pagination token ("" when done).
 Result<std::vector<JobInfo>> parseJobListAnswer(const HttpResponse& response, std::string* next_token);

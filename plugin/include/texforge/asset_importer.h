@@ -17,21 +17,21 @@ namespace texforge {
 
 // Everything known about one output, for the file and its sidecar.
 struct ImportRequest {
-  std::string project_dir;           // absolute or relative project root
-  std::string source_file;           // the cached original (.texforge/cache/...), read by the importer
+  std::string project_dir;  // absolute or relative project root
+  std::string source_file;  // the cached original (.texforge/cache/...), read by the importer
   ImageFormat format = ImageFormat::kPng;
   int width = 0;
   int height = 0;
-  GenerationParams params;           // every parameter as requested
+  GenerationParams params;                       // every parameter as requested
   std::vector<std::string> reference_asset_ids;  // after upload
   std::string mask_asset_id;
-  std::string local_id;              // texforge's own id of the request
-  std::string job_id;                // Scenario job id
-  std::string asset_id;              // Scenario asset id of this output
+  std::string local_id;  // texforge's own id of the request
+  std::string job_id;    // Scenario job id
+  std::string asset_id;  // Scenario asset id of this output
   int output_index = 0;
   int output_count = 1;
-  double cost = -1.0;                // creative units for the job, -1 unknown
-  std::string created_at;            // ISO 8601 UTC of the request
+  double cost = -1.0;      // creative units for the job, -1 unknown
+  std::string created_at;  // ISO 8601 UTC of the request
 };
 
 struct ImportedAsset {

@@ -30,12 +30,12 @@ class CredentialStore {
 
   // Environment first, then the file. Empty credentials with source kNone when neither has them.
   Credentials load() const;
-  CredentialSource source() const;   // where load() found them
-  std::string filePath() const;      // the file this store uses
+  CredentialSource source() const;  // where load() found them
+  std::string filePath() const;     // the file this store uses
 
   // Writes the file with mode 0600 (directory 0700), atomically. Never logs the values.
   Status save(const Credentials& credentials) const;
-  Status clear() const;              // removes the file
+  Status clear() const;  // removes the file
 
  private:
   CredentialStoreOptions options_;

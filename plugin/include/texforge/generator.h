@@ -46,12 +46,12 @@ struct GeneratorStats {
 };
 
 struct GeneratorOptions {
-  std::string project_dir = ".";    // journal and cache go to <project_dir>/.texforge/
-  std::string base_url;             // empty: $SCENARIO_API_URL, else kDefaultBaseUrl
-  Credentials credentials;          // empty: CredentialStore{}.load()
-  std::string project_id;           // optional Scenario projectId query on every call
-  std::string ca_file;              // extra CA bundle (PEM); empty: $TEXFORGE_CA_FILE, else system store
-  double poll_initial_s = 1.0;      // first poll delay; grows by poll_backoff up to poll_max_s
+  std::string project_dir = ".";  // journal and cache go to <project_dir>/.texforge/
+  std::string base_url;           // empty: $SCENARIO_API_URL, else kDefaultBaseUrl
+  Credentials credentials;        // empty: CredentialStore{}.load()
+  std::string project_id;         // optional Scenario projectId query on every call
+  std::string ca_file;            // extra CA bundle (PEM); empty: $TEXFORGE_CA_FILE, else system store
+  double poll_initial_s = 1.0;    // first poll delay; grows by poll_backoff up to poll_max_s
   double poll_max_s = 4.0;
   double poll_backoff = 1.5;
   double job_deadline_s = 15 * 60;  // a job still running after this fails with kTimeout
@@ -59,16 +59,16 @@ struct GeneratorOptions {
   int max_attempts = 6;             // per idempotent request (GETs, downloads, uploads)
   double retry_base_s = 0.5;        // exponential backoff with full jitter from this base
   long connect_timeout_ms = 15000;
-  long low_speed_bytes = 1;         // abort a transfer slower than this for low_speed_time_s
+  long low_speed_bytes = 1;  // abort a transfer slower than this for low_speed_time_s
   long low_speed_time_s = 60;
-  int max_jobs_in_flight = 4;       // submissions beyond this wait locally; lowered by a 429 parallel-custom-jobs
+  int max_jobs_in_flight = 4;  // submissions beyond this wait locally; lowered by a 429 parallel-custom-jobs
   int decode_threads = 2;
   DecodeLimits decode_limits;
   std::shared_ptr<AssetImporter> importer;  // null: makeFolderImporter()
-  bool auto_import = false;         // import each output on the import thread as soon as it is decoded
-  bool resume = true;               // resume journaled jobs on start
-  bool offline = false;             // read the journal only: no credentials needed, submit/quote refused
-  std::function<void()> wake;       // called from any thread when pump() has something to deliver
+  bool auto_import = false;    // import each output on the import thread as soon as it is decoded
+  bool resume = true;          // resume journaled jobs on start
+  bool offline = false;        // read the journal only: no credentials needed, submit/quote refused
+  std::function<void()> wake;  // called from any thread when pump() has something to deliver
 };
 
 class Generator {
@@ -87,8 +87,7 @@ class Generator {
 
   // The model's schema (GET /models/{id}), retried like every GET; on_done runs inside pump().
   // Any thread. Errors (in on_done): kCredentials, kNotFound, kNetwork, kServer, kProtocol...
-  virtual void fetchSchema(const std::string& model_id,
-                           std::function<void(Result<ModelSchema>)> on_done) = 0;
+  virtual void fetchSchema(const std::string& model_id, std::function<void(Result<ModelSchema>)> on_done) = 0;
 
   // Decides a job in state unknown (see JobSnapshot::needs_decision): resend=true sends it again
   // (a second charge if the first did start), resend=false discards it. Any thread.
@@ -129,9 +128,9 @@ class Generator {
   // Errors: kNotFound (no such output, or not downloaded), kIo, kDecode.
   virtual Result<DecodedImage> loadOutputImage(const std::string& local_id, int output_index) const = 0;
 
-  virtual GeneratorStats stats() const = 0;        // any thread
-  virtual std::string baseUrl() const = 0;         // the API root in use; any thread
-  virtual std::string projectDir() const = 0;      // as given in the options; any thread
+  virtual GeneratorStats stats() const = 0;    // any thread
+  virtual std::string baseUrl() const = 0;     // the API root in use; any thread
+  virtual std::string projectDir() const = 0;  // as given in the options; any thread
 };
 
 // Opens (or creates) the project's journal, starts the I/O thread and the decode workers, and

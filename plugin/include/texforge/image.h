@@ -39,8 +39,8 @@ struct DecodedImage {
   int width = 0;
   int height = 0;
   ImageFormat source_format = ImageFormat::kUnknown;
-  bool has_alpha = false;       // the source had an alpha channel
-  std::vector<uint8_t> rgba;    // width*height*4 bytes, rows top to bottom, straight alpha
+  bool has_alpha = false;     // the source had an alpha channel
+  std::vector<uint8_t> rgba;  // width*height*4 bytes, rows top to bottom, straight alpha
 };
 
 // Decodes to RGBA8. Fails with kDecode (corrupt, truncated, unsupported, over the limits).

@@ -16,7 +16,17 @@ namespace texforge {
 
 // submitting -> submitted -> running -> downloading -> ready -> imported;
 // side exits failed, stopped (the user stopped waiting), unknown (the paid POST's answer was lost).
-enum class JobState { kSubmitting, kSubmitted, kRunning, kDownloading, kReady, kImported, kFailed, kStopped, kUnknown };
+enum class JobState {
+  kSubmitting,
+  kSubmitted,
+  kRunning,
+  kDownloading,
+  kReady,
+  kImported,
+  kFailed,
+  kStopped,
+  kUnknown
+};
 const char* jobStateName(JobState state);  // "submitting", ...
 bool isJobActive(JobState state);          // submitting, submitted, running, downloading
 
@@ -27,7 +37,7 @@ struct OutputSnapshot {
   int index = 0;
   OutputState state = OutputState::kPending;
   std::string asset_id;
-  std::string cache_path;     // the original bytes under .texforge/cache/, once downloaded
+  std::string cache_path;  // the original bytes under .texforge/cache/, once downloaded
   ImageFormat format = ImageFormat::kUnknown;
   int width = 0;
   int height = 0;
@@ -37,22 +47,22 @@ struct OutputSnapshot {
 };
 
 struct JobSnapshot {
-  std::string local_id;       // texforge's id, known from submit()
-  std::string job_id;         // Scenario's id, once the POST answered
+  std::string local_id;  // texforge's id, known from submit()
+  std::string job_id;    // Scenario's id, once the POST answered
   GenerationParams params;
   JobState state = JobState::kSubmitting;
   std::string server_status;  // the last status string the server sent
   double progress = 0.0;      // 0..1
   int64_t created_at_ms = 0;  // unix time of submit()
   int64_t updated_at_ms = 0;
-  int64_t finished_at_ms = 0; // 0 while active
-  double cost = -1.0;         // creative units, -1 unknown
+  int64_t finished_at_ms = 0;  // 0 while active
+  double cost = -1.0;          // creative units, -1 unknown
   std::optional<Error> error;
   // State unknown and the search among the account's recent jobs ended without finding it: only
   // the user can tell whether to pay again (Generator::resolveUnknown).
   bool needs_decision = false;
   std::vector<OutputSnapshot> outputs;
-  int readyCount() const;     // outputs ready or imported
+  int readyCount() const;  // outputs ready or imported
 };
 
 struct GeneratorEvent {

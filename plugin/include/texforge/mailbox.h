@@ -43,7 +43,8 @@ class Mailbox {
   // Blocks until something is posted or timeout_s passes; true when something waits. Any thread.
   bool waitFor(double timeout_s) {
     std::unique_lock<std::mutex> lock(mutex_);
-    return posted_.wait_for(lock, std::chrono::duration<double>(timeout_s), [this] { return !items_.empty(); });
+    return posted_.wait_for(lock, std::chrono::duration<double>(timeout_s),
+                            [this] { return !items_.empty(); });
   }
 
   bool empty() const {  // any thread

@@ -49,8 +49,8 @@ struct GenerationParams {
   int num_outputs = 1;                       // kMinOutputs..kMaxOutputs
   int width = 0;                             // 0 and 0 mean "auto"; else kMinSide..kMaxSide, step kSizeStep
   int height = 0;
-  std::string quality = "auto";              // one of kQualities
-  std::string background = "auto";          // one of kBackgrounds
+  std::string quality = "auto";     // one of kQualities
+  std::string background = "auto";  // one of kBackgrounds
   bool operator==(const GenerationParams& o) const;
   bool operator!=(const GenerationParams& o) const { return !(*this == o); }
 };
@@ -96,31 +96,31 @@ enum class ParamField { kModel, kPrompt, kNumOutputs, kSize, kQuality, kBackgrou
 const char* paramFieldName(ParamField field);
 
 enum class ProblemKind {
-  kMissing,        // required and not given (prompt blank, model empty, one side of the size)
-  kTooLong,        // prompt longer than limit_max characters
-  kOutOfRange,     // a number outside limit_min..limit_max
-  kOffGrid,        // width or height not a multiple of limit_step; suggestion holds the snapped size
-  kExtremeAspect,  // aspect beyond 1:3..3:1: accepted, the service pads (not blocking)
-  kNotOffered,     // value not among allowed
-  kTooMany,        // more references than limit_max
-  kEmptyInput,     // a reference with neither a file nor an asset id
-  kNeedsReference, // a mask without a reference image to edit
-  kFileMissing,    // a local reference or mask does not exist (path holds it)
-  kUnreadable,     // it cannot be read, or is not a PNG, JPEG or WebP image
-  kTooLarge,       // it is over kMaxUploadBytes
-  kMaskNoAlpha,    // the mask is not a PNG with an alpha channel
+  kMissing,           // required and not given (prompt blank, model empty, one side of the size)
+  kTooLong,           // prompt longer than limit_max characters
+  kOutOfRange,        // a number outside limit_min..limit_max
+  kOffGrid,           // width or height not a multiple of limit_step; suggestion holds the snapped size
+  kExtremeAspect,     // aspect beyond 1:3..3:1: accepted, the service pads (not blocking)
+  kNotOffered,        // value not among allowed
+  kTooMany,           // more references than limit_max
+  kEmptyInput,        // a reference with neither a file nor an asset id
+  kNeedsReference,    // a mask without a reference image to edit
+  kFileMissing,       // a local reference or mask does not exist (path holds it)
+  kUnreadable,        // it cannot be read, or is not a PNG, JPEG or WebP image
+  kTooLarge,          // it is over kMaxUploadBytes
+  kMaskNoAlpha,       // the mask is not a PNG with an alpha channel
   kMaskSizeMismatch,  // mask and first reference differ in size (suggestion holds both sizes)
 };
 
 struct ParamProblem {
   ParamField field = ParamField::kPrompt;
   ProblemKind kind = ProblemKind::kMissing;
-  bool blocking = true;    // false: a warning; the request may still be sent
-  double limit_min = 0;    // the limits that were broken, where they apply
+  bool blocking = true;  // false: a warning; the request may still be sent
+  double limit_min = 0;  // the limits that were broken, where they apply
   double limit_max = 0;
   double limit_step = 0;
   std::vector<std::string> allowed;  // kNotOffered
-  std::string path;        // the local file, for the file problems
+  std::string path;                  // the local file, for the file problems
   std::string suggestion;  // "1008x1024" for kOffGrid; "mask WxH, reference WxH" for kMaskSizeMismatch
   std::string message;     // what is wrong, in plain words, naming the field
 };

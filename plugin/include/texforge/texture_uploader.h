@@ -27,9 +27,9 @@ class TextureUploader {
   virtual ~TextureUploader() = default;
   virtual TextureHandle create(const DecodedImage& image, const TextureDesc& desc = {}) = 0;
   virtual void destroy(TextureHandle handle) = 0;
-  virtual int width(TextureHandle handle) const = 0;   // 0 for an unknown handle
+  virtual int width(TextureHandle handle) const = 0;  // 0 for an unknown handle
   virtual int height(TextureHandle handle) const = 0;
-  virtual size_t liveCount() const = 0;                // textures created and not destroyed
+  virtual size_t liveCount() const = 0;  // textures created and not destroyed
 };
 
 // Keeps sizes only; hands out increasing ids. For tests and headless hosts.

@@ -21,7 +21,8 @@ std::string describeProblem(const ParamProblem& problem, const GenerationParams&
 FieldErrors validateForm(const GenerationParams& params, const ModelSchema* schema);
 
 // Adds the blocking problems (e.g. of checkLocalInputs) to errors, keeping a field's first one.
-void addFieldErrors(const std::vector<ParamProblem>& problems, const GenerationParams& params, FieldErrors* errors);
+void addFieldErrors(const std::vector<ParamProblem>& problems, const GenerationParams& params,
+                    FieldErrors* errors);
 
 // Warnings that do not block: the core's non-blocking problems (aspect beyond 3:1 comes back
 // padded), and very large sizes, which take minutes and cost more.

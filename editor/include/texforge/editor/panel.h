@@ -21,32 +21,32 @@ namespace texforge::editor {
 
 // Per-project editor settings, kept in <project>/.texforge/editor.json (no secrets in it).
 struct PanelSettings {
-  std::string endpoint;                          // empty: $SCENARIO_API_URL, else the Scenario cloud
+  std::string endpoint;                            // empty: $SCENARIO_API_URL, else the Scenario cloud
   std::string import_folder = "assets/generated";  // relative to the project
-  double spending_threshold = 25.0;              // creative units; above it Generate asks first (<=0: never)
-  int max_jobs_in_flight = 4;                    // Generate waits when this many jobs are running
+  double spending_threshold = 25.0;  // creative units; above it Generate asks first (<=0: never)
+  int max_jobs_in_flight = 4;        // Generate waits when this many jobs are running
 };
 Result<PanelSettings> loadPanelSettings(const std::string& project_dir);  // defaults when absent
 Status savePanelSettings(const std::string& project_dir, const PanelSettings& settings);
 
 struct PanelOptions {
-  Generator* generator = nullptr;    // required, not owned; replace with setGenerator()
+  Generator* generator = nullptr;       // required, not owned; replace with setGenerator()
   TextureUploader* uploader = nullptr;  // required, not owned; must outlive the panel
   std::string project_dir = ".";
   PanelSettings settings;
-  TextureCacheOptions textures;      // textures.wake defaults to wake below
+  TextureCacheOptions textures;  // textures.wake defaults to wake below
   // Called from a worker thread when the panel has something for the next frame (a texture finished
   // decoding), so an idle host draws again; a GLFW host passes glfwPostEmptyEvent. Give the same
   // function to GeneratorOptions::wake: the Generator wakes the host for its own news.
   std::function<void()> wake;
-  double quote_debounce_s = 0.6;     // a quote is asked this long after the form stops changing
-  bool pump_generator = true;        // draw() calls generator->pump() first; false if the host pumps
-  bool demo_mode = false;            // shown in Settings; credentials are the emulator's
+  double quote_debounce_s = 0.6;  // a quote is asked this long after the form stops changing
+  bool pump_generator = true;     // draw() calls generator->pump() first; false if the host pumps
+  bool demo_mode = false;         // shown in Settings; credentials are the emulator's
   CredentialStoreOptions credential_store;
   // Called when the user applies settings that need a new Generator (endpoint, import folder,
   // credentials). The host rebuilds it and calls setGenerator(). UI thread.
   std::function<void(const PanelSettings&)> on_settings_applied;
-  std::function<double()> clock;     // seconds, monotonic; default steady_clock (tests may inject)
+  std::function<double()> clock;  // seconds, monotonic; default steady_clock (tests may inject)
 };
 
 enum class PanelTab { kGenerate, kHistory, kSettings };
@@ -79,14 +79,14 @@ class Panel {
   const std::string& projectDir() const;
 
   // --- Programmatic control: the same effects as the widgets (tests and scripted hosts). ---
-  GenerationParams& params();                 // the form
-  void loadParams(const GenerationParams& p); // e.g. from a sidecar (readSidecarParams)
+  GenerationParams& params();                  // the form
+  void loadParams(const GenerationParams& p);  // e.g. from a sidecar (readSidecarParams)
   bool applyPresetByName(const std::string& name);
   std::map<std::string, std::string> fieldErrors() const;  // field -> message, as shown
-  const ModelSchema* schema() const;          // null until fetched
-  std::optional<Quote> currentQuote() const;  // the quote for the form as it is now
-  std::string generateButtonLabel() const;    // what the Generate button reads, with the price
-  const std::string& quoteError() const;      // why there is no price (shown under the button), or empty
+  const ModelSchema* schema() const;                       // null until fetched
+  std::optional<Quote> currentQuote() const;               // the quote for the form as it is now
+  std::string generateButtonLabel() const;                 // what the Generate button reads, with the price
+  const std::string& quoteError() const;  // why there is no price (shown under the button), or empty
   GenerateOutcome pressGenerate();
   bool confirmationPending() const;
   GenerateOutcome confirmGenerate(bool go_ahead);
@@ -94,14 +94,14 @@ class Panel {
   // output as importing, and the status line reports the outcome when it arrives inside update().
   // importOutput: Ok when queued (or already queued or imported); kInvalidArgument when not ready.
   Status importOutput(const std::string& local_id, int output_index);
-  int importAll();                            // queues every ready output of the session not yet imported
-                                              // or queued; returns how many it queued
+  int importAll();  // queues every ready output of the session not yet imported
+                    // or queued; returns how many it queued
   bool importPending(const std::string& local_id, int output_index) const;  // queued, no answer yet
-  size_t importsPending() const;              // imports queued and not yet answered
-  uint64_t importsCompleted() const;          // successful imports so far: a host's asset list rescans
-                                              // when it changes
+  size_t importsPending() const;      // imports queued and not yet answered
+  uint64_t importsCompleted() const;  // successful imports so far: a host's asset list rescans
+                                      // when it changes
   void useAsReference(const std::string& local_id, int output_index);
-  void rerun(const std::string& local_id);    // fills the form with the job's parameters
+  void rerun(const std::string& local_id);  // fills the form with the job's parameters
   void copyPrompt(const std::string& local_id);
   void stopWaiting(const std::string& local_id);
   // What the Resend / Discard buttons of a job with JobSnapshot::needs_decision do: resend=true sends
@@ -116,8 +116,8 @@ class Panel {
   void selectTab(PanelTab tab);
   void selectOutput(const std::string& local_id, int output_index);  // opens the large preview
   MaskCanvas& mask();
-  Status applyMask();                         // saves the painted mask and sets it on the form
-  const std::string& statusMessage() const;   // the last message shown to the user
+  Status applyMask();                        // saves the painted mask and sets it on the form
+  const std::string& statusMessage() const;  // the last message shown to the user
   PanelSettings& settings();
   TextureCache& textures();
 

@@ -14,8 +14,8 @@ namespace texforge::editor {
 struct ProjectAsset {
   std::string relative_path;  // from the project root, '/' separated
   std::string absolute_path;
-  int64_t modified_ns = 0;    // for cache keys: a rewritten file gets a new texture
-  bool has_sidecar = false;   // "<file>.texforge.json" exists (the form can be rebuilt from it)
+  int64_t modified_ns = 0;   // for cache keys: a rewritten file gets a new texture
+  bool has_sidecar = false;  // "<file>.texforge.json" exists (the form can be rebuilt from it)
 };
 
 class ProjectAssets {

@@ -15,11 +15,12 @@
 namespace texforge::editor {
 
 struct TextureCacheOptions {
-  size_t upload_bytes_per_frame = 4u << 20;  // pixel bytes uploaded per frame (one texture always goes through)
-  double upload_ms_per_frame = 4.0;          // stop uploading this frame once this much time went to uploads
-  size_t memory_budget_bytes = 256u << 20;   // above it, textures not drawn last frame are freed, oldest first
-  int thumbnail_size = 192;                  // longest side of a thumbnail, in pixels
-  int worker_threads = 2;                    // decode / downscale workers
+  size_t upload_bytes_per_frame =
+      4u << 20;                      // pixel bytes uploaded per frame (one texture always goes through)
+  double upload_ms_per_frame = 4.0;  // stop uploading this frame once this much time went to uploads
+  size_t memory_budget_bytes = 256u << 20;  // above it, textures not drawn last frame are freed, oldest first
+  int thumbnail_size = 192;                 // longest side of a thumbnail, in pixels
+  int worker_threads = 2;                   // decode / downscale workers
   // Called on a worker thread each time a texture finished decoding (or failed), so an idle host
   // draws the next frame: a GLFW host passes glfwPostEmptyEvent. Must outlive the cache and must
   // not call into it.
@@ -40,8 +41,8 @@ struct TextureView {
 struct TextureCacheStats {
   size_t resident_bytes = 0;
   size_t textures = 0;
-  size_t pending_uploads = 0;     // decoded, waiting for upload budget
-  size_t loading = 0;             // on the workers
+  size_t pending_uploads = 0;  // decoded, waiting for upload budget
+  size_t loading = 0;          // on the workers
   int uploads_last_frame = 0;
   double upload_ms_last_frame = 0.0;
   uint64_t evictions = 0;

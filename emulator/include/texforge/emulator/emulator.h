@@ -15,42 +15,42 @@ namespace texforge::emulator {
 // The routes faults can target.
 enum class Route {
   kAny,
-  kModels,    // GET /v1/models/{id}
-  kGenerate,  // POST /v1/generate/custom/{model} (the paid one)
-  kDryRun,    // POST /v1/generate/custom/{model}?dryRun=true
-  kJob,       // GET /v1/jobs/{id}
-  kJobList,   // GET /v1/jobs
-  kJobAction, // POST /v1/jobs/{id}/action
-  kAsset,     // GET /v1/assets/{id}
-  kUpload,    // POST /v1/assets
-  kCdn,       // GET /cdn/... (signed URLs)
+  kModels,     // GET /v1/models/{id}
+  kGenerate,   // POST /v1/generate/custom/{model} (the paid one)
+  kDryRun,     // POST /v1/generate/custom/{model}?dryRun=true
+  kJob,        // GET /v1/jobs/{id}
+  kJobList,    // GET /v1/jobs
+  kJobAction,  // POST /v1/jobs/{id}/action
+  kAsset,      // GET /v1/assets/{id}
+  kUpload,     // POST /v1/assets
+  kCdn,        // GET /cdn/... (signed URLs)
 };
 const char* routeName(Route route);  // "models", "generate", "dry_run", "job", "job_list", ...
 
 enum class FaultKind {
-  kLatency,         // delay the answer by latency_ms, then answer normally
-  kTooManyRequests, // 429 with Retry-After: retry_after_s and {"reason", "remainingSeconds"}
-  kParallelLimit,   // 429 {"details": {"actionName": "parallel-custom-jobs", "actionLimit": N}}
-  kServerErrorHtml, // 502 with an HTML gateway page
-  kDropConnection,  // close the connection without an answer (for generate: AFTER creating the job)
-  kTruncatedBody,   // send Content-Length of the whole body but only half the bytes, then close
-  kExpiredUrl,      // asset answers carry a URL that has already expired (CDN says 403)
-  kUnknownStatus,   // job polls report status `text` (default "pending-review") for a while
-  kJobFailure,      // the next created job ends in "failure" with metadata.error = text
-  kMalformedJson,   // 200 with a body that is not JSON
-  kCorruptImage,    // CDN serves bytes that are not a valid image
-  kOversizedImage,  // CDN serves a PNG whose header claims 100000x100000
+  kLatency,          // delay the answer by latency_ms, then answer normally
+  kTooManyRequests,  // 429 with Retry-After: retry_after_s and {"reason", "remainingSeconds"}
+  kParallelLimit,    // 429 {"details": {"actionName": "parallel-custom-jobs", "actionLimit": N}}
+  kServerErrorHtml,  // 502 with an HTML gateway page
+  kDropConnection,   // close the connection without an answer (for generate: AFTER creating the job)
+  kTruncatedBody,    // send Content-Length of the whole body but only half the bytes, then close
+  kExpiredUrl,       // asset answers carry a URL that has already expired (CDN says 403)
+  kUnknownStatus,    // job polls report status `text` (default "pending-review") for a while
+  kJobFailure,       // the next created job ends in "failure" with metadata.error = text
+  kMalformedJson,    // 200 with a body that is not JSON
+  kCorruptImage,     // CDN serves bytes that are not a valid image
+  kOversizedImage,   // CDN serves a PNG whose header claims 100000x100000
 };
 const char* faultKindName(FaultKind kind);
 
 struct Fault {
   Route route = Route::kAny;
   FaultKind kind = FaultKind::kServerErrorHtml;
-  int count = 1;              // how many matching requests it hits; -1 = every one
-  double probability = 1.0;   // chance per matching request (seeded, deterministic)
+  int count = 1;             // how many matching requests it hits; -1 = every one
+  double probability = 1.0;  // chance per matching request (seeded, deterministic)
   int latency_ms = 0;
   int retry_after_s = 1;
-  std::string text;           // failure text / unknown status name
+  std::string text;  // failure text / unknown status name
 };
 
 struct EmulatorOptions {
@@ -58,27 +58,27 @@ struct EmulatorOptions {
   int port = 0;                          // 0: an ephemeral port
   std::string api_key = "emulator-key";  // the only accepted credentials (401 otherwise)
   std::string api_secret = "emulator-secret";
-  int job_duration_ms = 2000;            // queued -> warming-up -> in-progress -> finalizing -> success
-  int url_ttl_s = 3600;                  // lifetime of signed CDN URLs
-  std::string output_format = "png";     // png, jpeg or webp
+  int job_duration_ms = 2000;         // queued -> warming-up -> in-progress -> finalizing -> success
+  int url_ttl_s = 3600;               // lifetime of signed CDN URLs
+  std::string output_format = "png";  // png, jpeg or webp
   bool transparent_background_supported = true;
-  uint64_t seed = 1;                     // seeds probabilistic faults
-  std::string cert_file;                 // PEM certificate and key: serve HTTPS when both are set
+  uint64_t seed = 1;      // seeds probabilistic faults
+  std::string cert_file;  // PEM certificate and key: serve HTTPS when both are set
   std::string key_file;
-  bool quiet = true;                     // no request log on stderr
+  bool quiet = true;  // no request log on stderr
 };
 
 // What the emulator received, for tests to assert on the client's behaviour.
 struct Stats {
-  std::map<std::string, int> requests_per_route;   // routeName -> count (every request, faults included)
-  int generate_posts = 0;                          // paid POSTs received (dry runs excluded)
+  std::map<std::string, int> requests_per_route;       // routeName -> count (every request, faults included)
+  int generate_posts = 0;                              // paid POSTs received (dry runs excluded)
   std::map<std::string, int> generate_posts_per_body;  // canonical body JSON -> count
   int jobs_created = 0;
   int cdn_requests = 0;
-  int cdn_authorization_headers = 0;               // Authorization headers seen on /cdn (must stay 0)
-  int unauthorized = 0;                            // 401s answered
-  std::map<std::string, int> faults_injected;      // faultKindName -> count
-  std::vector<std::string> last_generate_bodies;   // the last few paid bodies, as received
+  int cdn_authorization_headers = 0;              // Authorization headers seen on /cdn (must stay 0)
+  int unauthorized = 0;                           // 401s answered
+  std::map<std::string, int> faults_injected;     // faultKindName -> count
+  std::vector<std::string> last_generate_bodies;  // the last few paid bodies, as received
 };
 
 class Emulator {
@@ -103,8 +103,9 @@ class Emulator {
 
   void addFault(const Fault& fault);  // thread-safe, effective at once
   void clearFaults();
-  void setOutputFormat(const std::string& format);  // png, jpeg or webp (others ignored); for jobs created after
-  void setJobDurationMs(int ms);                    // for jobs created after
+  void setOutputFormat(
+      const std::string& format);  // png, jpeg or webp (others ignored); for jobs created after
+  void setJobDurationMs(int ms);   // for jobs created after
 
   Stats stats() const;
   std::string statsJson() const;  // the same as GET /_emulator/stats

@@ -9,8 +9,8 @@
 namespace texforge::gl {
 
 struct GlTextureUploaderOptions {
-  bool linear_filter = true;       // GL_LINEAR (else GL_NEAREST) for magnification
-  bool allow_tex_storage = true;   // false forces the glTexImage2D path (tests, old drivers)
+  bool linear_filter = true;      // GL_LINEAR (else GL_NEAREST) for magnification
+  bool allow_tex_storage = true;  // false forces the glTexImage2D path (tests, old drivers)
 };
 
 // Needs a current OpenGL 3+ context on the calling thread, at creation and for every call (the
