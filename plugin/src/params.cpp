@@ -56,18 +56,16 @@ void checkSize(const GenerationParams& params, const ParamLimits& limits, std::v
     return;
   }
   const std::string size = sizeText(params.width, params.height);
-  if (params.width < limits.min_width || params.width > limits.max_width) {
-    out.push_back(
-        rangeProblem(ParamField::kSize, ProblemKind::kOutOfRange, limits.min_width, limits.max_width,
-                     "width " + std::to_string(params.width) + " is outside " +
-                         std::to_string(limits.min_width) + ".." + std::to_string(limits.max_width)));
-    return;
-  }
-  if (params.height < limits.min_height || params.height > limits.max_height) {
-    out.push_back(
-        rangeProblem(ParamField::kSize, ProblemKind::kOutOfRange, limits.min_height, limits.max_height,
-                     "height " + std::to_string(params.height) + " is outside " +
-                         std::to_string(limits.min_height) + ".." + std::to_string(limits.max_height)));
+  struct Side {
+    const char* name;
+    int value, lo, hi;
+  };
+  for (const Side& side : {Side{"width", params.width, limits.min_width, limits.max_width},
+                           Side{"height", params.height, limits.min_height, limits.max_height}}) {
+    if (side.value >= side.lo && side.value <= side.hi) continue;
+    out.push_back(rangeProblem(ParamField::kSize, ProblemKind::kOutOfRange, side.lo, side.hi,
+                               std::string(side.name) + " " + std::to_string(side.value) + " is outside " +
+                                   std::to_string(side.lo) + ".." + std::to_string(side.hi)));
     return;
   }
   const int step = limits.size_step;
