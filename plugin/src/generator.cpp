@@ -124,7 +124,7 @@ void GeneratorImpl::start(std::vector<JobRecord> journaled) {
   pending_work_ += static_cast<int>(to_resume.size());
   for (const auto& id : to_resume) {
     transport_->post([this, id] {
-      resumeJob(id);
+      continueJob(id);
       --pending_work_;
     });
   }
@@ -245,6 +245,14 @@ Status GeneratorImpl::resolveUnknown(const std::string& local_id, bool resend) {
   });
   transport_->post([this, local_id, resolved] { uploadInputs(local_id, resolved); });
   return Ok{};
+}
+
+Status GeneratorImpl::recheckUnknown(const std::string& local_id) {
+  return makeError(ErrorCode::kInternal, "not yet " + local_id);
+}
+
+Status GeneratorImpl::resumeJob(const std::string& local_id) {
+  return makeError(ErrorCode::kInternal, "not yet " + local_id);
 }
 
 std::vector<GeneratorEvent> GeneratorImpl::pump() {

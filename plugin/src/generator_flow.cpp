@@ -15,7 +15,7 @@ std::string fileName(const std::string& path) {
 
 }  // namespace
 
-void GeneratorImpl::resumeJob(const std::string& local_id) {
+void GeneratorImpl::continueJob(const std::string& local_id) {
   auto r = record(local_id);
   if (!r) return;
   if (r->snap.state == JobState::kUnknown) {

@@ -59,6 +59,8 @@ class GeneratorImpl final : public Generator {
   void quote(const GenerationParams& params, std::function<void(Result<Quote>)> on_done) override;
   void fetchSchema(const std::string& model_id, std::function<void(Result<ModelSchema>)> on_done) override;
   void stopWaiting(const std::string& local_id) override;
+  Status recheckUnknown(const std::string& local_id) override;
+  Status resumeJob(const std::string& local_id) override;
   Status resolveUnknown(const std::string& local_id, bool resend) override;
   std::vector<GeneratorEvent> pump() override;
   bool waitForActivity(double timeout_s) override;
@@ -75,7 +77,7 @@ class GeneratorImpl final : public Generator {
 
  private:
   // ---- generator_flow.cpp: I/O thread ----
-  void resumeJob(const std::string& local_id);
+  void continueJob(const std::string& local_id);  // after a restart, a takeover or resumeJob()
   void uploadInputs(const std::string& local_id, size_t next);
   void drainSubmitQueue();  // sends queued submissions while fewer than the cap are in flight
   int jobsInFlight() const;

@@ -42,4 +42,22 @@ int JobSnapshot::readyCount() const {
   }));
 }
 
+bool canResume(const JobSnapshot& job) {
+  if (!job.held_by.empty()) return false;
+  const bool undownloaded = std::any_of(job.outputs.begin(), job.outputs.end(), [](const OutputSnapshot& o) {
+    return o.state == OutputState::kFailed && !o.asset_id.empty() &&
+           !(o.error && o.error->code == ErrorCode::kDecode);
+  });
+  if (job.state == JobState::kStopped) return !job.job_id.empty() || job.outputs.empty();
+  if (job.state != JobState::kFailed || !job.error) return false;
+  switch (job.error->code) {
+    case ErrorCode::kJobFailed:
+    case ErrorCode::kJobCanceled:
+    case ErrorCode::kCanceled:
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kDecode: return undownloaded;
+    default: return !job.job_id.empty();
+  }
+}
+
 }  // namespace texforge

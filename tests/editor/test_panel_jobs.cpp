@@ -43,6 +43,8 @@ class UndecidedGenerator final : public Generator {
     if (resolved) ++resolved_[resend ? 1 : 0];
     return resolved;
   }
+  Status recheckUnknown(const std::string& local_id) override { return inner_.recheckUnknown(local_id); }
+  Status resumeJob(const std::string& local_id) override { return inner_.resumeJob(local_id); }
   void stopWaiting(const std::string& local_id) override { inner_.stopWaiting(local_id); }
   std::vector<GeneratorEvent> pump() override { return inner_.pump(); }
   bool waitForActivity(double timeout_s) override { return inner_.waitForActivity(timeout_s); }

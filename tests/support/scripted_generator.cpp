@@ -175,6 +175,28 @@ Status ScriptedGenerator::resolveUnknown(const std::string& local_id, bool resen
   return Ok{};
 }
 
+Status ScriptedGenerator::recheckUnknown(const std::string& local_id) {
+  auto current = job(local_id);
+  if (!current) return makeError(ErrorCode::kNotFound, "no job " + local_id);
+  if (current->state != JobState::kUnknown)
+    return makeError(ErrorCode::kInvalidArgument, local_id + " is not unknown");
+  std::lock_guard<std::mutex> lock(mutex_);
+  rechecked_.push_back(local_id);
+  return Ok{};
+}
+
+Status ScriptedGenerator::resumeJob(const std::string& local_id) {
+  auto current = job(local_id);
+  if (!current) return makeError(ErrorCode::kNotFound, "no job " + local_id);
+  if (!canResume(*current)) return makeError(ErrorCode::kInvalidArgument, local_id + " cannot be resumed");
+  change(local_id, GeneratorEvent::Kind::kJobChanged, -1, [](JobSnapshot& job) {
+    job.state = JobState::kRunning;
+    job.error.reset();
+    job.finished_at_ms = 0;
+  });
+  return Ok{};
+}
+
 void ScriptedGenerator::stopWaiting(const std::string& local_id) {
   change(local_id, GeneratorEvent::Kind::kJobFinished, -1, [](JobSnapshot& job) {
     if (!isJobActive(job.state)) return;

@@ -38,6 +38,7 @@ class ScriptedGenerator final : public Generator {
   void setSchema(Result<ModelSchema> schema);              // to later fetchSchema()s; default kNotFound
   std::vector<GenerationParams> submitted() const { return locked(submitted_); }  // accepted, in order
   std::vector<GenerationParams> quoted() const { return locked(quoted_); }        // valid ones, in order
+  std::vector<std::string> rechecked() const { return locked(rechecked_); }       // recheckUnknown ids
   std::shared_ptr<RecordingImporter> recorder() const { return recorder_; }  // the default; null if given one
 
   // --- Generator: validates like the real one; no network, no journal. ---
@@ -45,6 +46,8 @@ class ScriptedGenerator final : public Generator {
   void quote(const GenerationParams& params, std::function<void(Result<Quote>)> on_done) override;
   void fetchSchema(const std::string& model_id, std::function<void(Result<ModelSchema>)> on_done) override;
   Status resolveUnknown(const std::string& local_id, bool resend) override;
+  Status recheckUnknown(const std::string& local_id) override;
+  Status resumeJob(const std::string& local_id) override;
   void stopWaiting(const std::string& local_id) override;
   std::vector<GeneratorEvent> pump() override;
   bool waitForActivity(double timeout_s) override;
@@ -83,6 +86,7 @@ class ScriptedGenerator final : public Generator {
   Result<Quote> quote_answer_ = Quote{};
   Result<ModelSchema> schema_answer_ = Error{ErrorCode::kNotFound, 0, "no schema was scripted"};
   std::vector<GenerationParams> submitted_, quoted_;
+  std::vector<std::string> rechecked_;
 };
 
 }  // namespace texforge::test

@@ -15,8 +15,11 @@
 // host thread that also receives every callback (quote, fetchSchema, importOutputAsync).
 // Callbacks run only inside pump(); those still pending when the Generator is destroyed are
 // dropped, never run. A callback may call any method except pump() itself.
-// One Generator per project per process: two on one project in one process would journal the
-// same jobs twice.
+// Any number of Generators, in one process or many, may open one project at once: each job has one
+// owner at a time (a lease in the journal, renewed while the owner lives), and only the owner
+// uploads, sends the paid POST, polls and downloads; the others show the job read-only
+// (JobSnapshot::held_by) and take it over once its owner is gone. An output is imported once,
+// whoever imports it.
 // Errors: expected failures are values (Result, Status, JobSnapshot::error), never exceptions.
 #pragma once
 
@@ -69,6 +72,16 @@ struct GeneratorOptions {
   bool resume = true;          // resume journaled jobs on start
   bool offline = false;        // read the journal only: no credentials needed, submit/quote refused
   std::function<void()> wake;  // called from any thread when pump() has something to deliver
+
+  // Sharing a project and doubtful submissions.
+  std::string state_dir;                // journal and cache; empty: <project_dir>/.texforge
+  std::string owner_name = "texforge";  // shown to other processes that see this engine's jobs
+  double lease_s = 30.0;           // a job whose owner has not renewed its lease for this long is taken over
+  double submit_answer_s = 600.0;  // how long the paid POST may wait for its answer (no low-speed abort)
+  double silent_server_s = 60.0;   // a GET that has received nothing for this long is not retried
+  double reconcile_window_s = 900.0;  // a lost submission is looked for this long before a resend is allowed
+  double reconcile_every_s = 30.0;    // how often it is looked for during that window
+  double sync_every_s = 2.0;          // how often jobs other processes hold are read back from the journal
 };
 
 class Generator {
@@ -89,10 +102,21 @@ class Generator {
   // Any thread. Errors (in on_done): kCredentials, kNotFound, kNetwork, kServer, kProtocol...
   virtual void fetchSchema(const std::string& model_id, std::function<void(Result<ModelSchema>)> on_done) = 0;
 
-  // Decides a job in state unknown (see JobSnapshot::needs_decision): resend=true sends it again
-  // (a second charge if the first did start), resend=false discards it. Any thread.
-  // Errors: kNotFound (no such job), kInvalidArgument (the job is not unknown).
+  // Decides a job in state unknown (see JobSnapshot::needs_decision): resend=true looks for it once
+  // more and, only when it is still not found, sends it again (a second charge if the first did
+  // start); resend=false discards it. Any thread. Errors: kNotFound (no such job),
+  // kInvalidArgument (the job is not unknown, is held by another process, or a resend is asked
+  // before resend_allowed_at_ms).
   virtual Status resolveUnknown(const std::string& local_id, bool resend) = 0;
+
+  // Looks for an unknown job among the account's recent jobs again, now (it is adopted when found).
+  // Any thread. Errors: kNotFound, kInvalidArgument (not unknown, or held by another process).
+  virtual Status recheckUnknown(const std::string& local_id) = 0;
+
+  // Waits again for a stopped job, or a failed one the service may still hold (network, endpoint or
+  // credential trouble): polls, downloads and, with auto_import, imports its images. Any thread.
+  // Errors: kNotFound, kInvalidArgument (finished for good, still active, or held elsewhere).
+  virtual Status resumeJob(const std::string& local_id) = 0;
 
   // Stops polling and downloading a job (the credits are spent: the API cannot cancel custom
   // jobs); the job becomes stopped. Unknown ids and finished jobs are ignored. Any thread.

@@ -61,9 +61,24 @@ struct JobSnapshot {
   // State unknown and the search among the account's recent jobs ended without finding it: only
   // the user can tell whether to pay again (Generator::resolveUnknown).
   bool needs_decision = false;
+  // unknown: resolveUnknown(resend=true) is refused before this time (unix ms), while a late job may
+  // still show up among the account's jobs. 0 when there is no such wait.
+  int64_t resend_allowed_at_ms = 0;
+  // Empty while this engine may act on the job. Otherwise, in words, who holds it: another process
+  // working on it ("texforge-cli, pid 4242 on ws-3, is working on it"), or another endpoint or
+  // account it was created on. Such a job is shown read-only: nothing here polls, fails, resolves
+  // or discards it. A job another process held is taken over when that process is gone.
+  std::string held_by;
+  bool other_account = false;  // held_by names another endpoint or API key: never taken over here
+  std::string endpoint;        // the API root the job was created against
   std::vector<OutputSnapshot> outputs;
   int readyCount() const;  // outputs ready or imported
 };
+
+// Whether Generator::resumeJob can bring the job's images in: stopped, or failed for a reason that
+// is not the service's verdict (network, endpoint, credentials, a deadline) while the service may
+// hold the job or its images; and not held elsewhere.
+bool canResume(const JobSnapshot& job);
 
 struct GeneratorEvent {
   enum class Kind { kJobChanged, kOutputReady, kOutputFailed, kJobFinished };
