@@ -19,6 +19,14 @@ namespace {
 constexpr size_t kMaxPayloadBytes = 64u
                                     << 20;  // above the 3.5 MB gateway cap, so we can answer 413 ourselves
 constexpr time_t kKeepAliveSeconds = 2;     // short, so stop() never waits long on idle clients
+// Each connection takes a worker for as long as it is open, idle keep-alive included, and faults hold
+// some for minutes; cpp-httplib's default (8 on a small machine) would let a few slow clients stall
+// everyone else.
+constexpr size_t kWorkerThreads = 64;
+constexpr int kListenBacklog = 128;
+// What /_emulator/config accepts.
+constexpr int64_t kMaxJobDurationMs = 3600000;  // an hour
+constexpr int64_t kMaxUrlTtlS = 7 * 86400;      // a week
 
 bool validFormat(const std::string& format) {
   return format == "png" || format == "jpeg" || format == "webp";
@@ -77,6 +85,7 @@ json Emulator::Impl::statsJsonLocked() const {
   return {{"requests_per_route", stats.requests_per_route},
           {"generate_posts", stats.generate_posts},
           {"generate_posts_per_body", stats.generate_posts_per_body},
+          {"generate_posts_per_prompt", stats.generate_posts_per_prompt},
           {"jobs_created", stats.jobs_created},
           {"cdn_requests", stats.cdn_requests},
           {"cdn_authorization_headers", stats.cdn_authorization_headers},
@@ -113,27 +122,27 @@ void Emulator::Impl::registerControlRoutes() {
     json body = json::parse(req.body, nullptr, false);
     if (!body.is_object()) return setJson(res, 400, {{"reason", "body must be a JSON object"}});
     std::lock_guard<std::mutex> lock(mutex);
+    // Everything is checked before anything changes, so a refused request changes nothing.
+    EmulatorOptions next = options;
     if (body.contains("output_format")) {
       const json& f = body["output_format"];
       if (!f.is_string() || !validFormat(f.get<std::string>())) {
         return setJson(res, 400, {{"reason", "output_format must be png, jpeg or webp"}});
       }
-      options.output_format = f.get<std::string>();
+      next.output_format = f.get<std::string>();
     }
-    for (const char* name : {"job_duration_ms", "url_ttl_s"}) {
-      if (!body.contains(name)) continue;
-      if (!body[name].is_number_integer() || body[name].get<int64_t>() < 0) {
-        return setJson(res, 400, {{"reason", std::string(name) + " must be a non-negative integer"}});
-      }
-      (std::string(name) == "url_ttl_s" ? options.url_ttl_s : options.job_duration_ms) =
-          body[name].get<int>();
+    std::string why;
+    if (!detail::readBoundedInt(body, "job_duration_ms", 0, kMaxJobDurationMs, &next.job_duration_ms, &why) ||
+        !detail::readBoundedInt(body, "url_ttl_s", 0, kMaxUrlTtlS, &next.url_ttl_s, &why)) {
+      return setJson(res, 400, {{"reason", why}});
     }
     if (body.contains("transparent_background_supported")) {
       if (!body["transparent_background_supported"].is_boolean()) {
         return setJson(res, 400, {{"reason", "transparent_background_supported must be a boolean"}});
       }
-      options.transparent_background_supported = body["transparent_background_supported"].get<bool>();
+      next.transparent_background_supported = body["transparent_background_supported"].get<bool>();
     }
+    options = next;
     setJson(res, 200,
             {{"output_format", options.output_format},
              {"job_duration_ms", options.job_duration_ms},
@@ -165,12 +174,15 @@ bool Emulator::start() {
   }
   // cpp-httplib's default also sets SO_REUSEPORT, which lets a second emulator silently share a busy
   // port; keep only SO_REUSEADDR so restarting right after a stop still works.
-  s.server->set_socket_options([](socket_t sock) {
+  auto listening = std::make_shared<socket_t>(INVALID_SOCKET);
+  s.server->set_socket_options([listening](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    *listening = sock;
   });
   s.server->set_payload_max_length(kMaxPayloadBytes);
   s.server->set_keep_alive_timeout(kKeepAliveSeconds);
+  s.server->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
   s.server->set_error_handler(
       httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
@@ -198,6 +210,9 @@ bool Emulator::start() {
     s.server.reset();
     return false;
   }
+  // cpp-httplib 0.11 listens with a backlog of 5: in a burst of connections the kernel drops the
+  // rest's SYNs and clients retry a second later. Listening again only widens the queue.
+  if (*listening != INVALID_SOCKET) ::listen(*listening, kListenBacklog);
   s.port = bound;
   {
     std::lock_guard<std::mutex> lock(s.mutex);
@@ -280,6 +295,13 @@ std::string Emulator::statsJson() const {
 void Emulator::resetStats() {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   impl_->stats = Stats{};
+}
+
+bool Emulator::waitForHeldRequests(size_t n, std::chrono::milliseconds deadline) const {
+  Impl& s = *impl_;
+  std::unique_lock<std::mutex> lock(s.mutex);
+  s.counted.wait_for(lock, deadline, [&] { return s.stopping || s.held >= n; });
+  return s.held >= n;
 }
 
 bool Emulator::waitForRequests(size_t n, std::chrono::milliseconds deadline) const {

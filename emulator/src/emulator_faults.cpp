@@ -44,6 +44,10 @@ const char* faultKindName(FaultKind kind) {
     case FaultKind::kMalformedJson: return "malformed_json";
     case FaultKind::kCorruptImage: return "corrupt_image";
     case FaultKind::kOversizedImage: return "oversized_image";
+    case FaultKind::kLateAnswer: return "late_answer";
+    case FaultKind::kNotFound: return "not_found";
+    case FaultKind::kEchoHeaders: return "echo_headers";
+    case FaultKind::kSilent: return "silent";
   }
   return "unknown";
 }
@@ -58,7 +62,28 @@ constexpr FaultKind kKinds[] = {
     FaultKind::kLatency,         FaultKind::kTooManyRequests, FaultKind::kParallelLimit,
     FaultKind::kServerErrorHtml, FaultKind::kDropConnection,  FaultKind::kTruncatedBody,
     FaultKind::kExpiredUrl,      FaultKind::kUnknownStatus,   FaultKind::kJobFailure,
-    FaultKind::kMalformedJson,   FaultKind::kCorruptImage,    FaultKind::kOversizedImage};
+    FaultKind::kMalformedJson,   FaultKind::kCorruptImage,    FaultKind::kOversizedImage,
+    FaultKind::kLateAnswer,      FaultKind::kNotFound,        FaultKind::kEchoHeaders,
+    FaultKind::kSilent};
+
+// What the control route accepts: large enough for any test, small enough to catch typos and units.
+constexpr int64_t kMaxCount = 1000000;
+constexpr int64_t kMaxLatencyMs = 600000;  // 10 minutes
+constexpr int64_t kMaxRetryAfterS = 86400;
+constexpr int64_t kMinStatus = 400;
+constexpr int64_t kMaxStatus = 599;
+constexpr const char* kFaultFields[] = {"route",      "kind",          "count", "probability",
+                                        "latency_ms", "retry_after_s", "text",  "status"};
+
+// Faults that only delay: they fire alongside one fault of another kind.
+bool isDelay(FaultKind kind) {
+  return kind == FaultKind::kLatency || kind == FaultKind::kLateAnswer;
+}
+
+// cpp-httplib adds these to Request::headers itself; a client never sent them.
+bool isServerPseudoHeader(const std::string& name) {
+  return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" || name == "LOCAL_PORT";
+}
 
 bool routeMatches(const Fault& fault, Route route) {
   if (fault.route == Route::kAny || fault.route == route) return true;
@@ -135,9 +160,37 @@ bool faultKindFromName(const std::string& name, FaultKind* out) {
   return false;
 }
 
+bool readBoundedInt(const nlohmann::json& body, const char* name, int64_t min, int64_t max, int* out,
+                    std::string* error) {
+  if (!body.contains(name)) return true;
+  const nlohmann::json& value = body[name];
+  bool ok = false;
+  int64_t read = 0;
+  if (value.is_number_unsigned()) {
+    uint64_t u = value.get<uint64_t>();
+    ok = u <= uint64_t(max) && (min <= 0 || u >= uint64_t(min));
+    read = ok ? int64_t(u) : 0;
+  } else if (value.is_number_integer()) {
+    read = value.get<int64_t>();
+    ok = read >= min && read <= max;
+  }
+  if (!ok) {
+    *error = std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
+             std::to_string(max);
+    return false;
+  }
+  *out = int(read);
+  return true;
+}
+
 bool faultFromJson(const nlohmann::json& body, Fault* out, std::string* error) {
   *out = Fault{};
   if (!body.is_object()) return *error = "body must be a JSON object", false;
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    bool known = false;
+    for (const char* field : kFaultFields) known = known || it.key() == field;
+    if (!known) return *error = "unknown field " + it.key(), false;
+  }
   try {
     if (body.contains("route") && !routeFromName(body["route"].get<std::string>(), &out->route)) {
       return *error = "unknown route", false;
@@ -145,13 +198,26 @@ bool faultFromJson(const nlohmann::json& body, Fault* out, std::string* error) {
     if (!body.contains("kind") || !faultKindFromName(body["kind"].get<std::string>(), &out->kind)) {
       return *error = "missing or unknown kind", false;
     }
-    out->count = body.value("count", out->count);
-    out->probability = body.value("probability", out->probability);
-    out->latency_ms = body.value("latency_ms", out->latency_ms);
-    out->retry_after_s = body.value("retry_after_s", out->retry_after_s);
     out->text = body.value("text", out->text);
   } catch (const nlohmann::json::exception& e) {
     return *error = std::string("bad field type: ") + e.what(), false;
+  }
+  if (!readBoundedInt(body, "count", -1, kMaxCount, &out->count, error) || out->count == 0) {
+    return *error =
+               "count must be -1 (every request) or an integer between 1 and " + std::to_string(kMaxCount),
+           false;
+  }
+  if (body.contains("probability")) {
+    const nlohmann::json& p = body["probability"];
+    if (!p.is_number() || p.get<double>() < 0.0 || p.get<double>() > 1.0) {
+      return *error = "probability must be a number between 0 and 1", false;
+    }
+    out->probability = p.get<double>();
+  }
+  if (!readBoundedInt(body, "latency_ms", 0, kMaxLatencyMs, &out->latency_ms, error) ||
+      !readBoundedInt(body, "retry_after_s", 0, kMaxRetryAfterS, &out->retry_after_s, error) ||
+      !readBoundedInt(body, "status", kMinStatus, kMaxStatus, &out->status, error)) {
+    return false;
   }
   return true;
 }
@@ -163,8 +229,8 @@ std::vector<Fault> FaultTable::fire(Route route, std::initializer_list<FaultKind
   for (auto it = faults_.begin(); it != faults_.end();) {
     bool wanted = false;
     for (FaultKind k : kinds) wanted = wanted || it->kind == k;
-    bool is_latency = it->kind == FaultKind::kLatency;
-    if (!wanted || !routeMatches(*it, route) || (terminal && !is_latency) || it->count == 0) {
+    const bool delay = isDelay(it->kind);
+    if (!wanted || !routeMatches(*it, route) || (terminal && !delay) || it->count == 0) {
       ++it;
       continue;
     }
@@ -176,7 +242,7 @@ std::vector<Fault> FaultTable::fire(Route route, std::initializer_list<FaultKind
     }
     fired.push_back(*it);
     (*injected)[faultKindName(it->kind)]++;
-    terminal = terminal || !is_latency;
+    terminal = terminal || !delay;
     if (it->count > 0 && --it->count == 0) {
       it = faults_.erase(it);
     } else {
@@ -209,6 +275,29 @@ void answerServerErrorHtml(httplib::Response& res) {
 void answerMalformedJson(httplib::Response& res) {
   res.status = 200;
   res.set_content("{\"job\": {\"jobId\": \"job_", "application/json");
+}
+
+void answerNotFound(Route route, httplib::Response& res) {
+  const char* reason = "Not found";
+  switch (route) {
+    case Route::kModels:
+    case Route::kGenerate:
+    case Route::kDryRun: reason = "Model not found"; break;
+    case Route::kJob:
+    case Route::kJobAction: reason = "Job not found"; break;
+    case Route::kAsset: reason = "Asset not found"; break;
+    default: break;
+  }
+  setJson(res, 404, {{"reason", reason}});
+}
+
+void answerEchoHeaders(const Fault& fault, const httplib::Request& req, httplib::Response& res) {
+  std::string echoed = req.method + " " + req.path + " HTTP/1.1\n";
+  for (const auto& header : req.headers) {
+    if (!isServerPseudoHeader(header.first)) echoed += header.first + ": " + header.second + "\n";
+  }
+  setJson(res, fault.status > 0 ? fault.status : 400,
+          {{"reason", "The gateway could not process this request:\n" + echoed}});
 }
 
 void dropConnection(const httplib::Request& req, httplib::Response& res) {

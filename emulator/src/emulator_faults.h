@@ -1,5 +1,6 @@
 // Fault injection for the emulator: the table of armed faults (matching, probability, counts) and the
-// broken answers they produce: 429s, HTML 502s, malformed JSON, dropped and truncated connections.
+// broken answers they produce: 429s, 404s, HTML 502s, echoed headers, malformed JSON, dropped and
+// truncated connections.
 #pragma once
 
 #include <cstdint>
@@ -21,8 +22,13 @@ namespace texforge::emulator::detail {
 
 bool routeFromName(const std::string& name, Route* out);
 bool faultKindFromName(const std::string& name, FaultKind* out);
-// Reads {route, kind, count, probability, latency_ms, retry_after_s, text}; false with a reason.
+// Reads {route, kind, count, probability, latency_ms, retry_after_s, text, status}; false with a
+// reason for an unknown field, a wrong type or a number out of range (it names the field and range).
 bool faultFromJson(const nlohmann::json& body, Fault* out, std::string* error);
+// Reads body[name], when present, as an integer in [min, max] (max >= 0) into *out; false with
+// "NAME must be an integer between MIN and MAX" otherwise. For the control routes.
+bool readBoundedInt(const nlohmann::json& body, const char* name, int64_t min, int64_t max, int* out,
+                    std::string* error);
 
 // Not thread-safe: the emulator calls it under its own lock.
 class FaultTable {
@@ -32,8 +38,8 @@ class FaultTable {
   void clear() { faults_.clear(); }
 
   // Faults of `kinds` armed for `route` that fire now, in the order they were added: every firing
-  // latency fault, plus at most one fault of another kind. Each firing uses up one of its count and
-  // is tallied in `injected` under faultKindName.
+  // delay (kLatency, kLateAnswer), plus at most one fault of another kind. Each firing uses up one of its
+  // count and is tallied in `injected` under faultKindName.
   std::vector<Fault> fire(Route route, std::initializer_list<FaultKind> kinds,
                           std::map<std::string, int>* injected);
 
@@ -47,6 +53,9 @@ void answerTooManyRequests(const Fault& fault, httplib::Response& res);
 void answerParallelLimit(const Fault& fault, httplib::Response& res);
 void answerServerErrorHtml(httplib::Response& res);
 void answerMalformedJson(httplib::Response& res);
+void answerNotFound(Route route, httplib::Response& res);  // the route's own 404 text
+// fault.status (default 400) with the request line and headers of `req` in the JSON reason.
+void answerEchoHeaders(const Fault& fault, const httplib::Request& req, httplib::Response& res);
 
 // Breaks the connection of `req` without sending a byte of the answer (the socket is shut down under
 // cpp-httplib, which then fails to write and closes it).

@@ -70,8 +70,10 @@ struct Emulator::Impl {
   EmulatorOptions options;
   mutable std::mutex mutex;
   std::condition_variable changed;  // a job finished rendering, or the server is stopping
-  std::condition_variable counted;  // a request was counted in stats, or the server is stopping
+  // A request was counted in stats or began to be held, or the server is stopping.
+  std::condition_variable counted;
   bool stopping = false;
+  size_t held = 0;  // requests waiting in hold() now
   Stats stats;
   detail::FaultTable faults;
   std::map<std::string, std::shared_ptr<JobRecord>> jobs;
@@ -99,6 +101,8 @@ struct Emulator::Impl {
              const Handler& handler);
   bool authorized(const httplib::Request& req) const;
   void sleepUnlessStopping(int ms);
+  // Blocks the calling request for ms (0: until stop()), counted in `held` meanwhile.
+  void hold(int ms);
   std::string newId(const char* prefix);  // under the lock
 
   void handleModel(const httplib::Request& req, httplib::Response& res);

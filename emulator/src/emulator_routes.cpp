@@ -40,6 +40,19 @@ void Emulator::Impl::sleepUnlessStopping(int ms) {
   changed.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping; });
 }
 
+void Emulator::Impl::hold(int ms) {
+  std::unique_lock<std::mutex> lock(mutex);
+  ++held;
+  counted.notify_all();
+  auto released = [this] { return stopping; };
+  if (ms <= 0) {
+    changed.wait(lock, released);
+  } else {
+    changed.wait_for(lock, std::chrono::milliseconds(ms), released);
+  }
+  --held;
+}
+
 std::string Emulator::Impl::newId(const char* prefix) {
   return std::string(prefix) + detail::hex64(id_rng()).substr(0, 8) + detail::hex64(id_rng());
 }
@@ -60,10 +73,11 @@ void Emulator::Impl::serve(Route route, bool open, const httplib::Request& req, 
       stats.unauthorized++;
       return reject(res, 401, "Unauthorized: invalid API key or secret");
     }
-    gate = faults.fire(route,
-                       {FaultKind::kLatency, FaultKind::kTooManyRequests, FaultKind::kParallelLimit,
-                        FaultKind::kServerErrorHtml},
-                       &stats.faults_injected);
+    gate = faults.fire(
+        route,
+        {FaultKind::kLatency, FaultKind::kTooManyRequests, FaultKind::kParallelLimit,
+         FaultKind::kServerErrorHtml, FaultKind::kNotFound, FaultKind::kEchoHeaders, FaultKind::kSilent},
+        &stats.faults_injected);
   }
   int latency = 0;
   for (const Fault& f : gate) latency += f.kind == FaultKind::kLatency ? f.latency_ms : 0;
@@ -73,19 +87,29 @@ void Emulator::Impl::serve(Route route, bool open, const httplib::Request& req, 
       case FaultKind::kTooManyRequests: return detail::answerTooManyRequests(f, res);
       case FaultKind::kParallelLimit: return detail::answerParallelLimit(f, res);
       case FaultKind::kServerErrorHtml: return detail::answerServerErrorHtml(res);
+      case FaultKind::kNotFound: return detail::answerNotFound(route, res);
+      case FaultKind::kEchoHeaders: return detail::answerEchoHeaders(f, req, res);
+      case FaultKind::kSilent:
+        hold(f.latency_ms);  // nothing goes out meanwhile, and then not a byte
+        return detail::dropConnection(req, res);
       default: break;
     }
   }
 
   handler(req, res);
 
-  // These break the answer after the work is done: for generate the job exists, the client never learns.
+  // These hold or break the answer after the work is done: for generate the job exists and is charged,
+  // the client learns late or never.
   std::vector<Fault> after;
   {
     std::lock_guard<std::mutex> lock(mutex);
-    after =
-        faults.fire(route, {FaultKind::kDropConnection, FaultKind::kTruncatedBody, FaultKind::kMalformedJson},
-                    &stats.faults_injected);
+    after = faults.fire(route,
+                        {FaultKind::kLateAnswer, FaultKind::kDropConnection, FaultKind::kTruncatedBody,
+                         FaultKind::kMalformedJson},
+                        &stats.faults_injected);
+  }
+  for (const Fault& f : after) {
+    if (f.kind == FaultKind::kLateAnswer) hold(f.latency_ms);
   }
   for (const Fault& f : after) {
     if (f.kind == FaultKind::kDropConnection) detail::dropConnection(req, res);
@@ -130,6 +154,8 @@ void Emulator::Impl::handleGenerate(bool dry_run, const httplib::Request& req, h
     std::string canonical = body.is_discarded() ? req.body : body.dump();
     stats.generate_posts++;
     stats.generate_posts_per_body[canonical]++;
+    const bool has_prompt = body.is_object() && body.contains("prompt") && body["prompt"].is_string();
+    stats.generate_posts_per_prompt[has_prompt ? body["prompt"].get<std::string>() : ""]++;
     stats.last_generate_bodies.push_back(req.body);
     if (stats.last_generate_bodies.size() > kLastBodiesKept) {
       stats.last_generate_bodies.erase(stats.last_generate_bodies.begin());

@@ -285,6 +285,84 @@ TEST_F(EmulatorTest, RecordsPaidPostsPerBodyAndServesStats) {
   EXPECT_EQ(get("/_emulator/stats", false).body["jobs_created"], 0);
 }
 
+TEST_F(EmulatorTest, CountsPaidPostsPerPrompt) {
+  Rgba image{8, 8, std::vector<uint8_t>(8 * 8 * 4, 90)};
+  std::string first = upload(encodePng(image));
+  std::string again = upload(encodePng(image));  // the same reference uploaded again: a new id
+  submit({{"prompt", "one intent"}, {"referenceImages", {first}}});
+  submit({{"prompt", "one intent"}, {"referenceImages", {again}}});
+  submit({{"prompt", "another"}, {"width", 32}, {"height", 32}});
+  post(std::string(kGeneratePath) + "?dryRun=true", {{"prompt", "one intent"}});  // not paid
+  EXPECT_EQ(postRaw(kGeneratePath, "not json").status, 400);                      // paid, no prompt
+
+  Stats stats = emulator_->stats();
+  EXPECT_EQ(stats.generate_posts, 4);
+  EXPECT_EQ(stats.generate_posts_per_body.size(), 4u);  // every body differs
+  const std::map<std::string, int> expected = {{"one intent", 2}, {"another", 1}, {"", 1}};
+  EXPECT_EQ(stats.generate_posts_per_prompt, expected);
+  json route = get("/_emulator/stats", false).body;
+  EXPECT_EQ(route["generate_posts_per_prompt"]["one intent"], 2);
+  EXPECT_EQ(json::parse(emulator_->statsJson())["generate_posts_per_prompt"],
+            route["generate_posts_per_prompt"]);
+}
+
+TEST_F(EmulatorTest, ControlRoutesRefuseOutOfRangeNumbers) {
+  struct Refused {
+    json body;
+    std::string names;  // what the reason must contain: the field and its allowed range
+  };
+  const std::vector<Refused> faults = {
+      {{{"kind", "latency"}, {"count", -2}},
+       "count must be -1 (every request) or an integer between 1 and 1000000"},
+      {{{"kind", "latency"}, {"count", 0}}, "count must be -1"},
+      {{{"kind", "latency"}, {"count", 5000000000LL}}, "count must be -1"},
+      {{{"kind", "latency"}, {"count", 1.5}}, "count must be -1"},
+      {{{"kind", "latency"}, {"probability", -0.1}}, "probability must be a number between 0 and 1"},
+      {{{"kind", "latency"}, {"probability", 1.5}}, "probability must be a number between 0 and 1"},
+      {{{"kind", "latency"}, {"latency_ms", -1}}, "latency_ms must be an integer between 0 and 600000"},
+      {{{"kind", "latency"}, {"latency_ms", 1000000000}},
+       "latency_ms must be an integer between 0 and 600000"},
+      {{{"kind", "too_many_requests"}, {"retry_after_s", -5}},
+       "retry_after_s must be an integer between 0 and 86400"},
+      {{{"kind", "echo_headers"}, {"status", 200}}, "status must be an integer between 400 and 599"},
+      {{{"kind", "latency"}, {"latncy_ms", 5}}, "unknown field latncy_ms"},
+  };
+  for (const Refused& c : faults) {
+    Reply r = post("/_emulator/faults", c.body, false);
+    EXPECT_EQ(r.status, 400) << c.body.dump();
+    EXPECT_NE(r.body.value("reason", "").find(c.names), std::string::npos) << r.raw;
+  }
+  // The limits themselves are accepted; probability 0 keeps these from firing.
+  for (const json& body :
+       {json{{"kind", "silent"}, {"count", -1}, {"probability", 0}, {"latency_ms", 600000}},
+        json{{"kind", "late_answer"}, {"count", 1000000}, {"probability", 0}},
+        json{{"kind", "echo_headers"}, {"status", 599}, {"probability", 0}},
+        json{{"kind", "not_found"}, {"retry_after_s", 86400}, {"probability", 0}}}) {
+    EXPECT_EQ(post("/_emulator/faults", body, false).status, 200) << body.dump();
+  }
+  EXPECT_EQ(get("/v1/jobs").status, 200);
+  EXPECT_TRUE(emulator_->stats().faults_injected.empty());
+
+  const std::vector<Refused> configs = {
+      {{{"job_duration_ms", -1}}, "job_duration_ms must be an integer between 0 and 3600000"},
+      {{{"job_duration_ms", 99999999999LL}}, "job_duration_ms must be an integer between 0 and 3600000"},
+      {{{"job_duration_ms", 2.5}}, "job_duration_ms must be an integer between 0 and 3600000"},
+      {{{"url_ttl_s", -3}}, "url_ttl_s must be an integer between 0 and 604800"},
+      {{{"output_format", "webp"}, {"url_ttl_s", 18446744073709551615ULL}},
+       "url_ttl_s must be an integer between 0 and 604800"},
+  };
+  for (const Refused& c : configs) {
+    Reply r = post("/_emulator/config", c.body, false);
+    EXPECT_EQ(r.status, 400) << c.body.dump();
+    EXPECT_NE(r.body.value("reason", "").find(c.names), std::string::npos) << r.raw;
+  }
+  Reply unchanged = post("/_emulator/config", json::object(), false);  // a refused request changed nothing
+  ASSERT_EQ(unchanged.status, 200) << unchanged.raw;
+  EXPECT_EQ(unchanged.body["output_format"], "png");
+  EXPECT_EQ(unchanged.body["job_duration_ms"], defaultOptions().job_duration_ms);
+  EXPECT_EQ(unchanged.body["url_ttl_s"], 3600);
+}
+
 TEST_F(EmulatorTest, ConfigRouteChangesSettingsAtRunTime) {
   Reply r = post("/_emulator/config", {{"output_format", "webp"}, {"job_duration_ms", 50}}, false);
   ASSERT_EQ(r.status, 200) << r.raw;

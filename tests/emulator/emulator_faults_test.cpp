@@ -1,19 +1,12 @@
 // Fault injection as a client meets it: 429s with Retry-After, HTML gateway errors, dropped and
-// truncated connections (real transport errors), odd statuses, failed jobs and broken CDN bytes.
+// truncated connections (real transport errors), odd statuses, 404s, echoed headers, failed jobs and
+// broken CDN bytes.
 #include <thread>
 
 #include "emulator_test_helpers.h"
 
 namespace texforge::emulator::testing {
 namespace {
-
-Fault fault(Route route, FaultKind kind, int count = 1) {
-  Fault f;
-  f.route = route;
-  f.kind = kind;
-  f.count = count;
-  return f;
-}
 
 TEST_F(EmulatorTest, TooManyRequestsCarriesRetryAfter) {
   Fault f = fault(Route::kModels, FaultKind::kTooManyRequests);
@@ -122,6 +115,53 @@ TEST_F(EmulatorTest, JobFailureSurfacesItsText) {
   EXPECT_EQ(waitForJob(submit({{"prompt", "x"}}))["metadata"]["error"], "GPU on fire");
   // Only the next job: the one after succeeds.
   EXPECT_EQ(waitForJob(submit({{"prompt", "x"}, {"width", 32}, {"height", 32}}))["status"], "success");
+}
+
+TEST_F(EmulatorTest, NotFoundAnswersAJobPollWith404ThenNormally) {
+  std::string id = submit({{"prompt", "briefly lost"}, {"width", 32}, {"height", 32}});
+  Reply real = get("/v1/jobs/job_missing");  // before arming: the fault would take this one
+  ASSERT_EQ(real.status, 404);
+  emulator_->addFault(fault(Route::kJob, FaultKind::kNotFound, 2));
+  for (int i = 0; i < 2; ++i) {
+    Reply r = get("/v1/jobs/" + id);
+    EXPECT_EQ(r.status, 404);
+    EXPECT_EQ(r.body.value("reason", ""), "Job not found");
+    EXPECT_EQ(r.raw, real.raw);  // just like the service's own answer for an unknown job
+  }
+  EXPECT_EQ(get("/v1/jobs/" + id).status, 200);
+
+  // Other routes say what they could not find; armed through the control route here.
+  ASSERT_EQ(post("/_emulator/faults", {{"route", "models"}, {"kind", "not_found"}}, false).status, 200);
+  Reply model = get(std::string("/v1/models/") + kModel);
+  EXPECT_EQ(model.status, 404);
+  EXPECT_EQ(model.body.value("reason", ""), "Model not found");
+  EXPECT_EQ(get(std::string("/v1/models/") + kModel).status, 200);
+  EXPECT_EQ(emulator_->stats().faults_injected["not_found"], 3);
+}
+
+TEST_F(EmulatorTest, EchoHeadersPutsTheCredentialsInTheErrorBody) {
+  emulator_->addFault(fault(Route::kJobList, FaultKind::kEchoHeaders));
+  const std::string authorization = "Authorization: Basic " + base64("emulator-key:emulator-secret");
+  Reply r = toReply(client().Get("/v1/jobs", httplib::Headers{{"X-Request-Id", "req-42"}}));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.raw.find(authorization), std::string::npos) << r.raw;
+  const std::string reason = r.body.value("reason", "");
+  EXPECT_NE(reason.find("GET /v1/jobs HTTP/1.1\n"), std::string::npos) << reason;
+  EXPECT_NE(reason.find(authorization + "\n"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("X-Request-Id: req-42\n"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("Host: 127.0.0.1"), std::string::npos) << reason;
+  EXPECT_EQ(reason.find("REMOTE_ADDR"), std::string::npos) << reason;  // the server's own, not sent
+
+  // A 5xx one through the control route; then the route answers normally.
+  ASSERT_EQ(
+      post("/_emulator/faults", {{"route", "job_list"}, {"kind", "echo_headers"}, {"status", 503}}, false)
+          .status,
+      200);
+  Reply unavailable = get("/v1/jobs");
+  EXPECT_EQ(unavailable.status, 503);
+  EXPECT_NE(unavailable.body.value("reason", "").find(authorization), std::string::npos);
+  EXPECT_EQ(get("/v1/jobs").status, 200);
+  EXPECT_EQ(emulator_->stats().faults_injected["echo_headers"], 2);
 }
 
 TEST_F(EmulatorTest, LatencyDelaysThenAnswers) {

@@ -92,6 +92,14 @@ inline std::string base64(const std::string& bytes) {
   return out;
 }
 
+inline Fault fault(Route route, FaultKind kind, int count = 1) {
+  Fault f;
+  f.route = route;
+  f.kind = kind;
+  f.count = count;
+  return f;
+}
+
 // Splits "http://127.0.0.1:PORT/cdn/x.png?query" into the path-and-query part.
 inline std::string pathOf(const std::string& url) {
   size_t scheme = url.find("://");

@@ -27,8 +27,10 @@ enum class Route {
 };
 const char* routeName(Route route);  // "models", "generate", "dry_run", "job", "job_list", ...
 
+// What a fault does to the requests it hits. Faults that replace the answer fire before the route's
+// work (nothing happens on the service, nothing is charged) unless the line says "after".
 enum class FaultKind {
-  kLatency,          // delay the answer by latency_ms, then answer normally
+  kLatency,          // wait latency_ms before doing anything, then answer normally
   kTooManyRequests,  // 429 with Retry-After: retry_after_s and {"reason", "remainingSeconds"}
   kParallelLimit,    // 429 {"details": {"actionName": "parallel-custom-jobs", "actionLimit": N}}
   kServerErrorHtml,  // 502 with an HTML gateway page
@@ -40,7 +42,16 @@ enum class FaultKind {
   kMalformedJson,    // 200 with a body that is not JSON
   kCorruptImage,     // CDN serves bytes that are not a valid image
   kOversizedImage,   // CDN serves a PNG whose header claims 100000x100000
+  kLateAnswer,       // do the work (generate: the job exists and is charged), then hold the answer for
+                     // latency_ms (0: until stop()) and send it; may combine with one "after" fault
+  kNotFound,         // 404 {"reason": "Job not found"} (or the route's own not-found text)
+  kEchoHeaders,      // status (default 400) whose JSON reason echoes the request line and every header,
+                     // Authorization included, as a misconfigured gateway does
+  kSilent,           // read the request, send nothing for latency_ms (0: until stop()), then close the
+                     // connection without a byte; the request has no effect
 };
+// The name in the control route's JSON and in Stats::faults_injected: "latency", "too_many_requests",
+// "parallel_limit", ..., "late_answer", "not_found", "echo_headers", "silent".
 const char* faultKindName(FaultKind kind);
 
 struct Fault {
@@ -48,9 +59,10 @@ struct Fault {
   FaultKind kind = FaultKind::kServerErrorHtml;
   int count = 1;             // how many matching requests it hits; -1 = every one
   double probability = 1.0;  // chance per matching request (seeded, deterministic)
-  int latency_ms = 0;
+  int latency_ms = 0;        // kLatency: the delay; kLateAnswer, kSilent: the hold (0: until stop())
   int retry_after_s = 1;
   std::string text;  // failure text / unknown status name
+  int status = 0;    // kEchoHeaders: the HTTP status to answer, 400..599 (0: 400)
 };
 
 struct EmulatorOptions {
@@ -73,6 +85,9 @@ struct Stats {
   std::map<std::string, int> requests_per_route;       // routeName -> count (every request, faults included)
   int generate_posts = 0;                              // paid POSTs received (dry runs excluded)
   std::map<std::string, int> generate_posts_per_body;  // canonical body JSON -> count
+  // The request's "prompt" -> count ("" when it has none), so a test can count paid requests per
+  // intended request even when a re-uploaded reference changes the body.
+  std::map<std::string, int> generate_posts_per_prompt;
   int jobs_created = 0;
   int cdn_requests = 0;
   int cdn_authorization_headers = 0;              // Authorization headers seen on /cdn (must stay 0)
@@ -94,8 +109,11 @@ class Emulator {
   // 1024x1024; off-grid sizes are snapped to multiples of 16; a transparent background with JPEG output
   // comes back as PNG; a mask whose size differs from the first reference makes the job end in
   // "failure" with metadata.error "mask and reference image must have the same dimensions".
+  // Serves up to 64 requests at once, held and slow ones included (more wait for a free worker).
   bool start();
-  void stop();  // joins the server thread; safe to call twice; start() may be called again after it
+  // Releases requests held by faults at once and joins the server thread (an idle keep-alive client
+  // can add up to 2 s); safe to call twice; start() may be called again after it.
+  void stop();
   const std::string& error() const;
 
   std::string baseUrl() const;  // "http://127.0.0.1:PORT/v1" (https when serving TLS)
@@ -122,6 +140,9 @@ class Emulator {
   // faults would report it; false on timeout or for an unknown job or status.
   bool waitForJobStatus(const std::string& job_id, const std::string& status,
                         std::chrono::milliseconds deadline) const;
+  // Blocks until at least n requests are held right now by kSilent or kLateAnswer (a kLateAnswer one
+  // once its work is done: a generate's job exists) or deadline passes; true when they are.
+  bool waitForHeldRequests(size_t n, std::chrono::milliseconds deadline) const;
 
  private:
   struct Impl;
