@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base64.h"
+#include "texforge/credentials.h"
 
 namespace texforge {
 namespace {
@@ -121,7 +122,13 @@ std::string trimmed(std::string text, size_t max_len) {
   return text;
 }
 
-// The words a server put in an error body: JSON fields, an HTML title, or plain text.
+// Server text as it may enter a message: redacted whole (a token cut by the trim would no longer
+// be recognised), then shortened.
+std::string safeText(const std::string& text, size_t max_len) {
+  return trimmed(redactServerText(text), max_len);
+}
+
+// The words a server put in an error body: JSON fields, an HTML title, or plain text; redacted.
 std::string reasonFromBody(const std::string& body) {
   if (body.empty()) return {};
   // Through parseJsonBody for its size and nesting caps: textOf() recurses once per level.
@@ -129,17 +136,18 @@ std::string reasonFromBody(const std::string& body) {
   if (parsed && parsed->is_object()) {
     std::string text =
         firstText(*parsed, {"reason", "message", "error", "errorMessage", "detail", "details"});
-    return trimmed(text, 300);
+    return safeText(text, 300);
   }
   std::string lower = body.substr(0, 4096);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   auto title = lower.find("<title>");
   if (title != std::string::npos) {
     auto end = lower.find("</title>", title);
-    if (end != std::string::npos) return trimmed(body.substr(title + 7, end - title - 7), 200);
+    if (end != std::string::npos) return safeText(body.substr(title + 7, end - title - 7), 200);
   }
   if (lower.find("<html") != std::string::npos || lower.find("<!doctype") != std::string::npos) return {};
-  return trimmed(body.substr(0, 200), 200);
+  // Redacted before the cut, from a window larger than what is kept, for the same reason.
+  return trimmed(redactServerText(body.substr(0, 4096)), 200);
 }
 
 const json* unwrap(const json& root, const char* key) {
@@ -178,6 +186,7 @@ JobInfo jobFromJson(const json& job) {
     if (info.model_id.empty()) info.model_id = stringField(*meta, "modelId");
   }
   if (info.error.empty()) info.error = firstText(job, {"error", "errorMessage", "reason"});
+  info.error = redactServerText(std::move(info.error));  // becomes the message of a failed job
   if (auto billing = job.find("billing"); billing != job.end() && billing->is_object()) {
     info.cost = numberField(*billing, "cuCost", -1.0);
   }
@@ -351,7 +360,7 @@ Error errorFromResponse(const HttpResponse& response) {
     if (!reason.empty()) text += ": " + reason;
     return text + ")";
   };
-  if (status == 0) reason = trimmed(response.transport.text, 300);
+  if (status == 0) reason = safeText(response.transport.text, 300);
   if (status == 0 && response.transport.kind == TransportError::Kind::kTlsRefused) {
     return makeError(ErrorCode::kInsecure,
                      "the server's certificate is not trusted (" + reason +

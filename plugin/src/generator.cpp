@@ -18,8 +18,6 @@ int64_t nowMs() {
       .count();
 }
 
-namespace {
-
 std::string newLocalId() {
   static std::mt19937_64 rng{std::random_device{}() ^ static_cast<uint64_t>(nowMs())};
   static std::mutex mutex;
@@ -27,6 +25,21 @@ std::string newLocalId() {
   char buf[32];
   std::snprintf(buf, sizeof buf, "tf_%012llx", static_cast<unsigned long long>(rng() & 0xffffffffffffull));
   return buf;
+}
+
+namespace {
+
+bool isSymlink(const std::filesystem::path& path) {
+  std::error_code ec;
+  return std::filesystem::is_symlink(std::filesystem::symlink_status(path, ec));
+}
+
+Status refuseSymlink(const std::filesystem::path& path) {
+  if (!isSymlink(path)) return Ok{};
+  return makeError(ErrorCode::kIo, path.string() +
+                                       " is a symbolic link; texforge keeps its journal and cache inside the "
+                                       "project and does not follow links out of it. Replace the link with a "
+                                       "real folder.");
 }
 
 std::string envOr(const char* name, const std::string& fallback) {
@@ -50,12 +63,24 @@ Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options) {
   }
   if (!options.importer) options.importer = makeFolderImporter();
   std::error_code ec;
-  const auto state_dir = std::filesystem::path(options.project_dir) / ".texforge";
-  auto journal = Journal::open(state_dir.string());
+  const auto state_dir = options.state_dir.empty() ? std::filesystem::path(options.project_dir) / ".texforge"
+                                                   : std::filesystem::path(options.state_dir);
+  if (options.state_dir.empty()) {
+    options.state_dir = state_dir.string();
+  } else if (Status s = refuseSymlink(std::filesystem::path(options.project_dir) / ".texforge"); !s) {
+    return s.error();  // a state folder inside .texforge must not be reached through a link either
+  }
+  if (Status s = refuseSymlink(state_dir); !s) return s.error();
+  if (Status s = refuseSymlink(state_dir / "cache"); !s) return s.error();
+  // Offline is for reading: the journal opens read-only and nothing is created in the project.
+  auto journal = Journal::open(state_dir.string(), options.offline);
   if (!journal) return journal.error();
-  std::filesystem::create_directories(state_dir / "cache", ec);
-  if (ec) {
-    return makeError(ErrorCode::kIo, "cannot create " + (state_dir / "cache").string() + ": " + ec.message());
+  if (!options.offline) {
+    std::filesystem::create_directories(state_dir / "cache", ec);
+    if (ec) {
+      return makeError(ErrorCode::kIo,
+                       "cannot create " + (state_dir / "cache").string() + ": " + ec.message());
+    }
   }
   auto records = (*journal)->loadAll();
   if (!records) return records.error();
@@ -66,6 +91,8 @@ Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options) {
 
 GeneratorImpl::GeneratorImpl(GeneratorOptions options, std::unique_ptr<Journal> journal)
     : options_(std::move(options)),
+      owner_(makeOwner(options_.owner_name)),
+      account_(accountFingerprint(options_.credentials)),
       journal_(std::move(journal)),
       mailbox_(options_.wake),
       rng_(std::random_device{}()) {
@@ -76,7 +103,8 @@ GeneratorImpl::GeneratorImpl(GeneratorOptions options, std::unique_ptr<Journal> 
   t.ca_file = options_.ca_file;
   t.connect_timeout_ms = options_.connect_timeout_ms;
   t.low_speed_bytes = options_.low_speed_bytes;
-  t.low_speed_time_s = options_.low_speed_time_s;
+  t.low_speed_time_s =
+      std::max(1L, std::min(options_.low_speed_time_s, static_cast<long>(options_.silent_server_s)));
   transport_ = std::make_unique<Transport>(std::move(t));
   decoders_ = std::make_unique<WorkerPool>(options_.decode_threads);
   importer_thread_ = std::make_unique<WorkerPool>(1);
@@ -90,6 +118,8 @@ GeneratorImpl::~GeneratorImpl() {
   decoders_.reset();
   importer_thread_.reset();
   transport_.reset();
+  // What this engine held is free at once for the others, rather than when the leases expire.
+  journal_->release(owner_);
 }
 
 void GeneratorImpl::start(std::vector<JobRecord> journaled) {
@@ -98,26 +128,17 @@ void GeneratorImpl::start(std::vector<JobRecord> journaled) {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& r : journaled) {
       const std::string id = r.snap.local_id;
-      const bool resumable_failure =
-          r.snap.state == JobState::kFailed && r.snap.error && !r.snap.job_id.empty() &&
-          (r.snap.error->code == ErrorCode::kNetwork || r.snap.error->code == ErrorCode::kServer ||
-           r.snap.error->code == ErrorCode::kTimeout || r.snap.error->code == ErrorCode::kCredentials ||
-           r.snap.error->code == ErrorCode::kProtocol);
-      const bool has_unfinished_output =
-          std::any_of(r.snap.outputs.begin(), r.snap.outputs.end(), [](auto& o) {
-            return o.state == OutputState::kReady || o.state == OutputState::kPending ||
-                   o.state == OutputState::kDownloading ||
-                   (o.state == OutputState::kFailed && o.error && o.error->code != ErrorCode::kDecode);
-          });
-      if (options_.resume &&
-          (isJobActive(r.snap.state) || resumable_failure || r.snap.state == JobState::kUnknown ||
-           (r.snap.state == JobState::kReady && has_unfinished_output))) {
+      r.snap.endpoint = r.base_url;
+      r.snap.other_account = foreign(r);
+      r.snap.held_by = heldBy(r);
+      r.snap.resend_allowed_at_ms = r.snap.state == JobState::kUnknown ? resendAllowedAt(r) : 0;
+      // An unknown job is searched for again at every start (continueJob decides who), unless
+      // this engine will not look (offline): then it waits for the user's word.
+      const bool unknown = r.snap.state == JobState::kUnknown;
+      if (options_.resume && !r.snap.other_account && r.snap.held_by.empty() && (needsWork(r) || unknown)) {
         to_resume.push_back(id);
-        r.reconciling = r.snap.state == JobState::kUnknown;
       }
-      // Not journaled: an unknown job is searched for again at every start, unless this engine
-      // will not look (offline), when it waits for the user's word.
-      r.snap.needs_decision = r.snap.state == JobState::kUnknown && !r.reconciling;
+      r.snap.needs_decision = unknown && r.snap.held_by.empty() && !options_.resume;
       jobs_.emplace(id, std::move(r));
     }
   }
@@ -128,6 +149,7 @@ void GeneratorImpl::start(std::vector<JobRecord> journaled) {
       --pending_work_;
     });
   }
+  if (!options_.offline) transport_->post([this] { syncWithJournal(); }, syncDelay());
 }
 
 Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
@@ -153,9 +175,13 @@ Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
   r.snap.params = params;
   r.snap.state = JobState::kSubmitting;
   r.snap.created_at_ms = r.snap.updated_at_ms = nowMs();
+  r.snap.endpoint = r.base_url = options_.base_url;
+  r.account = account_;
+  r.lease = JobLease{owner_.id, owner_.pid, owner_.host, owner_.name, r.snap.created_at_ms};
   r.version = 1;
-  // The intent is durable before anything is sent: a crash from here on loses nothing.
-  if (Status written = journal_->write(r); !written) return written.error();
+  // The intent is durable, and this engine's, before anything is sent: a crash from here on
+  // loses nothing, and no other process sends it while this one lives.
+  if (auto written = journal_->write(r, owner_, true, r.snap.created_at_ms); !written) return written.error();
   const std::string id = r.snap.local_id;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -206,27 +232,50 @@ void GeneratorImpl::fetchSchema(const std::string& model_id,
 }
 
 void GeneratorImpl::stopWaiting(const std::string& local_id) {
+  // Only the holder stops a job: another process's wait is that process's to end.
   update(local_id, Change::finished(), [](JobRecord& r) {
     if (!isJobActive(r.snap.state)) return;
     r.snap.state = JobState::kStopped;
     r.snap.finished_at_ms = nowMs();
-    r.snap.error =
-        makeError(ErrorCode::kStopped,
-                  "you stopped waiting for this job; the service cannot cancel it, so it was still charged");
+    r.snap.error = makeError(ErrorCode::kStopped,
+                             "you stopped waiting for this job; the service cannot cancel it, so it is still "
+                             "charged, and resuming it brings its images in when it finishes");
   });
   transport_->post([this] { drainSubmitQueue(); });
 }
 
-Status GeneratorImpl::resolveUnknown(const std::string& local_id, bool resend) {
+// The job, taken over for a host's decision: held by nobody else, and this engine's from now on.
+Result<JobRecord> GeneratorImpl::recordToDecide(const std::string& local_id) {
   auto r = record(local_id);
   if (!r) return makeError(ErrorCode::kNotFound, "no job " + local_id);
-  if (r->snap.state != JobState::kUnknown) {
-    return makeError(ErrorCode::kInvalidArgument, "job " + local_id + " is " + jobStateName(r->snap.state) +
+  if (r->lease.owner_id != owner_.id && !takeOver(local_id)) {
+    const std::string who = heldBy(*r);
+    return makeError(ErrorCode::kInvalidArgument,
+                     "job " + local_id + " is not this program's to decide: " +
+                         (who.empty() ? std::string("another texforge process is working on it") : who));
+  }
+  return *record(local_id);
+}
+
+Status GeneratorImpl::resolveUnknown(const std::string& local_id, bool resend) {
+  auto peek = record(local_id);
+  if (!peek) return makeError(ErrorCode::kNotFound, "no job " + local_id);
+  if (peek->snap.state != JobState::kUnknown) {
+    return makeError(ErrorCode::kInvalidArgument, "job " + local_id + " is " +
+                                                      jobStateName(peek->snap.state) +
                                                       ", not unknown; there is nothing to resolve");
+  }
+  auto r = recordToDecide(local_id);
+  if (!r) return r.error();
+  if (r->snap.state != JobState::kUnknown) {  // another process settled it meanwhile
+    return makeError(
+        ErrorCode::kInvalidArgument,
+        "job " + local_id + " is now " + jobStateName(r->snap.state) + "; there is nothing to resolve");
   }
   if (!resend) {
     update(local_id, Change::always(GeneratorEvent::Kind::kJobFinished), [](JobRecord& rec) {
       rec.snap.state = JobState::kFailed;
+      rec.reconciling = false;
       rec.snap.needs_decision = false;
       rec.snap.finished_at_ms = nowMs();
       rec.snap.error =
@@ -234,25 +283,64 @@ Status GeneratorImpl::resolveUnknown(const std::string& local_id, bool resend) {
     });
     return Ok{};
   }
-  size_t resolved = 0;
-  update(local_id, Change::always(), [&](JobRecord& rec) {
-    rec.snap.state = JobState::kSubmitting;
+  const int64_t allowed = resendAllowedAt(*r);
+  if (nowMs() < allowed) {
+    const int64_t minutes = (allowed - nowMs() + 59999) / 60000;
+    return makeError(
+        ErrorCode::kInvalidArgument,
+        "job " + local_id + " may still show up among your Scenario jobs: a late answer can take " +
+            "several minutes. Resending now could pay twice; it can be resent in about " +
+            std::to_string(minutes) + " minute" + (minutes == 1 ? "" : "s") + ", after one more check");
+  }
+  // One more look first: only a request that is still not there is sent again.
+  update(local_id, Change::always(), [](JobRecord& rec) {
+    rec.resend_requested = true;
+    rec.reconciling = true;
     rec.snap.needs_decision = false;
-    rec.snap.error.reset();
-    rec.snap.finished_at_ms = 0;
-    rec.post_sent = false;
-    resolved = rec.reference_ids.size() + (rec.mask_id.empty() ? 0 : 1);
   });
-  transport_->post([this, local_id, resolved] { uploadInputs(local_id, resolved); });
+  transport_->post([this, local_id] { reconcile(local_id, "", 0); });
   return Ok{};
 }
 
 Status GeneratorImpl::recheckUnknown(const std::string& local_id) {
-  return makeError(ErrorCode::kInternal, "not yet " + local_id);
+  auto peek = record(local_id);
+  if (!peek) return makeError(ErrorCode::kNotFound, "no job " + local_id);
+  if (peek->snap.state != JobState::kUnknown)
+    return makeError(ErrorCode::kInvalidArgument, "job " + local_id + " is not unknown");
+  auto r = recordToDecide(local_id);
+  if (!r) return r.error();
+  update(local_id, Change::always(), [](JobRecord& rec) {
+    rec.reconciling = true;
+    rec.snap.needs_decision = false;
+  });
+  transport_->post([this, local_id] { reconcile(local_id, "", 0); });
+  return Ok{};
 }
 
 Status GeneratorImpl::resumeJob(const std::string& local_id) {
-  return makeError(ErrorCode::kInternal, "not yet " + local_id);
+  auto peek = record(local_id);
+  if (!peek) return makeError(ErrorCode::kNotFound, "no job " + local_id);
+  if (options_.offline) return makeError(ErrorCode::kInvalidArgument, "this engine was opened offline");
+  if (!canResume(peek->snap)) {
+    return makeError(
+        ErrorCode::kInvalidArgument,
+        "job " + local_id + " is " + jobStateName(peek->snap.state) +
+            (peek->snap.held_by.empty() ? "; there is nothing to resume" : ": " + peek->snap.held_by));
+  }
+  auto r = recordToDecide(local_id);
+  if (!r) return r.error();
+  if (!canResume(r->snap)) {
+    return makeError(
+        ErrorCode::kInvalidArgument,
+        "job " + local_id + " is now " + jobStateName(r->snap.state) + "; there is nothing to resume");
+  }
+  ++pending_work_;
+  transport_->post([this, local_id] {
+    pacing_.erase(local_id);  // the deadline counts afresh
+    proceed(local_id);
+    --pending_work_;
+  });
+  return Ok{};
 }
 
 std::vector<GeneratorEvent> GeneratorImpl::pump() {
@@ -290,7 +378,8 @@ bool GeneratorImpl::idle() const {
   if (!mailbox_.empty() || pending_requests_ > 0 || pending_work_ > 0) return false;
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& [id, r] : jobs_) {
-    if (isJobActive(r.snap.state) || (r.reconciling && r.snap.state == JobState::kUnknown)) return false;
+    if (r.lease.owner_id == owner_.id && holdsLease(r))
+      return false;  // jobs others hold are theirs to finish
   }
   return true;
 }
@@ -331,20 +420,47 @@ Result<ImportedAsset> GeneratorImpl::importOutput(const std::string& local_id, i
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
     request.created_at = buf;
   }
+  // One importer per output across every process on the project: the claim decides who writes it.
+  auto claim = journal_->claimImport(local_id, output_index, owner_, nowMs(), leaseMs());
+  if (!claim) return claim.error();
+  if (claim->kind == Journal::ImportClaim::Kind::kBusy) {
+    return makeError(ErrorCode::kInvalidArgument, "output " + std::to_string(output_index + 1) + " of job " +
+                                                      local_id + " is being imported by " + claim->holder);
+  }
+  if (claim->kind == Journal::ImportClaim::Kind::kImported) {
+    markImported(local_id, output_index, claim->imported_path);
+    return ImportedAsset{claim->imported_path, claim->imported_path + ".texforge.json"};
+  }
   failpoint("import.before_write");
   auto imported = options_.importer->importAsset(request);
-  if (!imported) return imported.error();
+  if (!imported) {
+    journal_->releaseImport(local_id, output_index, owner_);
+    return imported.error();
+  }
   failpoint("import.before_journal");
-  update(local_id, Change::always(GeneratorEvent::Kind::kJobChanged, output_index), [&](JobRecord& rec) {
+  if (Status done = journal_->finishImport(local_id, output_index, imported->path); !done)
+    return done.error();
+  markImported(local_id, output_index, imported->path);
+  return imported;
+}
+
+void GeneratorImpl::markImported(const std::string& local_id, int output_index, const std::string& path) {
+  // The journal has it already; this is the in-memory copy, and the job's own state.
+  auto apply = [&](JobRecord& rec) {
+    if (output_index >= static_cast<int>(rec.snap.outputs.size())) return;
     OutputSnapshot& out = rec.snap.outputs[output_index];
     out.state = OutputState::kImported;
-    out.imported_path = imported->path;
+    out.imported_path = path;
     out.error.reset();
     const bool all_done = std::all_of(rec.snap.outputs.begin(), rec.snap.outputs.end(),
                                       [](auto& x) { return x.state == OutputState::kImported; });
     if (all_done && rec.snap.state == JobState::kReady) rec.snap.state = JobState::kImported;
-  });
-  return imported;
+  };
+  if (!update(local_id, Change::always(GeneratorEvent::Kind::kJobChanged, output_index), apply)) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = jobs_.find(local_id);
+    if (it != jobs_.end()) apply(it->second);
+  }
 }
 
 GeneratorStats GeneratorImpl::stats() const {
@@ -384,27 +500,51 @@ Result<DecodedImage> GeneratorImpl::loadOutputImage(const std::string& local_id,
 bool GeneratorImpl::update(const std::string& local_id, Change change,
                            const std::function<void(JobRecord&)>& fn) {
   JobRecord copy;
+  bool hold = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = jobs_.find(local_id);
     if (it == jobs_.end()) return false;
     JobRecord& r = it->second;
-    if (!change.even_if_inactive && !isJobActive(r.snap.state) && r.snap.state != JobState::kReady)
+    const bool mine = r.lease.owner_id == owner_.id;
+    // Work on a job (polling, downloading, the paid POST) needs its lease; a job someone else
+    // holds is only ever read back from the journal.
+    if (!change.even_if_inactive &&
+        (!mine || (!isJobActive(r.snap.state) && r.snap.state != JobState::kReady)))
+      return false;
+    if (!mine && !r.lease.owner_id.empty() && leaseAlive(r.lease, nowMs(), leaseMs(), owner_.host))
       return false;
     fn(r);
+    redactRecord(r);
     r.snap.updated_at_ms = nowMs();
     ++r.version;
+    hold = mine && holdsLease(r);
     copy = r;
   }
-  // A failed journal write is reported on the job; the in-memory state still reaches the host.
-  if (Status written = journal_->write(copy); !written) {
+  const int64_t now = nowMs();
+  auto written = journal_->write(copy, owner_, hold, now);
+  {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = jobs_.find(local_id);
-    if (it != jobs_.end() && !it->second.snap.error) it->second.snap.error = written.error();
+    if (it != jobs_.end()) {
+      JobRecord& r = it->second;
+      if (!written) {
+        // A failed journal write is reported on the job; the in-memory state still reaches the host.
+        if (!r.snap.error) r.snap.error = written.error();
+      } else if (!*written) {
+        // Another process holds the job now (this one was too slow to renew): it is that one's.
+        r.lease = JobLease{"elsewhere", 0, "", "another texforge process", now};
+        r.snap.held_by = "another texforge process took this job over";
+        ++r.epoch;
+        sync_due_ = true;
+      } else if (r.version == copy.version) {  // a later change sets the lease as it wrote it
+        r.lease = hold ? JobLease{owner_.id, owner_.pid, owner_.host, owner_.name, now} : JobLease{};
+      }
+    }
   }
   const GeneratorEvent event{change.event, local_id, change.output_index};
   mailbox_.post([this, event] { pumped_.push_back(event); });
-  return true;
+  return !written || *written;
 }
 
 std::optional<JobRecord> GeneratorImpl::record(const std::string& local_id) const {
@@ -424,7 +564,16 @@ void GeneratorImpl::postToHost(std::function<void()> callback) {
 }
 
 std::string GeneratorImpl::cacheDir() const {
-  return (std::filesystem::path(options_.project_dir) / ".texforge" / "cache").string();
+  return (std::filesystem::path(options_.state_dir) / "cache").string();
+}
+
+void GeneratorImpl::redactRecord(JobRecord& r) const {
+  auto clean = [this](std::optional<Error>& error) {
+    if (error) error->message = redactServerText(std::move(error->message), options_.credentials);
+  };
+  clean(r.snap.error);
+  r.snap.server_status = redactServerText(std::move(r.snap.server_status), options_.credentials);
+  for (OutputSnapshot& o : r.snap.outputs) clean(o.error);
 }
 
 }  // namespace texforge

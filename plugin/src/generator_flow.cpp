@@ -9,6 +9,8 @@
 namespace texforge {
 namespace {
 
+constexpr int kMaxPollRefusals = 5;
+
 std::string fileName(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }
@@ -16,6 +18,13 @@ std::string fileName(const std::string& path) {
 }  // namespace
 
 void GeneratorImpl::continueJob(const std::string& local_id) {
+  // Only a job this engine has just taken is picked up: one another process holds, or one this
+  // engine already works on, goes on where it is.
+  if (!takeOver(local_id)) return;
+  proceed(local_id);
+}
+
+void GeneratorImpl::proceed(const std::string& local_id) {
   auto r = record(local_id);
   if (!r) return;
   if (r->snap.state == JobState::kUnknown) {
@@ -34,11 +43,22 @@ void GeneratorImpl::continueJob(const std::string& local_id) {
       rec.snap.error = makeError(ErrorCode::kUnknownSubmission,
                                  "texforge stopped while this request was being sent, so it may have started "
                                  "(and been charged); looking for it among your recent Scenario jobs");
+      if (rec.post_sent_at_ms == 0) rec.post_sent_at_ms = rec.snap.updated_at_ms;
     });
     reconcile(local_id, "", 0);
     return;
   }
-  if (r->snap.state == JobState::kFailed) {
+  if (r->snap.state == JobState::kStopped && r->snap.job_id.empty()) {
+    // Stopped before the POST was answered: sent again only when it certainly never left.
+    update(local_id, Change::always(), [](JobRecord& rec) {
+      rec.snap.state = JobState::kSubmitting;
+      rec.snap.error.reset();
+      rec.snap.finished_at_ms = 0;
+    });
+    proceed(local_id);
+    return;
+  }
+  if (r->snap.state == JobState::kFailed || r->snap.state == JobState::kStopped) {
     update(local_id, Change::always(), [](JobRecord& rec) {
       rec.snap.state = rec.snap.outputs.empty() ? JobState::kRunning : JobState::kDownloading;
       rec.snap.error.reset();
@@ -47,7 +67,7 @@ void GeneratorImpl::continueJob(const std::string& local_id) {
     r = record(local_id);
   }
   if (r->snap.outputs.empty()) {
-    poll(local_id);
+    poll(local_id, r->epoch);
     return;
   }
   for (const OutputSnapshot& o : r->snap.outputs) {
@@ -166,8 +186,13 @@ void GeneratorImpl::drainSubmitQueue() {
 }
 
 void GeneratorImpl::sendGenerate(const std::string& local_id) {
-  // Journaled before the request leaves: after a crash from here on, the job is "unknown", never resent.
-  if (!update(local_id, [](JobRecord& rec) { rec.post_sent = true; })) return;
+  // Journaled before the request leaves: after a crash from here on, the job is "unknown", never
+  // resent. Refused when another process holds the job: then it is that one's to send.
+  if (!update(local_id, [](JobRecord& rec) {
+        rec.post_sent = true;
+        rec.post_sent_at_ms = nowMs();
+      }))
+    return;
   auto r = record(local_id);
   if (!r || r->snap.state != JobState::kSubmitting) return;
   HttpRequest request;
@@ -175,6 +200,8 @@ void GeneratorImpl::sendGenerate(const std::string& local_id) {
   request.url = transport_->apiUrl("/generate/custom/" + urlPathSegment(r->snap.params.model_id));
   request.body = buildGenerateBody(r->snap.params, r->reference_ids, r->mask_id);
   request.fresh_connection = true;  // never let the HTTP stack resend the paid request on its own
+  // A slow gateway is not a lost answer: the POST waits as long as a late answer may take.
+  request.answer_window_s = options_.submit_answer_s;
   failpoint("submit.before_post");
   transport_->send(std::move(request), [this, local_id](HttpResponse response) {
     failpoint("submit.answer_lost");  // the service has the job; this process never learns its id
@@ -185,14 +212,18 @@ void GeneratorImpl::sendGenerate(const std::string& local_id) {
 void GeneratorImpl::onGenerateAnswer(const std::string& local_id, const HttpResponse& response) {
   auto job = parseJobAnswer(response);
   if (job) {
-    update(local_id, [&](JobRecord& rec) {
+    // Kept even when the user stopped waiting meanwhile: a paid job's id is what resumes it.
+    bool active = false;
+    update(local_id, Change::always(), [&](JobRecord& rec) {
       rec.snap.job_id = job->job_id;
       rec.snap.server_status = job->status;
-      rec.snap.state = JobState::kSubmitted;
       if (job->cost >= 0) rec.snap.cost = job->cost;
+      if (rec.snap.state == JobState::kSubmitting) rec.snap.state = JobState::kSubmitted;
+      active = isJobActive(rec.snap.state);
     });
     failpoint("submit.job_id_known");
-    schedulePoll(local_id, options_.poll_initial_s);
+    if (active) schedulePoll(local_id, options_.poll_initial_s);
+    drainSubmitQueue();
     return;
   }
   if (response.status == 429) {
@@ -203,6 +234,7 @@ void GeneratorImpl::onGenerateAnswer(const std::string& local_id, const HttpResp
       jobs_cap_ = std::min(jobs_cap_, limit.limit);
     update(local_id, [](JobRecord& rec) {
       rec.post_sent = false;
+      rec.post_sent_at_ms = 0;
       rec.snap.server_status = "waiting for a free slot";
     });
     submit_queue_.insert(submit_queue_.begin(), local_id);
@@ -244,12 +276,15 @@ void GeneratorImpl::failJob(const std::string& local_id, Error error, const std:
 }
 
 void GeneratorImpl::schedulePoll(const std::string& local_id, double delay_s) {
-  transport_->post([this, local_id] { poll(local_id); }, delay_s);
+  auto r = record(local_id);
+  if (!r) return;
+  transport_->post([this, local_id, epoch = r->epoch] { poll(local_id, epoch); }, delay_s);
 }
 
-void GeneratorImpl::poll(const std::string& local_id) {
+void GeneratorImpl::poll(const std::string& local_id, uint64_t epoch) {
   auto r = record(local_id);
-  if (!r || !isJobActive(r->snap.state) || r->snap.job_id.empty()) return;
+  if (!r || r->epoch != epoch || r->lease.owner_id != owner_.id) return;  // stopped, resumed or taken over
+  if (!isJobActive(r->snap.state) || r->snap.job_id.empty()) return;
   Pacing& pacing = pacing_[local_id];
   if (pacing.started_ms == 0) {
     pacing.started_ms = nowMs();
@@ -277,9 +312,27 @@ void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse
       schedulePoll(local_id, options_.poll_max_s);
       return;
     }
+    const int s = response.status;
+    if (s == 401 || s == 403 || s == 404) {
+      // Not a verdict on a paid job: a wrong endpoint or key typed once, or a service that has not
+      // caught up. Asked again with backoff; then the job waits for a resume with the right ones.
+      Pacing& pace = pacing_[local_id];
+      if (++pace.refusals < kMaxPollRefusals) {
+        schedulePoll(local_id, std::min(options_.poll_max_s * pace.refusals, options_.max_retry_wait_s));
+        return;
+      }
+      Error e = info.error();
+      e.message = "the service at " + transport_->baseUrl() + " answered HTTP " + std::to_string(s) +
+                  " for this job " + std::to_string(kMaxPollRefusals) + " times (" + e.message +
+                  "). The job was paid for and may still finish: check SCENARIO_API_URL and the API key, "
+                  "then resume it (texforge resume, or Resume in the panel).";
+      failJob(local_id, std::move(e));
+      return;
+    }
     failJob(local_id, info.error());
     return;
   }
+  pacing_[local_id].refusals = 0;
   switch (info->phase) {
     case JobPhase::kRunning: {
       update(local_id, [&](JobRecord& rec) {

@@ -26,6 +26,8 @@
 namespace texforge {
 
 int64_t nowMs();
+std::string newLocalId();
+std::string accountFingerprint(const Credentials& credentials);  // of the key; never the key
 
 // What decides whether an idempotent request is sent again (GETs, uploads, downloads).
 struct RetryPolicy {
@@ -77,17 +79,34 @@ class GeneratorImpl final : public Generator {
 
  private:
   // ---- generator_flow.cpp: I/O thread ----
-  void continueJob(const std::string& local_id);  // after a restart, a takeover or resumeJob()
+  // After a restart or when the holder is gone: takes the job over, then proceed().
+  void continueJob(const std::string& local_id);
+  void proceed(const std::string& local_id);  // picks the job up where the journal left it
   void uploadInputs(const std::string& local_id, size_t next);
   void drainSubmitQueue();  // sends queued submissions while fewer than the cap are in flight
   int jobsInFlight() const;
   void sendGenerate(const std::string& local_id);
   void onGenerateAnswer(const std::string& local_id, const HttpResponse& response);
   void schedulePoll(const std::string& local_id, double delay_s);
-  void poll(const std::string& local_id);
+  void poll(const std::string& local_id, uint64_t epoch);
   void onPollAnswer(const std::string& local_id, const HttpResponse& response);
   // Fails the whole job (it stops being active), frees its slot and sends what waited for one.
   void failJob(const std::string& local_id, Error error, const std::string& server_status = {});
+
+  // ---- generator_sharing.cpp: leases ----
+  static JournalOwner makeOwner(const std::string& name);
+  bool foreign(const JobRecord& r) const;        // created on another endpoint or account
+  static bool holdsLease(const JobRecord& r);    // what this state needs: an owner working on it
+  static bool needsWork(const JobRecord& r);     // something is left to do for the job
+  std::string heldBy(const JobRecord& r) const;  // JobSnapshot::held_by for r
+  // Takes the job's lease when nobody alive holds it and replaces the in-memory record by the
+  // journal's; false when it is held elsewhere or already this engine's. Any thread.
+  bool takeOver(const std::string& local_id);
+  void syncWithJournal();  // I/O thread, every syncDelay(): heartbeats, others' changes, takeovers
+  double syncDelay() const;
+  int64_t leaseMs() const { return static_cast<int64_t>(options_.lease_s * 1000); }
+  int64_t resendAllowedAt(const JobRecord& r) const;
+  bool unknownWindowPassed(const JobRecord& r, int64_t now_ms) const { return now_ms >= resendAllowedAt(r); }
 
   // ---- generator_reconcile.cpp: I/O thread ----
   void reconcile(const std::string& local_id, std::string page_token, int page);
@@ -109,7 +128,7 @@ class GeneratorImpl final : public Generator {
   // Sends request, again after a backoff while policy says the answer is worth retrying; done
   // gets the last answer and how many attempts it took.
   void sendWithRetry(HttpRequest request, RetryPolicy policy, std::function<void(HttpResponse, int)> done,
-                     int attempt = 0);
+                     int attempt = 0, int64_t started_ms = 0);
   RetryPolicy retryPolicy(RetryPolicy::Body body = RetryPolicy::Body::kJson) const;
   double backoffDelay(int attempt, const HttpResponse& response);
   static bool isRetryable(const HttpResponse& response, RetryPolicy::Body body);
@@ -122,10 +141,15 @@ class GeneratorImpl final : public Generator {
     return update(local_id, Change{}, fn);
   }
   std::optional<JobRecord> record(const std::string& local_id) const;
+  Result<JobRecord> recordToDecide(const std::string& local_id);
+  void markImported(const std::string& local_id, int output_index, const std::string& path);
+  void redactRecord(JobRecord& r) const;            // server text loses keys, tokens and signed queries
   void postToHost(std::function<void()> callback);  // runs inside pump(); pending_requests_ counts it
   std::string cacheDir() const;
 
   GeneratorOptions options_;
+  JournalOwner owner_;   // this engine as a lease holder
+  std::string account_;  // accountFingerprint(options_.credentials)
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<Transport> transport_;
   std::unique_ptr<WorkerPool> decoders_;
@@ -144,10 +168,12 @@ class GeneratorImpl final : public Generator {
   struct Pacing {
     double poll_delay_s = 0;
     int64_t started_ms = 0;  // when this session began polling the job (the deadline counts from here)
+    int refusals = 0;        // 401/403/404 answers in a row: not a verdict on a paid job
   };
   std::map<std::string, Pacing> pacing_;   // I/O thread only
   std::vector<std::string> submit_queue_;  // I/O thread only: ready to POST, waiting for a slot
   int jobs_cap_ = 4;                       // I/O thread only
+  std::atomic<bool> sync_due_{true};       // read the journal back at the next sync
 };
 
 }  // namespace texforge

@@ -1,6 +1,8 @@
 // A paid POST whose answer was lost may have started a job. It is looked up among the account's
 // recent jobs (GET /jobs: same prompt and model, created near our submit, not claimed by another
-// local job) and adopted when found; when not, the snapshot says the user must decide.
+// local job) and adopted when found. A job can show up late, so the search is repeated for
+// reconcile_window_s after the POST left; only then does the snapshot say the user must decide,
+// and a resend looks once more before it pays again.
 #include <algorithm>
 #include <climits>
 
@@ -15,9 +17,14 @@ constexpr int64_t kWindowAfterMs = 30 * 60 * 1000;
 
 }  // namespace
 
+int64_t GeneratorImpl::resendAllowedAt(const JobRecord& r) const {
+  const int64_t sent = r.post_sent_at_ms ? r.post_sent_at_ms : r.snap.updated_at_ms;
+  return sent + static_cast<int64_t>(options_.reconcile_window_s * 1000);
+}
+
 void GeneratorImpl::reconcile(const std::string& local_id, std::string page_token, int page) {
   auto r = record(local_id);
-  if (!r || r->snap.state != JobState::kUnknown) return;
+  if (!r || r->snap.state != JobState::kUnknown || r->lease.owner_id != owner_.id) return;
   std::string query = "pageSize=50";
   if (!page_token.empty()) query += "&paginationToken=" + urlPathSegment(page_token);
   HttpRequest request;
@@ -29,7 +36,7 @@ void GeneratorImpl::reconcile(const std::string& local_id, std::string page_toke
       endReconcile(local_id,
                    "the request was sent but its answer was lost, so it may have started and been "
                    "charged; texforge could not check your recent jobs (" +
-                       listed.error().message + ") and looks again the next time the project is opened",
+                       listed.error().message + ")",
                    /*searched=*/false);
       return;
     }
@@ -61,6 +68,8 @@ void GeneratorImpl::reconcile(const std::string& local_id, std::string page_toke
         rec.snap.needs_decision = false;
         rec.snap.error.reset();
         rec.snap.finished_at_ms = 0;
+        rec.snap.resend_allowed_at_ms = 0;
+        rec.resend_requested = false;
       });
       ++reconciled_;
       schedulePoll(local_id, 0.0);
@@ -73,17 +82,64 @@ void GeneratorImpl::reconcile(const std::string& local_id, std::string page_toke
     }
     endReconcile(local_id,
                  "the request was sent but its answer was lost, and it is not among your recent "
-                 "Scenario jobs, so it most likely did not start",
+                 "Scenario jobs",
                  /*searched=*/true);
   });
 }
 
 void GeneratorImpl::endReconcile(const std::string& local_id, std::string message, bool searched) {
+  auto r = record(local_id);
+  if (!r || r->snap.state != JobState::kUnknown) return;
+  const int64_t now = nowMs();
+  const int64_t allowed = resendAllowedAt(*r);
+  if (now < allowed) {
+    // Too early to tell: a job can take minutes to appear. Look again, and keep the lease meanwhile.
+    const int64_t minutes = (allowed - now + 59999) / 60000;
+    update(local_id, Change::always(), [&](JobRecord& rec) {
+      rec.snap.resend_allowed_at_ms = allowed;
+      rec.snap.needs_decision = false;
+      rec.resend_requested = false;  // asked too early (the window was shortened?): not sent
+      rec.snap.error =
+          makeError(ErrorCode::kUnknownSubmission,
+                    message + " yet; texforge keeps looking for about " + std::to_string(minutes) +
+                        " more minute" + (minutes == 1 ? "" : "s") +
+                        " before it can tell whether it started. It is not sent again on its own.");
+    });
+    transport_->post(
+        [this, local_id, epoch = r->epoch] {
+          auto now_r = record(local_id);
+          if (now_r && now_r->epoch == epoch) reconcile(local_id, "", 0);
+        },
+        std::max(0.01, std::min(options_.reconcile_every_s, (allowed - now) / 1000.0 + 0.01)));
+    return;
+  }
+  if (searched && r->resend_requested) {
+    // Still not there after the window and one more look: sent again, as the user asked.
+    size_t resolved = 0;
+    update(local_id, Change::always(), [&](JobRecord& rec) {
+      rec.snap.state = JobState::kSubmitting;
+      rec.reconciling = false;
+      rec.resend_requested = false;
+      rec.snap.needs_decision = false;
+      rec.snap.resend_allowed_at_ms = 0;
+      rec.snap.error.reset();
+      rec.snap.finished_at_ms = 0;
+      rec.post_sent = false;
+      rec.post_sent_at_ms = 0;
+      resolved = rec.reference_ids.size() + (rec.mask_id.empty() ? 0 : 1);
+    });
+    uploadInputs(local_id, resolved);
+    return;
+  }
   update(local_id, Change::always(), [&](JobRecord& rec) {
     rec.reconciling = false;
-    if (rec.snap.state != JobState::kUnknown) return;
+    rec.resend_requested = false;
+    rec.snap.resend_allowed_at_ms = allowed;
     rec.snap.needs_decision = searched;
-    rec.snap.error = makeError(ErrorCode::kUnknownSubmission, std::move(message));
+    rec.snap.error =
+        makeError(ErrorCode::kUnknownSubmission,
+                  searched ? message + ", so it most likely did not start"
+                           : message + "; it is looked for again when the project is next opened");
   });
 }
 

@@ -36,16 +36,23 @@ double GeneratorImpl::backoffDelay(int attempt, const HttpResponse& response) {
 }
 
 void GeneratorImpl::sendWithRetry(HttpRequest request, RetryPolicy policy,
-                                  std::function<void(HttpResponse, int)> done, int attempt) {
+                                  std::function<void(HttpResponse, int)> done, int attempt,
+                                  int64_t started_ms) {
+  if (started_ms == 0) started_ms = nowMs();
   HttpRequest copy = request;  // kept for the next attempt
   transport_->send(std::move(copy), [this, request = std::move(request), policy, done = std::move(done),
-                                     attempt](HttpResponse response) mutable {
-    if (isRetryable(response, policy.body) && attempt + 1 < policy.max_attempts) {
+                                     attempt, started_ms](HttpResponse response) mutable {
+    // A server that takes requests and never answers is not asked again and again: the caller
+    // hears of it within about silent_server_s.
+    const bool silent = response.transport.kind == TransportError::Kind::kTimedOut &&
+                        nowMs() - started_ms >= static_cast<int64_t>(options_.silent_server_s * 500);
+    if (!silent && isRetryable(response, policy.body) && attempt + 1 < policy.max_attempts) {
       ++retries_;
       const double delay = backoffDelay(attempt, response);
       transport_->post(
-          [this, request = std::move(request), policy, done = std::move(done), attempt]() mutable {
-            sendWithRetry(std::move(request), policy, std::move(done), attempt + 1);
+          [this, request = std::move(request), policy, done = std::move(done), attempt,
+           started_ms]() mutable {
+            sendWithRetry(std::move(request), policy, std::move(done), attempt + 1, started_ms);
           },
           delay);
       return;

@@ -29,6 +29,13 @@ std::string joined(const std::vector<std::string>& values) {
   return out;
 }
 
+// Characters as the model counts them: Unicode code points, so every byte of UTF-8 but its
+// continuation bytes (10xxxxxx). A byte that is not UTF-8 counts as one.
+size_t codePoints(const std::string& text) {
+  return static_cast<size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 std::string sizeText(int w, int h) {
   return std::to_string(w) + "x" + std::to_string(h);
 }
@@ -246,10 +253,10 @@ std::vector<ParamProblem> checkParams(const GenerationParams& params, const Mode
     out.push_back(problem(ParamField::kModel, ProblemKind::kMissing, "no model id given"));
   if (params.prompt.find_first_not_of(" \t\r\n") == std::string::npos) {
     out.push_back(problem(ParamField::kPrompt, ProblemKind::kMissing, "write a prompt describing the image"));
-  } else if (static_cast<int>(params.prompt.size()) > limits.max_prompt_chars) {
+  } else if (const size_t chars = codePoints(params.prompt);
+             chars > static_cast<size_t>(std::max(limits.max_prompt_chars, 0))) {
     out.push_back(rangeProblem(ParamField::kPrompt, ProblemKind::kTooLong, 0, limits.max_prompt_chars,
-                               std::to_string(params.prompt.size()) +
-                                   " characters, the model takes at most " +
+                               std::to_string(chars) + " characters, the model takes at most " +
                                    std::to_string(limits.max_prompt_chars) + "; shorten it"));
   }
   if (params.num_outputs < limits.min_outputs || params.num_outputs > limits.max_outputs) {

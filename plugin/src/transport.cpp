@@ -217,8 +217,12 @@ void Transport::run() {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options_.low_speed_time_s);
+    if (t->request.answer_window_s > 0) {
+      curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(t->request.answer_window_s * 1000));
+    } else {
+      curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes);
+      curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, options_.low_speed_time_s);
+    }
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_USERAGENT, "texforge/0.1");
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Impl::onBody);
@@ -279,9 +283,20 @@ void Transport::run() {
                                 code == CURLE_COULDNT_CONNECT || code == CURLE_SSL_CONNECT_ERROR ||
                                 code == CURLE_SSL_CERTPROBLEM || code == CURLE_UNSUPPORTED_PROTOCOL;
         using Kind = TransportError::Kind;
-        response.transport = {tls_refused  ? Kind::kTlsRefused
-                              : never_sent ? Kind::kNotSent
-                                           : Kind::kLost,
+        if (code == CURLE_OPERATION_TIMEDOUT && !never_sent) {
+          // Name the server and the real wait: "operation too slow" tells a user nothing.
+          UrlOrigin origin;
+          parseUrlOrigin(t->request.url, &origin);
+          const long waited = t->request.answer_window_s > 0 ? static_cast<long>(t->request.answer_window_s)
+                                                             : options_.low_speed_time_s;
+          detail = "the server at " + origin.scheme + "://" + origin.host + ":" +
+                   std::to_string(origin.port) + " took the request but gave no answer for " +
+                   std::to_string(waited) + " s";
+        }
+        response.transport = {tls_refused                        ? Kind::kTlsRefused
+                              : never_sent                       ? Kind::kNotSent
+                              : code == CURLE_OPERATION_TIMEDOUT ? Kind::kTimedOut
+                                                                 : Kind::kLost,
                               detail};
       }
     } else {

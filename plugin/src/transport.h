@@ -29,6 +29,9 @@ struct HttpRequest {
   // second charge when the server did get the first one. On a fresh connection it never retries.
   bool fresh_connection = false;
   size_t max_response_bytes = kMaxJsonAnswerBytes;
+  // > 0: no low-speed abort; the exchange may take this long in all (the paid POST, whose answer
+  // may come late from a slow gateway). 0: the transport's low-speed limit applies.
+  double answer_window_s = 0;
 };
 
 // Transport failures come back as status 0 with HttpResponse::transport saying why.

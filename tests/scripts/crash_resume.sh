@@ -18,14 +18,14 @@ for stage in "${stages[@]}"; do
   [ "$rc" = 137 ] || fail "$stage: expected death by SIGKILL (137), got $rc: $(cat "$WORK/gen.err")"
   grep -q "failpoint $stage reached" "$WORK/gen.err" || fail "$stage: the failpoint did not fire"
 
-  "$BIN/texforge" resume --project "$P" >"$WORK/resume.out" 2>"$WORK/resume.err"
+  "$BIN/texforge" resume --project "$P" --lost-answer-window 0 >"$WORK/resume.out" 2>"$WORK/resume.err"
   rc=$?
   if [ "$stage" = submit.before_post ]; then
     # The POST never left, so the service has no such job: texforge must not resend on its own.
     [ "$rc" = 5 ] || fail "$stage: resume should report an unresolved request (5), got $rc: $(cat "$WORK/resume.err")"
     [ "$(stat_value generate_posts)" = $((n - 1)) ] || fail "$stage: resume sent the request without asking"
     id="$("$BIN/texforge" jobs --project "$P" --json | python3 -c "import json,sys; print(json.load(sys.stdin)['jobs'][0]['local_id'])")"
-    "$BIN/texforge" resolve "$id" --resend --project "$P" >"$WORK/resume.out" 2>"$WORK/resume.err"
+    "$BIN/texforge" resolve "$id" --resend --lost-answer-window 0 --project "$P" >"$WORK/resume.out" 2>"$WORK/resume.err"
     rc=$?
   fi
   [ "$rc" = 0 ] || fail "$stage: resume exited $rc: $(cat "$WORK/resume.err")"

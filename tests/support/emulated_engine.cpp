@@ -17,6 +17,9 @@ GeneratorOptions fastGeneratorOptions() {
   o.poll_max_s = 0.05;
   o.retry_base_s = 0.01;
   o.max_retry_wait_s = 0.2;
+  o.reconcile_window_s = 0;  // one search decides; the window has tests of its own
+  o.reconcile_every_s = 0.05;
+  o.sync_every_s = 0.05;
   return o;
 }
 

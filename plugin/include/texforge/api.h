@@ -23,7 +23,8 @@ struct TransportError {
     kNone,        // an HTTP answer arrived
     kNotSent,     // failed before the request left: DNS, connect, proxy, TLS handshake
     kTlsRefused,  // the server's certificate was not trusted (also never sent)
-    kLost,        // sent, then the connection failed, timed out or the answer was refused
+    kLost,        // sent, then the connection failed or the answer was refused
+    kTimedOut,    // sent, then nothing (or too little) came back within the allowed time
   };
   Kind kind = Kind::kNone;
   std::string text;  // what went wrong, never naming a signed URL
@@ -96,7 +97,8 @@ Result<ModelSchema> parseModelAnswer(const HttpResponse& response);
 Result<std::vector<JobInfo>> parseJobListAnswer(const HttpResponse& response, std::string* next_token);
 
 // Maps a non-2xx answer (JSON with reason/message/error/detail, or HTML, or empty) to an Error whose
-// message says what happened and what to do.
+// message says what happened and what to do. The server's words in it (and JobInfo::error) have
+// passed redactServerText: no Authorization value or URL query reaches a message.
 Error errorFromResponse(const HttpResponse& response);
 
 // Seconds to wait from Retry-After (seconds or HTTP date) or a 429 body's remainingSeconds; -1 if none.

@@ -47,4 +47,10 @@ std::string basicAuthorization(const Credentials& credentials);
 // Replaces every occurrence of the key, the secret and their Basic token in text with "***".
 std::string redactSecrets(std::string text, const Credentials& credentials);
 
+// Text a server sent (error bodies, reasons, statuses), made safe to show, log or journal: the
+// value of an Authorization header, "Basic ..." and "Bearer ..." tokens become "***", the query of
+// every http(s) URL (where signed URLs keep their signature) becomes "?…redacted", and, when
+// credentials are given (they may be empty), their values and Basic token as redactSecrets does.
+std::string redactServerText(std::string text, const Credentials& credentials = {});
+
 }  // namespace texforge

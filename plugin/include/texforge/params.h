@@ -15,7 +15,7 @@ namespace texforge {
 inline constexpr const char* kDefaultModelId = "model_openai-gpt-image-2";
 
 // GPT Image 2's limits. A model schema from GET /models/{id} overrides them where it has a value.
-inline constexpr int kMaxPromptChars = 32000;
+inline constexpr int kMaxPromptChars = 32000;  // Unicode code points of the UTF-8 prompt, not bytes
 inline constexpr int kMinOutputs = 1;
 inline constexpr int kMaxOutputs = 10;
 inline constexpr int kMaxReferences = 10;
@@ -97,7 +97,7 @@ const char* paramFieldName(ParamField field);
 
 enum class ProblemKind {
   kMissing,           // required and not given (prompt blank, model empty, one side of the size)
-  kTooLong,           // prompt longer than limit_max characters
+  kTooLong,           // prompt longer than limit_max characters (code points)
   kOutOfRange,        // a number outside limit_min..limit_max
   kOffGrid,           // width or height not a multiple of limit_step; suggestion holds the snapped size
   kExtremeAspect,     // aspect beyond 1:3..3:1: accepted, the service pads (not blocking)
