@@ -27,6 +27,8 @@ const char* usageText() {
 
 Usage:
   texforge generate "PROMPT" --project DIR [options]
+  texforge generate --project DIR [options] -- "-PROMPT"
+                                              everything after -- is the prompt (it may start with -)
   texforge resume --project DIR [--json]      finish whatever the project's journal holds
   texforge jobs --project DIR [--json]        list the project's jobs
   texforge resolve ID --resend|--discard --project DIR
@@ -42,15 +44,36 @@ Generate options:
   --mask FILE             PNG with alpha, same size as the first reference; transparent = area to edit
   --model ID              model id (default model_openai-gpt-image-2)
   --quote                 print the cost in creative units and exit; nothing is charged
-  --timeout SECONDS       stop waiting after this long (default 900); `texforge resume` continues
+  --timeout SECONDS       stop waiting for a job still running after this long (default 900);
+                          `texforge resume` continues it
+  --lost-answer-window S  how long a request whose answer was lost is looked for among your
+                          Scenario jobs before `resolve --resend` is allowed (default 900)
   --json                  print machine-readable results on stdout
 
 Results are imported into DIR/assets/generated/ with a .texforge.json provenance sidecar.
 Credentials: SCENARIO_API_KEY and SCENARIO_API_SECRET (or the file written by the viewer's
 Settings). Endpoint: SCENARIO_API_URL (default https://api.cloud.scenario.com/v1).
-Exit status: 0 when every requested image was imported; 1 generation failed; 2 bad arguments;
-3 credentials; 4 network or service trouble; 5 a request whose answer was lost (see `texforge jobs`).
+Exit status:
+  0  every requested image was imported (resume: jobs another process is working on are not failures)
+  1  a generation failed after its request was sent, or was stopped or discarded
+  2  bad arguments or input, refused before anything was paid (sizes, files, mask, unknown job id)
+  3  credentials missing or rejected
+  4  network or service trouble, or the job outlived --timeout; `texforge resume` continues
+  5  a request whose answer was lost (state unknown, see `texforge jobs`)
+  130  interrupted; `texforge resume` continues
 )";
+}
+
+const char* commandName(Command command) {
+  switch (command) {
+    case Command::kHelp: return "help";
+    case Command::kVersion: return "version";
+    case Command::kGenerate: return "generate";
+    case Command::kResume: return "resume";
+    case Command::kJobs: return "jobs";
+    case Command::kResolve: return "resolve";
+  }
+  return "help";
 }
 
 Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
@@ -74,13 +97,29 @@ Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
     return usageError("unknown command \"" + verb + "\"");
 
   bool have_prompt = false;
+  bool positional_only = false;  // after "--", a prompt may start with '-'
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (!positional_only && a == "--") {
+      positional_only = true;
+      continue;
+    }
     auto value = [&](std::string* v) -> bool {
       if (i + 1 >= args.size()) return false;
       *v = args[++i];
       return true;
     };
+    if (positional_only || a.empty() || a[0] != '-') {
+      if (out.command == Command::kGenerate && !have_prompt) {
+        out.params.prompt = a;
+        have_prompt = true;
+      } else if (out.command == Command::kResolve && out.job_id.empty()) {
+        out.job_id = a;
+      } else {
+        return usageError("unexpected argument \"" + a + "\"");
+      }
+      continue;
+    }
     std::string v;
     if (a == "--help" || a == "-h") {
       out.command = Command::kHelp;
@@ -106,6 +145,11 @@ Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
             !parseInt(v.substr(x + 1), &out.params.height)) {
           return usageError("--size needs WxH, e.g. --size 1024x1024, not \"" + v + "\"");
         }
+        // 0x0 would silently mean "auto" to the engine; a side of 0 is a typo, not a choice.
+        if (out.params.width <= 0 || out.params.height <= 0) {
+          return usageError("--size " + v + ": both sides must be at least " + std::to_string(kMinSide) +
+                            " pixels; for an automatic size use --size auto");
+        }
       }
     } else if (a == "--quality") {
       if (!value(&out.params.quality)) return usageError("--quality needs auto, low, medium or high");
@@ -119,20 +163,18 @@ Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
       out.params.mask = imageInputFromArgument(v);
     } else if (a == "--model") {
       if (!value(&out.params.model_id)) return usageError("--model needs a model id");
+    } else if (a == "--lost-answer-window") {
+      int seconds = 0;
+      if (!value(&v) || !parseInt(v, &seconds) || seconds < 0)
+        return usageError("--lost-answer-window needs seconds, e.g. 900");
+      out.lost_answer_window_s = seconds;
     } else if (a == "--timeout") {
       int seconds = 0;
       if (!value(&v) || !parseInt(v, &seconds) || seconds <= 0)
         return usageError("--timeout needs seconds, e.g. 900");
       out.timeout_s = seconds;
-    } else if (!a.empty() && a[0] == '-') {
-      return usageError("unknown option " + a);
-    } else if (out.command == Command::kGenerate && !have_prompt) {
-      out.params.prompt = a;
-      have_prompt = true;
-    } else if (out.command == Command::kResolve && out.job_id.empty()) {
-      out.job_id = a;
     } else {
-      return usageError("unexpected argument \"" + a + "\"");
+      return usageError("unknown option " + a + " (a prompt that starts with '-' goes after --)");
     }
   }
   if (out.project_dir.empty())

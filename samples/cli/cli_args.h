@@ -18,12 +18,15 @@ struct CliArgs {
   GenerationParams params;
   bool quote_only = false;
   bool json = false;
-  double timeout_s = 0;  // 0: the engine's default deadline
-  std::string job_id;    // resolve: the local id
-  int resend = -1;       // resolve: 1 --resend, 0 --discard
+  double timeout_s = 0;              // 0: the engine's default deadline
+  double lost_answer_window_s = -1;  // < 0: the engine's default reconcile window
+  std::string job_id;                // resolve: the local id
+  int resend = -1;                   // resolve: 1 --resend, 0 --discard
 };
 
+// Errors are kInvalidArgument with a message that says what to type (exit status 2).
 Result<CliArgs> parseArgs(const std::vector<std::string>& args);
 const char* usageText();
+const char* commandName(Command command);  // the verb as typed: "generate", "resume", ...
 
 }  // namespace texforge::cli

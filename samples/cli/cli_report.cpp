@@ -1,5 +1,5 @@
-// Terminal and JSON output of the texforge CLI. Never prints credentials or signed URLs: the
-// snapshots it reads hold neither.
+// Terminal and JSON output of the texforge CLI. Never prints credentials or signed URLs: main.cpp
+// passes every snapshot and error through printable() first.
 #include "cli_report.h"
 
 #include <unistd.h>
@@ -60,12 +60,81 @@ void ProgressPrinter::finishLine() {
   line_open_ = false;
 }
 
-std::string adviceFor(const JobSnapshot& job) {
-  if (job.needs_decision) {
-    return "decide with `texforge resolve " + job.local_id +
-           " --resend` (a second charge if the first did "
-           "start) or `texforge resolve " +
-           job.local_id + " --discard`";
+Error printable(Error error, const Credentials& credentials) {
+  error.message = redactServerText(std::move(error.message), credentials);
+  return error;
+}
+
+JobSnapshot printable(JobSnapshot job, const Credentials& credentials) {
+  auto clean = [&](std::string& text) { text = redactServerText(std::move(text), credentials); };
+  auto clean_error = [&](std::optional<Error>& e) {
+    if (e) clean(e->message);
+  };
+  clean(job.job_id);
+  clean(job.server_status);
+  clean(job.held_by);
+  clean(job.endpoint);
+  clean_error(job.error);
+  // The prompt is the user's own text (URLs in it stay), but a key pasted into it does not print.
+  job.params.prompt = redactSecrets(std::move(job.params.prompt), credentials);
+  for (OutputSnapshot& o : job.outputs) {
+    clean(o.asset_id);
+    clean_error(o.error);
+  }
+  return job;
+}
+
+JobSnapshot withTimeWaited(JobSnapshot job, int64_t waiting_since_ms, const std::string& deadline) {
+  if (!job.error || job.error->code != ErrorCode::kTimeout || job.finished_at_ms < waiting_since_ms)
+    return job;
+  const std::string waited = std::to_string((job.finished_at_ms - waiting_since_ms + 500) / 1000) + " s";
+  job.error->message =
+      "the job was still running when texforge stopped waiting for it " +
+      (deadline.empty() ? waited + " after it was submitted" : "after " + waited + " (" + deadline + ")") +
+      "; the job goes on at Scenario and nothing is lost: `texforge resume` collects its "
+      "images without paying again";
+  return job;
+}
+
+std::string heldLine(const JobSnapshot& job) {
+  if (job.held_by.empty()) return {};
+  return job.local_id + ": " + job.held_by + "; nothing to do here";
+}
+
+std::string localTimeText(int64_t unix_ms) {
+  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
+  return text;
+}
+
+std::string resendWaitText(const JobSnapshot& job, int64_t now_ms) {
+  if (job.resend_allowed_at_ms <= now_ms) return {};
+  return "texforge looks for the request among your recent Scenario jobs until " +
+         localTimeText(job.resend_allowed_at_ms) +
+         " (local time), since a late job may still show up; a resend can be tried only after that, and if "
+         "the first request did start, you pay twice";
+}
+
+std::string adviceFor(const JobSnapshot& job, int64_t now_ms) {
+  if (!job.held_by.empty()) return {};  // read-only here; heldLine() says who has it
+  if (job.state == JobState::kUnknown) {
+    const std::string resend = "`texforge resolve " + job.local_id + " --resend`";
+    const std::string discard = "`texforge resolve " + job.local_id + " --discard`";
+    if (job.resend_allowed_at_ms > now_ms) {
+      return "wait: run `texforge resume` after " + localTimeText(job.resend_allowed_at_ms) +
+             " (local time) to see whether it was found; only if it was not, " + resend +
+             " sends it again (if the first request did start, you pay twice), or " + discard + " drops it";
+    }
+    if (job.needs_decision) {
+      return "it was not found among your recent jobs, so it most likely did not start: " + resend +
+             " sends it again (if the first request did start, you pay twice), or " + discard + " drops it";
+    }
+    return "wait: texforge is looking for it among your recent jobs; run `texforge resume` to look again. "
+           "Only once it is reported not found, " +
+           resend + " sends it again (if the first request did start, you pay twice)";
   }
   auto retryable = [](const std::optional<Error>& e) {
     if (!e) return false;
@@ -83,7 +152,7 @@ std::string adviceFor(const JobSnapshot& job) {
   const bool output_retryable = std::any_of(
       job.outputs.begin(), job.outputs.end(),
       [&](const OutputSnapshot& o) { return o.state == OutputState::kFailed && retryable(o.error); });
-  if ((job.state == JobState::kFailed && retryable(job.error)) || output_retryable) {
+  if (canResume(job) || (job.state == JobState::kFailed && retryable(job.error)) || output_retryable) {
     return "run `texforge resume` to try again; nothing is paid twice";
   }
   return {};
@@ -91,13 +160,19 @@ std::string adviceFor(const JobSnapshot& job) {
 
 std::string adviceFor(const Error& error) {
   if (error.code == ErrorCode::kUnknownSubmission) {
-    return "see `texforge jobs`, then `texforge resolve ID --resend` or `--discard`";
+    return "an identical request's answer was lost; see `texforge jobs` and follow its advice: wait while "
+           "texforge looks for it, and only once it is reported not found, `texforge resolve ID --resend` "
+           "(if the first request did start, you pay twice) or `--discard`";
   }
   return {};
 }
 
-void printSummary(const std::vector<JobSnapshot>& jobs) {
+void printSummary(const std::vector<JobSnapshot>& jobs, int64_t now_ms) {
   for (const auto& job : jobs) {
+    if (std::string held = heldLine(job); !held.empty()) {
+      std::fprintf(stderr, "%s\n", held.c_str());
+      continue;
+    }
     for (const auto& o : job.outputs) {
       if (o.state == OutputState::kImported) {
         std::printf("%s\n", o.imported_path.c_str());
@@ -110,7 +185,7 @@ void printSummary(const std::vector<JobSnapshot>& jobs) {
       }
     }
     if (job.error) std::fprintf(stderr, "%s: %s\n", job.local_id.c_str(), job.error->message.c_str());
-    if (std::string advice = adviceFor(job); !advice.empty()) {
+    if (std::string advice = adviceFor(job, now_ms); !advice.empty()) {
       std::fprintf(stderr, "%s: %s\n", job.local_id.c_str(), advice.c_str());
     }
     if (job.cost >= 0 && job.readyCount() > 0) {
@@ -147,6 +222,10 @@ static nlohmann::json jobJson(const JobSnapshot& job) {
           {"num_outputs", job.params.num_outputs},
           {"cost", job.cost},
           {"created_at_ms", job.created_at_ms},
+          {"held_by", job.held_by},
+          {"other_account", job.other_account},
+          {"needs_decision", job.needs_decision},
+          {"resend_allowed_at_ms", job.resend_allowed_at_ms},
           {"error", errorJson(job.error)},
           {"outputs", outputs}};
 }
@@ -157,22 +236,32 @@ void printJson(const std::vector<JobSnapshot>& jobs, bool ok) {
   std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
-void printJobsTable(const std::vector<JobSnapshot>& jobs) {
+// The NOTE column: why a job is shown read-only here, or that it waits for the user's word.
+static const char* noteFor(const JobSnapshot& job) {
+  if (job.other_account) return "other account";
+  if (!job.held_by.empty()) return "held elsewhere";
+  if (job.needs_decision) return "needs decision";
+  return "";
+}
+
+void printJobsTable(const std::vector<JobSnapshot>& jobs, int64_t now_ms) {
   if (jobs.empty()) {
     std::printf("no jobs in this project yet\n");
     return;
   }
-  std::printf("%-17s %-12s %-7s %-20s %s\n", "ID", "STATE", "IMAGES", "CREATED (UTC)", "PROMPT");
+  std::printf("%-17s %-12s %-7s %-20s %-14s %s\n", "ID", "STATE", "IMAGES", "CREATED (UTC)", "NOTE",
+              "PROMPT");
   for (const auto& job : jobs) {
     std::time_t t = static_cast<std::time_t>(job.created_at_ms / 1000);
     char when[32];
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
     std::string prompt = job.params.prompt.substr(0, 48) + (job.params.prompt.size() > 48 ? "..." : "");
     std::string images = std::to_string(job.readyCount()) + "/" + std::to_string(job.params.num_outputs);
-    std::printf("%-17s %-12s %-7s %-20s %s\n", job.local_id.c_str(), jobStateName(job.state), images.c_str(),
-                when, prompt.c_str());
+    std::printf("%-17s %-12s %-7s %-20s %-14s %s\n", job.local_id.c_str(), jobStateName(job.state),
+                images.c_str(), when, noteFor(job), prompt.c_str());
+    if (!job.held_by.empty()) std::printf("    %s\n", job.held_by.c_str());
     if (job.error) std::printf("    %s\n", job.error->message.c_str());
-    if (std::string advice = adviceFor(job); !advice.empty()) std::printf("    %s\n", advice.c_str());
+    if (std::string advice = adviceFor(job, now_ms); !advice.empty()) std::printf("    %s\n", advice.c_str());
   }
 }
 
@@ -194,11 +283,19 @@ int exitStatusFor(const Error& error) {
 }
 
 int exitStatusFor(const std::vector<JobSnapshot>& jobs) {
+  // These requests went out: an argument-like error from the service (a 400, a missing asset) is
+  // a failed generation, since 2 promises that nothing was paid.
+  auto sent = [](const Error& e) {
+    const int status = exitStatusFor(e);
+    return status == 2 ? 1 : status;
+  };
   for (const auto& job : jobs) {
-    if (job.error && job.state != JobState::kImported) return exitStatusFor(*job.error);
+    if (!job.held_by.empty()) continue;  // another process's (or account's) to finish
+    if (job.state == JobState::kUnknown) return 5;
+    if (job.error && job.state != JobState::kImported) return sent(*job.error);
     if (static_cast<int>(job.outputs.size()) < job.params.num_outputs) return 1;
     for (const auto& o : job.outputs) {
-      if (o.state != OutputState::kImported) return o.error ? exitStatusFor(*o.error) : 1;
+      if (o.state != OutputState::kImported) return o.error ? sent(*o.error) : 1;
     }
   }
   return 0;

@@ -2,9 +2,11 @@
 // --json document. Kept apart from main.cpp so the flow there reads as the steps it takes.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "texforge/credentials.h"
 #include "texforge/generator.h"
 
 namespace texforge::cli {
@@ -23,18 +25,48 @@ class ProgressPrinter {
   std::string last_key_;
 };
 
-// Human summary on stdout: each imported file, each failure with what to do.
-void printSummary(const std::vector<JobSnapshot>& jobs);
+// Everything the CLI prints passes through these first. Server text (messages, statuses, ids, who
+// holds a job) loses Authorization values, URL queries and the credentials' values, and the prompt
+// loses the credentials' values: the engine redacts before journaling, but a journal written
+// before it did may hold them. credentials may be empty.
+Error printable(Error error, const Credentials& credentials);
+JobSnapshot printable(JobSnapshot job, const Credentials& credentials);
+
+// A job that failed with kTimeout gets a message naming the time really waited: since
+// waiting_since_ms (unix ms; jobs that timed out before it keep their words), ended by deadline
+// ("--timeout 30", "the default deadline, 900 s"); with no deadline (the jobs table), counted from
+// the job's submit. The engine's own words round to whole minutes. Other jobs come back unchanged.
+JobSnapshot withTimeWaited(JobSnapshot job, int64_t waiting_since_ms, const std::string& deadline);
+
+// "tf_x: texforge-cli, pid 4242 on ws-3, is working on it; nothing to do here", for a job another
+// process (or another account or endpoint) holds; "" for a job this process may act on.
+std::string heldLine(const JobSnapshot& job);
+
+// When a resend of an unknown job is allowed, and the price of one, in words; "" when it is
+// allowed now (now_ms, unix ms). Times are local.
+std::string resendWaitText(const JobSnapshot& job, int64_t now_ms);
+
+// Human summary on stdout: each imported file, each failure with what to do; held jobs as such.
+void printSummary(const std::vector<JobSnapshot>& jobs, int64_t now_ms);
 
 // The CLI's own advice (the core's messages say what happened, not what to type); "" when none.
-std::string adviceFor(const JobSnapshot& job);
+// Never advises a resend that could pay twice without saying so, nor one before it is allowed.
+std::string adviceFor(const JobSnapshot& job, int64_t now_ms);
 std::string adviceFor(const Error& error);
 // One JSON document on stdout.
 void printJson(const std::vector<JobSnapshot>& jobs, bool ok);
-void printJobsTable(const std::vector<JobSnapshot>& jobs);
+// The project's jobs, one line each, with a NOTE column for jobs held elsewhere or needing a word.
+void printJobsTable(const std::vector<JobSnapshot>& jobs, int64_t now_ms);
 
-// 0 when every output of every job was imported; otherwise a status from the first error.
+// For the jobs a command waited for: 0 when every output of every job this process may act on was
+// imported (jobs held elsewhere do not count); otherwise from the first problem: 1 failed, stopped
+// or discarded, 3 credentials, 4 network, service or deadline, 5 unknown. Never 2: these requests
+// were sent.
 int exitStatusFor(const std::vector<JobSnapshot>& jobs);
+// For an error met before anything was paid (arguments, files, the schema, submit()): 2 for bad
+// arguments and missing files, else as above.
 int exitStatusFor(const Error& error);
+
+std::string localTimeText(int64_t unix_ms);  // "2026-12-01 14:32:05", local time
 
 }  // namespace texforge::cli

@@ -230,3 +230,33 @@ TEST(ApiErrors, TransportFailuresAreWordedFromTheirOwnFieldNotTheBody) {
   EXPECT_EQ(errorFromResponse(untrusted).code, ErrorCode::kInsecure);
   EXPECT_TRUE(untrusted.neverSent());
 }
+
+TEST(ApiErrors, ServerTextInMessagesCarriesNoTokenAndNoSignedQuery) {
+  const std::string token = "ZW11bGF0b3Ita2V5OmVtdWxhdG9yLXNlY3JldA==";
+  const std::string url = "https://cdn.example.com/o/a.png?X-Amz-Credential=AK%2F1&X-Amz-Signature=5f3c9a";
+  const std::vector<HttpResponse> answers = {
+      answer(400, R"({"message": "bad request with Authorization: Basic )" + token + " for " + url + R"("})"),
+      answer(502, "<html><head><title>Bad Gateway Basic " + token + " " + url + "</title></head></html>"),
+      answer(500, "upstream said: Authorization: Basic " + token + " while fetching " + url),
+      answer(403, R"({"error": {"message": "denied Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln"}})"),
+  };
+  for (const HttpResponse& r : answers) {
+    const Error e = errorFromResponse(r);
+    EXPECT_EQ(e.message.find(token), std::string::npos) << e.message;
+    EXPECT_EQ(e.message.find("X-Amz-Signature"), std::string::npos) << e.message;
+    EXPECT_EQ(e.message.find("5f3c9a"), std::string::npos) << e.message;
+    EXPECT_EQ(e.message.find("eyJhbGciOiJIUzI1NiJ9"), std::string::npos) << e.message;
+  }
+  const Error kept = errorFromResponse(answers[0]);
+  EXPECT_NE(kept.message.find("https://cdn.example.com/o/a.png?"), std::string::npos) << kept.message;
+  EXPECT_NE(kept.message.find("bad request"), std::string::npos) << kept.message;
+
+  HttpResponse lost;
+  lost.transport = {TransportError::Kind::kLost, "timeout on " + url};
+  EXPECT_EQ(errorFromResponse(lost).message.find("5f3c9a"), std::string::npos);
+  auto failed = parseJobAnswer(
+      answer(200, R"({"job": {"jobId": "j", "status": "failure", "metadata": {"error": "could not read )" +
+                      url + R"("}}})"));
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(failed->error.find("5f3c9a"), std::string::npos) << failed->error;
+}

@@ -147,6 +147,60 @@ TEST(Credentials, RedactsKeySecretAndToken) {
   EXPECT_EQ(redactSecrets("abc", Credentials{"", "b"}), "a***c");
 }
 
+TEST(Credentials, RedactsTheUnpaddedTokenToo) {
+  const Credentials credentials{"Aladdin", "open sesame"};
+  EXPECT_EQ(redactSecrets("t=QWxhZGRpbjpvcGVuIHNlc2FtZQ", credentials), "t=***");
+}
+
+TEST(ServerText, AuthorizationValuesAndBearerTokensGoWithoutCredentials) {
+  struct Case {
+    std::string text, expected;
+  } const cases[] = {
+      {"echo Authorization: Basic ZW11bGF0b3Ita2V5OnNlY3JldA== done", "echo Authorization: Basic *** done"},
+      {"authorization=c2VjcmV0LXRva2Vu&x=1", "authorization=***&x=1"},
+      {R"({"Authorization": "Bearer abc def"})", R"({"Authorization": "Bearer ***"})"},
+      {"headers: 'authorization': 'Digest u=1, r=2'", "headers: 'authorization': 'Digest ***'"},
+      {"sent Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig to us", "sent Bearer *** to us"},
+      {"bare basic dXNlcjpwYXNzd29yZA== here", "bare basic *** here"},
+      // Prose stays prose.
+      {"Basic auth failed: authorization required", "Basic auth failed: authorization required"},
+      {"the Authorization header is missing", "the Authorization header is missing"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(redactServerText(c.text), c.expected) << c.text;
+}
+
+TEST(ServerText, UrlQueriesGoAndSignedOnesEvenWithoutAScheme) {
+  EXPECT_EQ(redactServerText("GET https://cdn.example.com/a.png?X-Amz-Signature=abc&X-Amz-Expires=60 failed"),
+            "GET https://cdn.example.com/a.png?\u2026redacted failed");
+  EXPECT_EQ(redactServerText(R"({"url": "https:\/\/cdn.example.com\/a.png?sig=1"})"),
+            R"({"url": "https:\/\/cdn.example.com\/a.png?)"
+            "\u2026redacted\"}");
+  EXPECT_EQ(redactServerText("HTTP://Host/x?a=1"), "HTTP://Host/x?\u2026redacted");
+  EXPECT_EQ(redactServerText("cdn.example.com/a.png?Signature=abc&Key-Pair-Id=K"),
+            "cdn.example.com/a.png?\u2026redacted");
+  EXPECT_EQ(redactServerText("what? a plain question?"), "what? a plain question?");
+  EXPECT_EQ(redactServerText("see https://docs.example.com/errors"), "see https://docs.example.com/errors");
+}
+
+TEST(ServerText, CredentialsAreRedactedToo) {
+  const Credentials credentials{"Aladdin", "open sesame"};
+  const std::string token = basicAuthorization(credentials).substr(6);
+  const std::string out = redactServerText("key Aladdin, secret open sesame, token " + token, credentials);
+  EXPECT_EQ(out, "key ***, secret ***, token ***");
+}
+
+TEST(ServerText, RedactingTwiceChangesNothing) {
+  const Credentials credentials{"Aladdin", "open sesame"};
+  const std::string once =
+      redactServerText("Authorization: Basic " + basicAuthorization(credentials).substr(6) +
+                           " https://x.example/a?sig=1 Aladdin",
+                       credentials);
+  EXPECT_EQ(once, "Authorization: Basic *** https://x.example/a?\u2026redacted ***");
+  EXPECT_EQ(redactServerText(once, credentials), once);
+  EXPECT_EQ(redactServerText(once), once);
+  EXPECT_EQ(redactServerText("", credentials), "");
+}
+
 TEST(Base64, EncodesRfc4648Vectors) {
   EXPECT_EQ(base64Encode(""), "");
   EXPECT_EQ(base64Encode("f"), "Zg==");

@@ -66,6 +66,22 @@ TEST(Params, BuiltInRulesOfTheModel) {
       {"long prompt", [](GenerationParams& p) { p.prompt.assign(kMaxPromptChars + 1, 'a'); },
        ParamField::kPrompt, ProblemKind::kTooLong},
       {"longest prompt", [](GenerationParams& p) { p.prompt.assign(kMaxPromptChars, 'a'); }, std::nullopt},
+      // The limit counts characters (code points), not UTF-8 bytes.
+      {"20000 two-byte characters",
+       [](GenerationParams& p) {
+         p.prompt.clear();
+         for (int i = 0; i < 20000; ++i) p.prompt += "\xc3\xa9";  // U+00E9, 40000 bytes
+       },
+       std::nullopt},
+      {"32000 four-byte characters",
+       [](GenerationParams& p) {
+         p.prompt.clear();
+         for (int i = 0; i < kMaxPromptChars; ++i) p.prompt += "\xf0\x9f\xa7\xb1";  // U+1F9F1
+       },
+       std::nullopt},
+      {"32001 characters, one of two bytes",
+       [](GenerationParams& p) { p.prompt.assign(kMaxPromptChars, 'a') += "\xc3\xa9"; }, ParamField::kPrompt,
+       ProblemKind::kTooLong},
       {"no model", [](GenerationParams& p) { p.model_id.clear(); }, ParamField::kModel,
        ProblemKind::kMissing},
       {"0 outputs", [](GenerationParams& p) { p.num_outputs = 0; }, ParamField::kNumOutputs,
