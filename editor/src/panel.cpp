@@ -257,24 +257,36 @@ GenerateOutcome Panel::pressGenerate() {
                 true);
     return GenerateOutcome::kBusy;
   }
+  s.confirm_params = s.params;
+  // An unknown price asks whatever the threshold: nothing says it is below it.
   const auto quote = currentQuote();
   const double threshold = s.options.settings.spending_threshold;
-  if (quote && threshold > 0 && quote->creative_units > threshold) {
-    s.confirm_open = true;
-    s.confirm_params = s.params;
-    return GenerateOutcome::kNeedsConfirmation;
+  if (!quote) {
+    s.confirm_message = "The price of this generation is unknown: " +
+                        (s.quote_error.empty() ? std::string("it has not arrived yet.") : s.quote_error) +
+                        "\nIt is charged at Scenario's price when it runs.";
+  } else if (threshold > 0 && quote->creative_units > threshold) {
+    s.confirm_message = "This generation costs " + formatCost(quote->creative_units) +
+                        ".\nYour confirmation threshold is " + formatCost(threshold) + " (Settings).";
+  } else {
+    return confirmGenerate(true);
   }
-  s.confirm_params = s.params;
-  return confirmGenerate(true);
+  s.confirm_open = true;
+  return GenerateOutcome::kNeedsConfirmation;
 }
 
 bool Panel::confirmationPending() const {
   return s_->confirm_open;
 }
 
+const std::string& Panel::confirmationMessage() const {
+  return s_->confirm_message;
+}
+
 GenerateOutcome Panel::confirmGenerate(bool go_ahead) {
   State& s = *s_;
   s.confirm_open = false;
+  s.confirm_message.clear();
   if (!go_ahead) {
     s.setStatus("Not generated.", false);
     return GenerateOutcome::kFailed;
@@ -341,22 +353,64 @@ void Panel::copyPrompt(const std::string& local_id) {
 void Panel::stopWaiting(const std::string& local_id) {
   if (!s_->generator) return;
   s_->generator->stopWaiting(local_id);
-  s_->setStatus("Stopped waiting. The credits are spent; the result may still appear in Scenario.", false);
+  s_->setStatus(
+      "Stopped waiting. The credits are spent; Resume (in Jobs or History) waits for it again and brings "
+      "its images in when it finishes.",
+      false);
+}
+
+Status Panel::resumeJob(const std::string& local_id) {
+  State& s = *s_;
+  if (!s.generator) return makeError(ErrorCode::kInvalidArgument, "No generator.");
+  Status resumed = s.generator->resumeJob(local_id);
+  if (!resumed) {
+    const bool refused = resumed.error().code == ErrorCode::kInvalidArgument;
+    s.setStatus(refused ? "This job cannot be resumed: it is running, finished for good, or another program "
+                          "works on it."
+                        : describeError(resumed.error()),
+                true);
+    return resumed;
+  }
+  s.session_ids.insert(local_id);  // it runs again, in this session's list
+  s.setStatus("Waiting for it again: its images arrive here when it finishes. Nothing is paid twice.", false);
+  return Ok{};
+}
+
+Status Panel::recheckJob(const std::string& local_id) {
+  State& s = *s_;
+  if (!s.generator) return makeError(ErrorCode::kInvalidArgument, "No generator.");
+  Status rechecked = s.generator->recheckUnknown(local_id);
+  if (!rechecked) {
+    const bool decided = rechecked.error().code == ErrorCode::kInvalidArgument;
+    s.setStatus(decided ? "This request no longer waits for a decision." : describeError(rechecked.error()),
+                true);
+    return rechecked;
+  }
+  s.setStatus(
+      "Looking for it among your recent Scenario jobs again. If it is there, its images come in and nothing "
+      "is paid twice.",
+      false);
+  return Ok{};
 }
 
 Status Panel::resolveJob(const std::string& local_id, bool resend) {
   State& s = *s_;
   if (!s.generator) return makeError(ErrorCode::kInvalidArgument, "No generator.");
+  const JobSnapshot* job = s.findJob(local_id);
+  const std::string wait = resend && job ? describeResendWait(*job, static_cast<int64_t>(unixMs())) : "";
   Status resolved = s.generator->resolveUnknown(local_id, resend);
   if (!resolved) {
-    const bool decided = resolved.error().code == ErrorCode::kInvalidArgument;  // not unknown any more
-    s.setStatus(decided ? "This request no longer waits for a decision." : describeError(resolved.error()),
+    // kInvalidArgument: not unknown any more, held elsewhere, or too early to resend.
+    const bool refused = resolved.error().code == ErrorCode::kInvalidArgument;
+    s.setStatus(!refused        ? describeError(resolved.error())
+                : !wait.empty() ? wait
+                                : "This request no longer waits for a decision.",
                 true);
     return resolved;
   }
   if (resend) s.session_ids.insert(local_id);  // it runs again now, in this session's list
   // s.jobs is left as drawn: the buttons call this while the jobs list iterates it.
-  s.setStatus(resend ? "Sent again. If the first request did start after all, it is charged twice."
+  s.setStatus(resend ? "Sent again. If the first request did start after all, you pay twice."
                      : "Discarded: it will not be sent again.",
               false);
   return Ok{};

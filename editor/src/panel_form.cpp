@@ -38,10 +38,9 @@ bool comboFromList(const char* label, std::string& value, const std::vector<std:
 void drawConfirmModal(Panel& panel, Panel::State& s) {
   if (s.confirm_open && !ImGui::IsPopupOpen("Confirm spending")) ImGui::OpenPopup("Confirm spending");
   if (ImGui::BeginPopupModal("Confirm spending", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    const auto quote = panel.currentQuote();
-    ImGui::Text("This generation costs %s.", formatCost(quote ? quote->creative_units : -1).c_str());
-    ImGui::TextDisabled("Your confirmation threshold is %s (Settings).",
-                        formatCost(s.options.settings.spending_threshold).c_str());
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+    ImGui::TextUnformatted(panel.confirmationMessage().c_str());
+    ImGui::PopTextWrapPos();
     ImGui::Spacing();
     ImGui::PushStyleColor(ImGuiCol_Button, kAccent);
     if (ImGui::Button("Generate anyway", ImVec2(160, 0))) {

@@ -111,7 +111,7 @@ void drawHistory(Panel& panel, Panel::State& s) {
       ImGui::TextColored(ImVec4(1, 0.45f, 0.42f, 1), "%s", problem.c_str());
       ImGui::PopTextWrapPos();
     }
-    drawJobDecision(panel, *job);
+    drawJobActions(panel, *job);
     for (size_t i = 0; i < job->outputs.size(); ++i) {
       ImGui::PushID(static_cast<int>(i));
       if (i > 0) ImGui::SameLine();

@@ -1,8 +1,10 @@
 // The jobs list of this session: state, progress bar, elapsed time, error text with what to do,
-// "Stop waiting" (custom jobs cannot be canceled on Scenario, so the credits are spent anyway), and
-// Resend / Discard for a request whose answer was lost (listed even when an earlier session sent it).
+// "Stop waiting" (custom jobs cannot be canceled on Scenario, so the credits are spent anyway), Resume,
+// and Check again / Resend / Discard for a request whose answer was lost (listed even when an earlier
+// session sent it). Jobs another program or account holds are read-only.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -25,26 +27,72 @@ ImVec4 stateColor(JobState state) {
   }
 }
 
-double nowMs() {
-  return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count());
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void wrappedLine(const ImVec4& color, const std::string& text) {
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(color, "%s", text.c_str());
+  ImGui::PopTextWrapPos();
+}
+
+const ImVec4 kNoteColor(0.62f, 0.64f, 0.70f, 1.0f);
+
+// What this panel may do with a job: nothing when it is held elsewhere.
+enum class Actions { kNone, kHeld, kResume, kUnknown };
+
+Actions jobActions(const JobSnapshot& job) {
+  if (!job.held_by.empty()) return Actions::kHeld;
+  if (job.state == JobState::kUnknown) return Actions::kUnknown;
+  if (canResume(job)) return Actions::kResume;
+  return Actions::kNone;
+}
+
+void drawUnknownActions(Panel& panel, const JobSnapshot& job) {
+  if (ImGui::Button("Check again")) panel.recheckJob(job.local_id);
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip(
+        "Looks for it among your recent Scenario jobs now. If it is there, its images come in and nothing "
+        "is paid twice.");
+  }
+  ImGui::SameLine();
+  const std::string wait = describeResendWait(job, nowMs());
+  ImGui::BeginDisabled(!wait.empty());
+  if (ImGui::Button("Resend")) panel.resolveJob(job.local_id, true);
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip("%s", wait.empty() ? "Sends the same request again. If the first one did start after "
+                                           "all, you pay twice."
+                                         : wait.c_str());
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Discard")) panel.resolveJob(job.local_id, false);
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip(
+        "Forgets this request: nothing more is sent. If it did start, its images are not fetched.");
+  }
+  if (!wait.empty()) wrappedLine(kNoteColor, wait);
 }
 
 }  // namespace
 
-void drawJobDecision(Panel& panel, const JobSnapshot& job) {
-  if (!job.needs_decision) return;
-  // resolveJob() leaves the panel's snapshots alone, so the caller's loop over them stays valid.
-  if (ImGui::Button("Resend")) panel.resolveJob(job.local_id, true);
-  if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip(
-        "Sends the same request again. If the first one did start after all, it is charged "
-        "twice.");
+// The panel's actions leave its snapshots alone, so the caller's loop over them stays valid.
+void drawJobActions(Panel& panel, const JobSnapshot& job) {
+  switch (jobActions(job)) {
+    case Actions::kNone: break;
+    case Actions::kHeld: wrappedLine(kNoteColor, describeJobHolder(job)); break;
+    case Actions::kUnknown: drawUnknownActions(panel, job); break;
+    case Actions::kResume:
+      if (ImGui::Button("Resume")) panel.resumeJob(job.local_id);
+      if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(
+            "Waits for this job again: its images arrive when it finishes. Nothing is paid twice.");
+      }
+      break;
   }
-  ImGui::SameLine();
-  if (ImGui::Button("Discard")) panel.resolveJob(job.local_id, false);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forgets this request: nothing is sent or charged.");
 }
 
 void drawJobs(Panel& panel, Panel::State& s) {
@@ -57,7 +105,9 @@ void drawJobs(Panel& panel, Panel::State& s) {
   size_t this_session = 0;
   for (const auto& job : s.jobs) {
     const bool mine = s.session_ids.count(job.local_id) > 0;
-    if (!mine && !job.needs_decision) continue;  // an earlier session's lost request still needs an answer
+    // An earlier session's lost request still needs an answer, unless someone else holds it.
+    const bool lost = job.state == JobState::kUnknown && job.held_by.empty();
+    if (!mine && !lost) continue;
     rows.push_back({&job, job.state == JobState::kStopped ? "" : describeJobProblem(job)});
     active += isJobActive(job.state) ? 1 : 0;
     this_session += mine ? 1 : 0;
@@ -76,12 +126,13 @@ void drawJobs(Panel& panel, Panel::State& s) {
     if (!r.problem.empty()) {
       content += ImGui::CalcTextSize(r.problem.c_str(), nullptr, false, wrap).y + style.ItemSpacing.y;
     }
-    if (r.job->needs_decision) content += line;
+    if (jobActions(*r.job) != Actions::kNone) content += line;
+    if (!describeResendWait(*r.job, nowMs()).empty()) content += line * 2;
   }
   const float height = rows.empty() ? line * 1.5f : std::min(content + style.WindowPadding.y * 2, row * 3.3f);
   ImGui::BeginChild("jobs", ImVec2(0, height), true);
   if (rows.empty()) ImGui::TextDisabled("Nothing yet: write a prompt and press Generate.");
-  const double now = nowMs();
+  const double now = static_cast<double>(nowMs());
   for (const Row& r : rows) {
     const JobSnapshot* job = r.job;
     ImGui::PushID(job->local_id.c_str());
@@ -96,7 +147,7 @@ void drawJobs(Panel& panel, Panel::State& s) {
     ImGui::TextUnformatted(prompt.c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", job->params.prompt.c_str());
 
-    const float stop_width = isJobActive(job->state) ? 110.0f : 0.0f;
+    const float stop_width = isJobActive(job->state) && job->held_by.empty() ? 110.0f : 0.0f;
     char overlay[64];
     if (job->state == JobState::kDownloading || job->state == JobState::kReady ||
         job->state == JobState::kImported) {
@@ -120,15 +171,13 @@ void drawJobs(Panel& panel, Panel::State& s) {
       ImGui::SameLine();
       if (ImGui::Button("Stop waiting", ImVec2(stop_width, 0))) panel.stopWaiting(job->local_id);
       if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip("Scenario cannot cancel this kind of job: the credits are spent either way.");
+        ImGui::SetTooltip(
+            "Scenario cannot cancel this kind of job: the credits are spent either way. Resume waits for it "
+            "again.");
       }
     }
-    if (!r.problem.empty()) {
-      ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.42f, 1), "%s", r.problem.c_str());
-      ImGui::PopTextWrapPos();
-    }
-    drawJobDecision(panel, *job);
+    if (!r.problem.empty()) wrappedLine(ImVec4(1.0f, 0.45f, 0.42f, 1), r.problem);
+    drawJobActions(panel, *job);
     ImGui::Separator();
     ImGui::PopID();
   }

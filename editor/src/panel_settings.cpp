@@ -99,7 +99,9 @@ void drawSettings(Panel& panel, Panel::State& s) {
   ImGui::SliderInt("Jobs in flight", &settings.max_jobs_in_flight, 1, 16);
   ImGui::SetNextItemWidth(160);
   ImGui::InputDouble("Confirm above (CU)", &settings.spending_threshold, 5.0, 25.0, "%.1f");
-  helpMarker("Generate asks before spending more than this many creative units at once. 0 never asks.");
+  helpMarker(
+      "Generate asks before spending more than this many creative units at once; 0 asks only when the "
+      "price is unknown, which always asks.");
 
   ImGui::Spacing();
   if (ImGui::Button("Apply and save", ImVec2(160, 0))) {

@@ -64,6 +64,7 @@ struct Panel::State {
   double changed_at = 0;
   bool confirm_open = false;
   GenerationParams confirm_params;
+  std::string confirm_message;  // why it asks: the price against the threshold, or that it is unknown
 
   // Gallery and preview.
   OutputRef selected;
@@ -128,7 +129,8 @@ auto whileSameGenerator(Panel::State& s, Fn fn) {
 void drawForm(Panel& panel, Panel::State& s);
 void drawReferences(Panel& panel, Panel::State& s);
 void drawJobs(Panel& panel, Panel::State& s);
-void drawJobDecision(Panel& panel, const JobSnapshot& job);  // Resend / Discard, when needs_decision
+// A job's buttons (Resume; Check again, Resend, Discard), or the line saying who holds it.
+void drawJobActions(Panel& panel, const JobSnapshot& job);
 void drawGallery(Panel& panel, Panel::State& s);
 void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float height);
 void drawHistory(Panel& panel, Panel::State& s);

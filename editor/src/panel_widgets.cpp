@@ -1,6 +1,7 @@
 // Small widgets and formatting shared by the panel's parts: checkerboard, field messages, output
 // textures, elapsed time and price text, and the artist-facing wording of errors.
 #include <cstdio>
+#include <ctime>
 
 #include <imgui.h>
 
@@ -115,7 +116,8 @@ std::string describeError(const Error& error) {
     case ErrorCode::kTimeout:
       return "This took too long and texforge stopped waiting. It may still finish in Scenario's web app.";
     case ErrorCode::kStopped:
-      return "You stopped waiting. The credits were spent; the result may still show up in Scenario.";
+      return "You stopped waiting. The credits were spent; Resume waits for it again and brings its images "
+             "in when it finishes.";
     case ErrorCode::kUnknownSubmission:
       // Whether the search is over is in the snapshot (needs_decision), not here: describeJobProblem.
       return "The answer to this request was lost, so it may have started (and been charged). texforge "
@@ -137,11 +139,34 @@ std::string describeError(const Error& error) {
 }
 
 std::string describeJobProblem(const JobSnapshot& job) {
-  if (job.needs_decision) {
+  if (job.needs_decision && job.held_by.empty()) {  // held elsewhere: not this panel's decision
     return "Its answer was lost and it is not among your recent Scenario jobs, so it most likely did not "
-           "start. Resend it (if it did start after all, it is charged twice) or discard it.";
+           "start. Resend it (if the first did start after all, you pay twice) or discard it.";
   }
   return job.error ? describeError(*job.error) : "";
+}
+
+std::string describeJobHolder(const JobSnapshot& job) {
+  if (job.held_by.empty()) return "";
+  if (job.other_account) {
+    return "Read-only: this job belongs to another endpoint or account (" + job.held_by +
+           "). Open the project with that endpoint and API key to work on it.";
+  }
+  return "Read-only: " + job.held_by + ". This panel takes it over if that program goes away.";
+}
+
+std::string describeResendWait(const JobSnapshot& job, int64_t now_ms) {
+  if (job.state != JobState::kUnknown || !job.held_by.empty() || now_ms >= job.resend_allowed_at_ms)
+    return "";
+  const std::time_t at = static_cast<std::time_t>(job.resend_allowed_at_ms / 1000);
+  std::tm tm{};
+  localtime_r(&at, &tm);
+  char clock[16];
+  std::strftime(clock, sizeof clock, "%H:%M", &tm);
+  return std::string("Resend is possible from ") + clock + " (in " +
+         formatElapsed(static_cast<double>(job.resend_allowed_at_ms - now_ms + 999) / 1000.0) +
+         "): until then the first request may still show up among your Scenario jobs, and resending it "
+         "could make you pay twice.";
 }
 
 std::string describeImportError(const Error& error, const std::string& import_folder) {

@@ -1,5 +1,6 @@
 // EngineSession: chooses Scenario or the embedded emulator, and builds the Generator with the
-// project's import folder and endpoint. Demo mode polls faster since the emulator is local.
+// project's import folder and endpoint. Demo mode polls faster since the emulator is local, and keeps
+// its journal and cache apart from the project's real ones.
 #include "engine_session.h"
 
 #include <cstdlib>
@@ -14,6 +15,7 @@ Result<std::unique_ptr<Generator>> EngineSession::build(const SessionConfig& con
   options.wake = config.wake;
   options.importer = makeFolderImporter(FolderImporterOptions{config.settings.import_folder});
   options.max_jobs_in_flight = config.settings.max_jobs_in_flight;
+  options.owner_name = demo_ ? "texforge viewer (demo)" : "texforge viewer";
   if (demo_) {
     if (!emulator_) {
       emulator::EmulatorOptions emu;
@@ -29,6 +31,8 @@ Result<std::unique_ptr<Generator>> EngineSession::build(const SessionConfig& con
     options.credentials = Credentials{"emulator-key", "emulator-secret"};
     options.poll_initial_s = 0.2;
     options.poll_max_s = 0.5;
+    // The emulator's jobs never mix with (or resolve, or take over) the project's paid ones.
+    options.state_dir = config.project_dir + "/.texforge/demo";
     banner_ = config.force_demo
                   ? "Demo mode (--demo): the built-in emulator makes the images; nothing is paid."
                   : "Demo mode: no Scenario credentials found, so the built-in emulator makes the images. "

@@ -1,5 +1,5 @@
-// Script: waits for the schema, presses Generate (confirming in scripted runs), waits for the job,
-// queues Import all and waits for every answer, lets textures settle, asks for the screenshot, then
+// Script: waits for the schema and the price, presses Generate (confirming in scripted runs), waits for the
+// job, queues Import all and waits for every answer, lets textures settle, asks for the screenshot, then
 // reports; logs each step to stdout.
 #include "viewer_script.h"
 
@@ -27,14 +27,18 @@ void Script::step(editor::Panel& panel, Generator& generator, double elapsed_s) 
     return;
   }
   switch (step_) {
-    case Step::kWaitSchema:
+    case Step::kWaitSchema: {
       // The form validates against the model's schema once it arrives; without it, built-in rules.
-      if (panel.schema() || elapsed_s > 5.0) step_ = args_.generate ? Step::kGenerate : Step::kImport;
+      // The price follows (an unknown one would ask first, and the capture shows it on the button).
+      const bool priced = panel.currentQuote() || !panel.quoteError().empty();
+      if ((panel.schema() && priced) || elapsed_s > 5.0)
+        step_ = args_.generate ? Step::kGenerate : Step::kImport;
       break;
+    }
     case Step::kGenerate: {
       editor::GenerateOutcome outcome = panel.pressGenerate();
       if (outcome == editor::GenerateOutcome::kNeedsConfirmation) {
-        std::printf("scripted run: confirming the price above the threshold\n");
+        std::printf("scripted run: confirming: %s\n", panel.confirmationMessage().c_str());
         outcome = panel.confirmGenerate(true);
       }
       if (outcome != editor::GenerateOutcome::kSubmitted) {

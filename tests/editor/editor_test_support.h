@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "headless_imgui.h"
@@ -11,6 +12,15 @@
 #include "texforge/editor/panel.h"
 #include "texforge/generator.h"
 #include "texforge/texture_uploader.h"
+
+namespace texforge::editor {
+
+inline void PrintTo(GenerateOutcome outcome, std::ostream* out) {  // gtest names it in failures
+  const char* names[] = {"kSubmitted", "kInvalid", "kNeedsConfirmation", "kBusy", "kFailed"};
+  *out << names[static_cast<int>(outcome)];
+}
+
+}  // namespace texforge::editor
 
 namespace texforge::test {
 
@@ -32,6 +42,10 @@ struct PanelHarness {
         panel(std::make_unique<editor::Panel>(panelOptions(engine, *uploader, project_dir))) {}
 
   void frame() { imgui.frame(*panel); }
+  // Draws frames until the form has a price or its quote failed: without one, Generate asks first.
+  bool frameUntilPriced() {
+    return frameUntil([&] { return panel->currentQuote().has_value() || !panel->quoteError().empty(); });
+  }
   // Draws frames until done(); between frames that did not get there, blocks on the Generator's
   // mailbox (no sleeps), so a frame runs as soon as there is something to deliver.
   bool frameUntil(const std::function<bool()>& done) {

@@ -6,6 +6,8 @@
 #include <optional>
 
 #include <gtest/gtest.h>
+#include <imgui.h>
+#include <imgui_internal.h>  // the confirmation's window, to see that it is drawn
 
 #include "editor_test_support.h"
 #include "emulated_engine.h"
@@ -100,7 +102,7 @@ struct ScriptedPanel : ::testing::Test {
 
   // Presses Generate on the form as it is; the new job's id ("" after a failure).
   std::string pressGenerate() {
-    harness->frame();
+    EXPECT_TRUE(harness->frameUntilPriced());
     EXPECT_EQ(panel->pressGenerate(), editor::GenerateOutcome::kSubmitted) << panel->statusMessage();
     const auto ids = panel->sessionJobIds();
     return ids.empty() ? "" : ids.front();
@@ -172,6 +174,9 @@ TEST_F(ScriptedPanel, SpendingAboveTheThresholdAsksFirst) {
   ASSERT_TRUE(frameUntil([&] { return panel->currentQuote().has_value(); }));
   EXPECT_EQ(panel->pressGenerate(), editor::GenerateOutcome::kNeedsConfirmation);
   EXPECT_TRUE(panel->confirmationPending());
+  EXPECT_NE(panel->confirmationMessage().find("costs 30.00 CU"), std::string::npos)
+      << panel->confirmationMessage();
+  EXPECT_NE(panel->confirmationMessage().find("threshold is 25.00 CU"), std::string::npos);
   harness->frame();  // the modal is drawn
   panel->confirmGenerate(false);
   harness->frame();
@@ -183,6 +188,58 @@ TEST_F(ScriptedPanel, SpendingAboveTheThresholdAsksFirst) {
   EXPECT_EQ(panel->sessionJobIds().size(), 1u);
   ASSERT_EQ(generator->submitted().size(), 1u);
   EXPECT_EQ(generator->submitted()[0].prompt, "expensive castle");
+}
+
+// An unknown price asks whatever the threshold, even one that never asks: nothing says it is below.
+TEST_F(ScriptedPanel, AnUnknownPriceAlwaysAsksFirst) {
+  const Error failures[] = {makeError(ErrorCode::kServer, "503 Service Unavailable"),
+                            makeError(ErrorCode::kNetwork, "connection refused"),
+                            makeError(ErrorCode::kInvalidArgument, "the engine was opened offline")};
+  for (const Error& failure : failures) {
+    for (const double threshold : {0.0, 25.0, 1e9}) {
+      SCOPED_TRACE(failure.message + ", threshold " + std::to_string(threshold));
+      restart(nullptr);
+      generator->setQuote(failure);
+      panel->settings().spending_threshold = threshold;
+      panel->params().prompt = "a price nobody knows";
+      ASSERT_TRUE(harness->frameUntilPriced());
+      ASSERT_FALSE(panel->currentQuote().has_value());
+      EXPECT_EQ(panel->pressGenerate(), editor::GenerateOutcome::kNeedsConfirmation);
+      EXPECT_TRUE(panel->confirmationPending());
+      const std::string said = panel->confirmationMessage();
+      EXPECT_NE(said.find("price of this generation is unknown"), std::string::npos) << said;
+      EXPECT_NE(said.find(panel->quoteError()), std::string::npos) << said;  // and why
+      harness->frame();
+      ImGuiWindow* modal = ImGui::FindWindowByName("Confirm spending");
+      EXPECT_TRUE(modal && modal->Active) << "the confirmation is not drawn";
+      EXPECT_TRUE(generator->submitted().empty());  // asking charges nothing
+
+      EXPECT_EQ(panel->confirmGenerate(true), editor::GenerateOutcome::kSubmitted);
+      EXPECT_FALSE(panel->confirmationPending());
+      EXPECT_EQ(generator->submitted().size(), 1u);
+    }
+  }
+}
+
+TEST_F(ScriptedPanel, APriceNotYetArrivedAsksAndAKnownLowOneDoesNot) {
+  generator->setQuote(Quote{1.0, 0.0});
+  panel->settings().spending_threshold = 25.0;
+  panel->params().prompt = "pressed before the price came";
+  harness->frame();  // the quote is asked; its answer waits for the next pump
+  ASSERT_FALSE(panel->currentQuote().has_value());
+  ASSERT_TRUE(panel->quoteError().empty());
+  EXPECT_EQ(panel->pressGenerate(), editor::GenerateOutcome::kNeedsConfirmation);
+  const std::string said = panel->confirmationMessage();
+  EXPECT_NE(said.find("unknown"), std::string::npos) << said;
+  EXPECT_NE(said.find("not arrived yet"), std::string::npos) << said;
+  EXPECT_EQ(panel->confirmGenerate(false), editor::GenerateOutcome::kFailed);
+  EXPECT_TRUE(generator->submitted().empty());
+
+  ASSERT_TRUE(harness->frameUntilPriced());
+  ASSERT_TRUE(panel->currentQuote().has_value());
+  EXPECT_EQ(panel->pressGenerate(), editor::GenerateOutcome::kSubmitted);  // 1 CU, under the threshold
+  EXPECT_FALSE(panel->confirmationPending());
+  EXPECT_EQ(generator->submitted().size(), 1u);
 }
 
 TEST_F(ScriptedPanel, GenerateWaitsWhileTheJobLimitIsReached) {
@@ -303,7 +360,7 @@ TEST(EmulatedPanel, GenerateListsTheJobAndImportAllWritesFilesWithSidecars) {
   panel.params().num_outputs = 2;
   panel.params().width = 256;
   panel.params().height = 256;
-  harness.frame();
+  ASSERT_TRUE(harness.frameUntilPriced());
   ASSERT_EQ(panel.pressGenerate(), editor::GenerateOutcome::kSubmitted);
   ASSERT_EQ(panel.sessionJobIds().size(), 1u);
   const std::string id = panel.sessionJobIds().front();

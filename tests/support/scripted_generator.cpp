@@ -71,8 +71,12 @@ void ScriptedGenerator::wakeHost() {
 
 void ScriptedGenerator::setState(const std::string& local_id, JobState state) {
   using Kind = GeneratorEvent::Kind;
-  change(local_id, isJobActive(state) ? Kind::kJobChanged : Kind::kJobFinished, -1,
-         [&](JobSnapshot& job) { job.state = state; });
+  change(local_id, isJobActive(state) ? Kind::kJobChanged : Kind::kJobFinished, -1, [&](JobSnapshot& job) {
+    job.state = state;
+    if (isJobActive(state) && state != JobState::kSubmitting && job.job_id.empty()) {
+      job.job_id = "job_scripted_" + job.local_id;
+    }
+  });
 }
 
 void ScriptedGenerator::setProgress(const std::string& local_id, double progress) {
@@ -114,6 +118,24 @@ void ScriptedGenerator::failJob(const std::string& local_id, Error error) {
   change(local_id, GeneratorEvent::Kind::kJobFinished, -1, [&](JobSnapshot& job) {
     job.state = JobState::kFailed;
     job.error = std::move(error);
+  });
+}
+
+void ScriptedGenerator::loseAnswer(const std::string& local_id, bool needs_decision,
+                                   int64_t resend_allowed_at_ms) {
+  change(local_id, GeneratorEvent::Kind::kJobFinished, -1, [&](JobSnapshot& job) {
+    job.state = JobState::kUnknown;
+    job.job_id.clear();
+    job.error = makeError(ErrorCode::kUnknownSubmission, "the request was sent but its answer was lost");
+    job.needs_decision = needs_decision;
+    job.resend_allowed_at_ms = resend_allowed_at_ms;
+  });
+}
+
+void ScriptedGenerator::setHeldBy(const std::string& local_id, std::string held_by, bool other_account) {
+  change(local_id, GeneratorEvent::Kind::kJobChanged, -1, [&](JobSnapshot& job) {
+    job.held_by = std::move(held_by);
+    job.other_account = other_account && !job.held_by.empty();
   });
 }
 
@@ -166,11 +188,18 @@ Status ScriptedGenerator::resolveUnknown(const std::string& local_id, bool resen
   if (current->state != JobState::kUnknown) {
     return makeError(ErrorCode::kInvalidArgument, local_id + " is not unknown");
   }
+  if (!current->held_by.empty()) return makeError(ErrorCode::kInvalidArgument, current->held_by);
+  if (resend && nowMs() < current->resend_allowed_at_ms) {
+    return makeError(ErrorCode::kInvalidArgument, "a late job may still show up; resend later");
+  }
   const auto kind = resend ? GeneratorEvent::Kind::kJobChanged : GeneratorEvent::Kind::kJobFinished;
   change(local_id, kind, -1, [&](JobSnapshot& job) {
     job.state = resend ? JobState::kSubmitting : JobState::kFailed;
     job.error.reset();
+    job.needs_decision = false;
+    job.resend_allowed_at_ms = 0;
     if (!resend) job.error = makeError(ErrorCode::kCanceled, "you discarded it");
+    (resend ? resent_ : discarded_).push_back(local_id);  // change() holds the lock
   });
   return Ok{};
 }
@@ -180,6 +209,7 @@ Status ScriptedGenerator::recheckUnknown(const std::string& local_id) {
   if (!current) return makeError(ErrorCode::kNotFound, "no job " + local_id);
   if (current->state != JobState::kUnknown)
     return makeError(ErrorCode::kInvalidArgument, local_id + " is not unknown");
+  if (!current->held_by.empty()) return makeError(ErrorCode::kInvalidArgument, current->held_by);
   std::lock_guard<std::mutex> lock(mutex_);
   rechecked_.push_back(local_id);
   return Ok{};
@@ -189,17 +219,19 @@ Status ScriptedGenerator::resumeJob(const std::string& local_id) {
   auto current = job(local_id);
   if (!current) return makeError(ErrorCode::kNotFound, "no job " + local_id);
   if (!canResume(*current)) return makeError(ErrorCode::kInvalidArgument, local_id + " cannot be resumed");
-  change(local_id, GeneratorEvent::Kind::kJobChanged, -1, [](JobSnapshot& job) {
+  change(local_id, GeneratorEvent::Kind::kJobChanged, -1, [&](JobSnapshot& job) {
     job.state = JobState::kRunning;
     job.error.reset();
     job.finished_at_ms = 0;
+    resumed_.push_back(local_id);  // change() holds the lock
   });
   return Ok{};
 }
 
 void ScriptedGenerator::stopWaiting(const std::string& local_id) {
-  change(local_id, GeneratorEvent::Kind::kJobFinished, -1, [](JobSnapshot& job) {
-    if (!isJobActive(job.state)) return;
+  change(local_id, GeneratorEvent::Kind::kJobFinished, -1, [&](JobSnapshot& job) {
+    if (!isJobActive(job.state) || !job.held_by.empty()) return;
+    stopped_.push_back(local_id);  // change() holds the lock
     job.state = JobState::kStopped;
     job.error = makeError(ErrorCode::kStopped, "you stopped waiting for this job");
   });

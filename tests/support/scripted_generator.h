@@ -3,6 +3,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -26,6 +27,7 @@ class ScriptedGenerator final : public Generator {
   explicit ScriptedGenerator(ScriptedGeneratorOptions options = {});
 
   // --- The script. Each change posts the event the real engine would; unknown ids are ignored. ---
+  // An active state past submitting gives the job a Scenario job id, as the POST's answer does.
   void setState(const std::string& local_id, JobState state);
   void setProgress(const std::string& local_id, double progress);  // 0..1
   // Appends an output, ready with image (and cached as PNG under project_dir/.texforge/cache when
@@ -34,11 +36,23 @@ class ScriptedGenerator final : public Generator {
   // last download.
   int addReadyOutput(const std::string& local_id, DecodedImage image);
   void failJob(const std::string& local_id, Error error);  // failed, with error
-  void setQuote(Result<Quote> quote);                      // the answer to later quote()s; default Quote{}
-  void setSchema(Result<ModelSchema> schema);              // to later fetchSchema()s; default kNotFound
+  // The paid POST's answer was lost: unknown, with kUnknownSubmission. needs_decision: the search
+  // among recent jobs ended without finding it. Resend is refused before resend_allowed_at_ms (unix).
+  void loseAnswer(const std::string& local_id, bool needs_decision, int64_t resend_allowed_at_ms = 0);
+  // Another process (or, other_account, another endpoint or key) holds the job: everything that would
+  // act on it is refused or ignored, as the real engine does. An empty held_by releases it.
+  void setHeldBy(const std::string& local_id, std::string held_by, bool other_account = false);
+  void setQuote(Result<Quote> quote);          // the answer to later quote()s; default Quote{}
+  void setSchema(Result<ModelSchema> schema);  // to later fetchSchema()s; default kNotFound
   std::vector<GenerationParams> submitted() const { return locked(submitted_); }  // accepted, in order
   std::vector<GenerationParams> quoted() const { return locked(quoted_); }        // valid ones, in order
   std::vector<std::string> rechecked() const { return locked(rechecked_); }       // recheckUnknown ids
+  std::vector<std::string> resent() const { return locked(resent_); }  // resolveUnknown(resend) accepted
+  std::vector<std::string> discarded() const {
+    return locked(discarded_);
+  }                                                                      // resolveUnknown(discard) accepted
+  std::vector<std::string> resumed() const { return locked(resumed_); }  // resumeJob accepted
+  std::vector<std::string> stopped() const { return locked(stopped_); }  // stopWaiting acted on
   std::shared_ptr<RecordingImporter> recorder() const { return recorder_; }  // the default; null if given one
 
   // --- Generator: validates like the real one; no network, no journal. ---
@@ -86,7 +100,7 @@ class ScriptedGenerator final : public Generator {
   Result<Quote> quote_answer_ = Quote{};
   Result<ModelSchema> schema_answer_ = Error{ErrorCode::kNotFound, 0, "no schema was scripted"};
   std::vector<GenerationParams> submitted_, quoted_;
-  std::vector<std::string> rechecked_;
+  std::vector<std::string> rechecked_, resent_, discarded_, resumed_, stopped_;
 };
 
 }  // namespace texforge::test

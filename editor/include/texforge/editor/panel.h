@@ -23,8 +23,9 @@ namespace texforge::editor {
 struct PanelSettings {
   std::string endpoint;                            // empty: $SCENARIO_API_URL, else the Scenario cloud
   std::string import_folder = "assets/generated";  // relative to the project
-  double spending_threshold = 25.0;  // creative units; above it Generate asks first (<=0: never)
-  int max_jobs_in_flight = 4;        // Generate waits when this many jobs are running
+  // Creative units; above it Generate asks first (<=0: only when the price is unknown, which always asks).
+  double spending_threshold = 25.0;
+  int max_jobs_in_flight = 4;  // Generate waits when this many jobs are running
 };
 Result<PanelSettings> loadPanelSettings(const std::string& project_dir);  // defaults when absent
 Status savePanelSettings(const std::string& project_dir, const PanelSettings& settings);
@@ -54,7 +55,7 @@ enum class PanelTab { kGenerate, kHistory, kSettings };
 enum class GenerateOutcome {
   kSubmitted,          // a job was queued
   kInvalid,            // the form has errors (see fieldErrors())
-  kNeedsConfirmation,  // the quote is above the spending threshold: confirmGenerate() decides
+  kNeedsConfirmation,  // the price is above the spending threshold or unknown: confirmGenerate() decides
   kBusy,               // max_jobs_in_flight reached
   kFailed,             // submit() refused (see statusMessage())
 };
@@ -87,8 +88,11 @@ class Panel {
   std::optional<Quote> currentQuote() const;               // the quote for the form as it is now
   std::string generateButtonLabel() const;                 // what the Generate button reads, with the price
   const std::string& quoteError() const;  // why there is no price (shown under the button), or empty
+  // Submits the form, or asks first (kNeedsConfirmation) when the price is above the threshold or
+  // unknown: the quote failed (service error, offline) or has not arrived yet.
   GenerateOutcome pressGenerate();
   bool confirmationPending() const;
+  const std::string& confirmationMessage() const;  // what the spending confirmation says, while pending
   GenerateOutcome confirmGenerate(bool go_ahead);
   // Imports run on the core's import thread: these queue and return at once, the gallery shows the
   // output as importing, and the status line reports the outcome when it arrives inside update().
@@ -104,8 +108,15 @@ class Panel {
   void rerun(const std::string& local_id);  // fills the form with the job's parameters
   void copyPrompt(const std::string& local_id);
   void stopWaiting(const std::string& local_id);
-  // What the Resend / Discard buttons of a job with JobSnapshot::needs_decision do: resend=true sends
-  // it again (charged twice if the first did start), false discards it. The status line says how it went.
+  // The buttons of a job row; each says how it went in the status line and leaves the snapshots
+  // as drawn (the rows call them while iterating). Jobs held elsewhere (held_by) offer none.
+  // Resume (a stopped job, or a failed one where canResume()): waits for it again, so its images
+  // arrive when it finishes; it joins this session's jobs list.
+  Status resumeJob(const std::string& local_id);
+  // Check again (state unknown): looks for it among the account's recent jobs now.
+  Status recheckJob(const std::string& local_id);
+  // Resend / Discard (state unknown): resend=true sends it again (paid twice if the first did
+  // start; refused before resend_allowed_at_ms), false discards it.
   Status resolveJob(const std::string& local_id, bool resend);
   void addReference(const std::string& path_or_asset_id);
   void removeReference(size_t index);
@@ -134,6 +145,14 @@ std::string describeError(const Error& error);
 // What a job row says under its progress bar, in artist words: the decision a lost request needs
 // (needs_decision), else what its error means; empty when there is nothing to say.
 std::string describeJobProblem(const JobSnapshot& job);
+
+// Why a job is read-only here (JobSnapshot::held_by: another program works on it, or it belongs to
+// another endpoint or account), in artist words; empty when this panel may act on it.
+std::string describeJobHolder(const JobSnapshot& job);
+
+// Until when, and why, Resend stays disabled for an unknown job (a late job may still show up among
+// the account's jobs); empty once it may be resent. now_ms: unix time.
+std::string describeResendWait(const JobSnapshot& job, int64_t now_ms);
 
 // Applies the panel's dark theme to the current ImGui context.
 void applyDarkTheme(float scale = 1.0f);
