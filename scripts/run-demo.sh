@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 texforge_install_packages
-texforge_build "$TEXFORGE_BUILD"
+texforge_build "$TEXFORGE_BUILD" -DTEXFORGE_TEST_HOOKS=OFF
 bin="$TEXFORGE_BUILD/bin"
 project="${TEXFORGE_DEMO_PROJECT:-$TEXFORGE_ROOT/demo-project}"
 mkdir -p "$project"

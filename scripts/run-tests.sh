@@ -28,7 +28,7 @@ stage() {
 
 # Called under `||`, where set -e is off: every step is chained explicitly.
 sanitized_suite() {
-  texforge_build "$TEXFORGE_BUILD_SANITIZE" -DTEXFORGE_SANITIZE=ON -DTEXFORGE_BUILD_GUI=OFF -DTEXFORGE_BUILD_BENCH=OFF &&
+  texforge_build "$TEXFORGE_BUILD_SANITIZE" -DTEXFORGE_TEST_HOOKS=ON -DTEXFORGE_SANITIZE=ON -DTEXFORGE_BUILD_GUI=OFF -DTEXFORGE_BUILD_BENCH=OFF &&
     (cd "$TEXFORGE_BUILD_SANITIZE" &&
       ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --output-on-failure -j"$(nproc)")
@@ -40,7 +40,7 @@ main_suite() {
 }
 
 texforge_install_packages
-stage build texforge_build "$TEXFORGE_BUILD"
+stage build texforge_build "$TEXFORGE_BUILD" -DTEXFORGE_TEST_HOOKS=ON
 if [ "${TEXFORGE_SKIP_SANITIZE:-0}" != 1 ]; then
   stage sanitize sanitized_suite
 fi

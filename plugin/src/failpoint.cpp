@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#if defined(TEXFORGE_TEST_HOOKS)
 namespace texforge {
 
 void failpoint(const char* name) {
@@ -20,3 +21,4 @@ void failpoint(const char* name) {
 }
 
 }  // namespace texforge
+#endif  // TEXFORGE_TEST_HOOKS
