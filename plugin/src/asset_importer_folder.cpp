@@ -183,9 +183,15 @@ class FolderImporter final : public AssetImporter {
         return makeError(ErrorCode::kInternal, std::string("cannot build the sidecar: ") + e.what());
       }
       failpoint("import.after_image");
+      bool sidecar_existed = false;
+      write_options.existed = &sidecar_existed;
       Status sidecar_written =
           writeFileAtomicWith(sidecar_path, sidecar_text.data(), sidecar_text.size(), write_options);
       if (!sidecar_written) {
+        // Another importer adopted this image and wrote its sidecar first: the image is theirs now
+        // as well as ours, and removing it would lose it for both.
+        if (sidecar_existed && describesThisAsset(sidecar_path, request))
+          return ImportedAsset{rel, rel + kSidecarSuffix};
         // Without its sidecar the image loses its provenance; remove it so a retry starts clean.
         ::unlink(path->c_str());
         return sidecar_written.error();
@@ -205,13 +211,7 @@ class FolderImporter final : public AssetImporter {
                                                           int width, int height) {
     if (request.asset_id.empty()) return std::nullopt;
     if (pathExists(sidecar_path)) {
-      Result<std::string> text = readFile(sidecar_path, 1u << 20);
-      if (!text) return std::nullopt;
-      const json doc = json::parse(*text, nullptr, false);
-      if (!doc.is_object() || doc.value("asset_id", "") != request.asset_id ||
-          doc.value("local_id", "") != request.local_id) {
-        return std::nullopt;
-      }
+      if (!describesThisAsset(sidecar_path, request)) return std::nullopt;
       return Result<ImportedAsset>(ImportedAsset{rel, rel + kSidecarSuffix});
     }
     Result<std::string> existing = readFile(path, bytes.size() + 1);
@@ -225,6 +225,16 @@ class FolderImporter final : public AssetImporter {
         writeFileAtomicWith(sidecar_path, sidecar_text.data(), sidecar_text.size(), write_options);
     if (!written) return Result<ImportedAsset>(written.error());
     return Result<ImportedAsset>(ImportedAsset{rel, rel + kSidecarSuffix});
+  }
+
+  // The sidecar at path was written for this request's asset (same asset and local job).
+  static bool describesThisAsset(const std::string& sidecar_path, const ImportRequest& request) {
+    if (request.asset_id.empty()) return false;
+    Result<std::string> text = readFile(sidecar_path, 1u << 20);
+    if (!text) return false;
+    const json doc = json::parse(*text, nullptr, false);
+    return doc.is_object() && doc.value("asset_id", "") == request.asset_id &&
+           doc.value("local_id", "") == request.local_id;
   }
 
   FolderImporterOptions options_;
