@@ -372,5 +372,28 @@ TEST_F(SharedProject, AStateFolderOfItsOwnLeavesTheProjectJournalAlone) {
   EXPECT_FALSE(std::filesystem::exists(project_.file(".texforge/journal.sqlite")));
 }
 
+TEST_F(SharedProject, ListingOfflineWritesNothingIntoTheProject) {
+  GeneratorOptions offline = options();
+  offline.offline = true;
+  {
+    auto empty = makeGenerator(offline);  // a project texforge never touched
+    EXPECT_TRUE(empty->jobs().empty());
+  }
+  EXPECT_FALSE(std::filesystem::exists(project_.file(".texforge"))) << "listing created the state folder";
+  auto gen = makeGenerator();
+  auto id = gen->submit(params("listed by a reader"));
+  ASSERT_EQ(runToEnd(*gen, *id).state, JobState::kReady);
+  gen.reset();
+  const auto before = std::filesystem::last_write_time(journalPath());
+  const auto size_before = std::filesystem::file_size(journalPath());
+  auto reader = makeGenerator(offline);
+  ASSERT_EQ(reader->jobs().size(), 1u);
+  EXPECT_EQ(reader->jobs().front().state, JobState::kReady);
+  EXPECT_FALSE(reader->submit(params("not from a reader")).ok());
+  reader.reset();
+  EXPECT_EQ(std::filesystem::last_write_time(journalPath()), before);
+  EXPECT_EQ(std::filesystem::file_size(journalPath()), size_before);
+}
+
 }  // namespace
 }  // namespace texforge::test
