@@ -38,6 +38,9 @@ echo "imported images: $images, sidecars: $sidecars"
 [[ "$sidecars" -eq 4 ]] || { echo "FAIL: expected 4 sidecars"; exit 1; }
 grep -q "mossy stone wall" "$(find "$project/assets/generated" -name '*.texforge.json' | head -1)" \
   || { echo "FAIL: sidecar lacks the prompt"; exit 1; }
+# Demo mode keeps its own journal: the project's real one is never opened, let alone written.
+[[ -s "$project/.texforge/demo/journal.sqlite" ]] || { echo "FAIL: demo mode kept no journal of its own"; exit 1; }
+[[ ! -e "$project/.texforge/journal.sqlite" ]] || { echo "FAIL: demo mode wrote the project's real journal"; exit 1; }
 [[ -s "$shot" ]] || { echo "FAIL: no screenshot"; exit 1; }
 python3 "$here/viewer_png_check.py" "$shot"
 echo "PASS"
