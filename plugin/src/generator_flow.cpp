@@ -159,6 +159,7 @@ int GeneratorImpl::jobsInFlight() const {
   std::lock_guard<std::mutex> lock(mutex_);
   int count = 0;
   for (const auto& [id, r] : jobs_) {
+    if (r.lease.owner_id != owner_.id) continue;  // the cap is this engine's; others keep their own
     const JobState s = r.snap.state;
     count +=
         s == JobState::kSubmitted || s == JobState::kRunning || (s == JobState::kSubmitting && r.post_sent);
