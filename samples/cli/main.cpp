@@ -178,10 +178,19 @@ int runGenerate(const cli::CliArgs& args) {
   progress.finishLine();
   std::vector<JobSnapshot> jobs = {*gen.job(*id)};
   if (!finished) {
-    std::fprintf(stderr,
-                 "texforge: stopped waiting. The job goes on at Scenario; run `texforge resume --project %s` "
-                 "to collect its images.\n",
-                 args.project_dir.c_str());
+    if (jobs.front().job_id.empty()) {
+      // Scenario never confirmed it: it may not even have been sent (waiting for a free slot).
+      std::fprintf(stderr,
+                   "texforge: stopped waiting before Scenario confirmed the request; `texforge resume "
+                   "--project %s` sends it if it never left, or looks for it among your jobs if it did.\n",
+                   args.project_dir.c_str());
+    } else {
+      std::fprintf(
+          stderr,
+          "texforge: stopped waiting. The job goes on at Scenario; run `texforge resume --project %s` "
+          "to collect its images.\n",
+          args.project_dir.c_str());
+    }
     return 130;
   }
   return report(jobs, args);
