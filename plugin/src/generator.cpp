@@ -128,6 +128,8 @@ void GeneratorImpl::start(std::vector<JobRecord> journaled) {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& r : journaled) {
       const std::string id = r.snap.local_id;
+      // Journaled before the journal settled this itself: every image is in, so the job is done.
+      if (r.snap.state == JobState::kReady && allImported(r.snap)) r.snap.state = JobState::kImported;
       r.snap.endpoint = r.base_url;
       r.snap.other_account = foreign(r);
       r.snap.held_by = heldBy(r);

@@ -28,6 +28,7 @@ namespace texforge {
 int64_t nowMs();
 std::string newLocalId();
 std::string accountFingerprint(const Credentials& credentials);  // of the key; never the key
+bool allImported(const JobSnapshot& job);                        // has outputs, and every one is imported
 
 // What decides whether an idempotent request is sent again (GETs, uploads, downloads).
 struct RetryPolicy {

@@ -34,6 +34,12 @@ void keepDecodedImages(const JobRecord& before, JobRecord& after) {
 
 }  // namespace
 
+bool allImported(const JobSnapshot& job) {
+  return !job.outputs.empty() &&
+         std::all_of(job.outputs.begin(), job.outputs.end(),
+                     [](const OutputSnapshot& o) { return o.state == OutputState::kImported; });
+}
+
 std::string accountFingerprint(const Credentials& credentials) {
   if (credentials.api_key.empty()) return "";
   uint64_t hash = 1469598103934665603ull;  // FNV-1a: identifies the key, cannot give it back
@@ -152,6 +158,8 @@ void GeneratorImpl::syncWithJournal() {
               }
             }
           }
+          JobSnapshot& snap = it->second.snap;
+          if (snap.state == JobState::kReady && allImported(snap)) snap.state = JobState::kImported;
           continue;
         }
         if (it != jobs_.end() && !was_mine && jr.snap.updated_at_ms <= it->second.snap.updated_at_ms) {

@@ -190,6 +190,13 @@ constexpr const char* kOutputColumns =
     "local_id, idx, asset_id, state, cache_path, format, width, height, imported_path, error_code, "
     "error_message";
 
+// A ready job whose outputs are all imported is imported, whoever imported the last one: run in the
+// transaction that wrote the outputs, so no interleaving of two engines leaves it ready for good.
+constexpr const char* kSettleImported =
+    "UPDATE jobs SET state='imported' WHERE local_id = ?1 AND state = 'ready' AND "
+    "EXISTS (SELECT 1 FROM outputs WHERE local_id = ?1) AND "
+    "NOT EXISTS (SELECT 1 FROM outputs WHERE local_id = ?1 AND state != 'imported');";
+
 }  // namespace
 
 bool leaseAlive(const JobLease& lease, int64_t now_ms, int64_t lease_ms, const std::string& this_host) {
@@ -394,6 +401,10 @@ Result<bool> Journal::write(const JobRecord& record, const JournalOwner& owner, 
   bindText(trim.get(), 1, s.local_id);
   sqlite3_bind_int(trim.get(), 2, static_cast<int>(s.outputs.size()));
   if (sqlite3_step(trim.get()) != SQLITE_DONE) return writeError("write");
+  Stmt settle = prepare(db_, kSettleImported);
+  if (!settle) return writeError("write");
+  bindText(settle.get(), 1, s.local_id);
+  if (sqlite3_step(settle.get()) != SQLITE_DONE) return writeError("write");
   if (Status st = exec("COMMIT;"); !st) {
     exec("ROLLBACK;");
     return st.error();
@@ -542,7 +553,16 @@ Status Journal::finishImport(const std::string& local_id, int index, const std::
   bindText(done.get(), 1, local_id);
   sqlite3_bind_int(done.get(), 2, index);
   bindText(done.get(), 3, imported_path);
+  if (Status st = exec("BEGIN IMMEDIATE;"); !st) return st;
   if (sqlite3_step(done.get()) != SQLITE_DONE) return writeError("write");
+  Stmt settle = prepare(db_, kSettleImported);
+  if (!settle) return writeError("write");
+  bindText(settle.get(), 1, local_id);
+  if (sqlite3_step(settle.get()) != SQLITE_DONE) return writeError("write");
+  if (Status st = exec("COMMIT;"); !st) {
+    exec("ROLLBACK;");
+    return st;
+  }
   return Ok{};
 }
 
