@@ -33,6 +33,7 @@ done
 [ "$(wc -l <"$WORK/out.txt")" = 3 ] || fail "stdout should list the 3 imported files"
 [ "$(stat_value generate_posts)" = 1 ] || fail "expected exactly one paid POST"
 
+echo "cli_e2e: Wrong credentials: non-zero, and a message about credentials."
 # Wrong credentials: non-zero, and a message about credentials.
 SCENARIO_API_SECRET=wrong "$BIN/texforge" generate "x" --project "$P" 2>"$WORK/err.txt"
 rc=$?
@@ -40,12 +41,14 @@ rc=$?
 grep -qi "key or secret" "$WORK/err.txt" || fail "no credentials message: $(cat "$WORK/err.txt")"
 grep -q "wrong" "$WORK/err.txt" && fail "the secret appeared in the error text"
 
+echo "cli_e2e: Missing credentials altogether."
 # Missing credentials altogether.
 env -u SCENARIO_API_KEY -u SCENARIO_API_SECRET XDG_CONFIG_HOME="$WORK/noconfig" HOME="$WORK/nohome" \
   "$BIN/texforge" generate "x" --project "$P" 2>"$WORK/err.txt"
 [ $? = 3 ] || fail "missing credentials should exit 3"
 grep -q "SCENARIO_API_KEY" "$WORK/err.txt" || fail "missing-credentials message should name the variables"
 
+echo "cli_e2e: Invalid size and a mask without alpha are refused before anything is paid."
 # Invalid size and a mask without alpha are refused before anything is paid.
 "$BIN/texforge" generate "x" --project "$P" --size 1000x1000 2>"$WORK/err.txt"
 [ $? = 2 ] || fail "off-grid size should exit 2"
@@ -65,6 +68,7 @@ PY
 grep -q "alpha" "$WORK/err.txt" || fail "mask message should mention alpha: $(cat "$WORK/err.txt")"
 [ "$(stat_value generate_posts)" = 1 ] || fail "refused requests must not reach the paid route"
 
+echo "cli_e2e: --quote prints a cost and starts nothing; --json is machine readable."
 # --quote prints a cost and starts nothing; --json is machine readable.
 "$BIN/texforge" generate "a crate" --project "$P" --quote --json >"$WORK/quote.json" || fail "quote failed"
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['ok'] and d['creativeUnitsCost'] > 0" \
@@ -81,12 +85,14 @@ assert out['state'] == 'imported' and out['width'] == 256, out
 assert os.path.exists(os.path.join(sys.argv[2], out['path']))
 PY
 
+echo "cli_e2e: jobs lists both generations; resume has nothing left to do and says so."
 # jobs lists both generations; resume has nothing left to do and says so.
 "$BIN/texforge" jobs --project "$P" >"$WORK/jobs.txt" || fail "jobs failed"
 grep -q "a mossy stone wall texture" "$WORK/jobs.txt" || fail "jobs should list the first prompt"
 "$BIN/texforge" resume --project "$P" 2>"$WORK/err.txt" || fail "resume with nothing to do should succeed"
 [ "$(stat_value generate_posts)" = 2 ] || fail "expected exactly two paid POSTs in total"
 
+echo "cli_e2e: A zero side is refused (it is not 'auto'), before anything is paid."
 # A zero side is refused (it is not "auto"), before anything is paid.
 for size in 0x0 0x1024; do
   "$BIN/texforge" generate "x" --project "$P" --size "$size" 2>"$WORK/err.txt"
@@ -94,6 +100,7 @@ for size in 0x0 0x1024; do
   grep -q -- "--size auto" "$WORK/err.txt" || fail "--size $size should point at auto: $(cat "$WORK/err.txt")"
 done
 
+echo "cli_e2e: After --, a prompt may start with '-'; the prompt limit counts characters, not bytes."
 # After --, a prompt may start with '-'; the prompt limit counts characters, not bytes.
 "$BIN/texforge" generate --project "$P" --quote -- "-a dash-first prompt" >/dev/null 2>"$WORK/err.txt" \
   || fail "a prompt after -- was refused: $(cat "$WORK/err.txt")"
@@ -113,6 +120,7 @@ no_secrets() {  # no_secrets FILE WHAT: neither the Basic token, the secret nor 
   ! grep -q "deadbeef" "$1" || fail "$2 printed a signed URL's query: $(cat "$1")"
 }
 
+echo "cli_e2e: A gateway that echoes the request's headers (Authorization included) before payment: exit "
 # A gateway that echoes the request's headers (Authorization included) before payment: exit 2, redacted.
 fault '{"route": "models", "kind": "echo_headers", "status": 400}'
 "$BIN/texforge" generate "echo" --project "$P" 2>"$WORK/err.txt"
@@ -122,6 +130,7 @@ grep -q "Authorization" "$WORK/err.txt" || fail "the echoed headers should still
 no_secrets "$WORK/err.txt" "an echoed 400"
 clear_faults
 
+echo "cli_e2e: The same refusal after the paid POST went out (while polling) is a failed generation: 1, n"
 # The same refusal after the paid POST went out (while polling) is a failed generation: 1, never 2.
 fault '{"route": "job", "kind": "echo_headers", "status": 400, "count": -1}'
 "$BIN/texforge" generate "polled refusal" --project "$P" 2>"$WORK/err.txt"
@@ -130,6 +139,7 @@ rc=$?
 no_secrets "$WORK/err.txt" "a 400 while polling"
 clear_faults
 
+echo "cli_e2e: A job that fails with a reason echoing a token and a signed URL: redacted on stderr, in jo"
 # A job that fails with a reason echoing a token and a signed URL: redacted on stderr, in jobs, in --json.
 fault "{\"route\": \"job\", \"kind\": \"job_failure\", \"text\": \"upstream Authorization: Basic $TOKEN fetching https://cdn.example.com/x.png?X-Amz-Signature=deadbeef\"}"
 "$BIN/texforge" generate "failing job" --project "$P" 2>"$WORK/err.txt"
@@ -147,6 +157,7 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert all('held_by
   "$WORK/jobs.json" || fail "jobs --json should carry held_by"
 clear_faults
 
+echo "cli_e2e: --timeout: the message says how long this run really waited; resume then collects the imag"
 # --timeout: the message says how long this run really waited; resume then collects the images.
 curl -sf -X POST "$EMULATOR_ROOT/_emulator/config" -d '{"job_duration_ms": 5000}' >/dev/null || fail "config"
 "$BIN/texforge" generate "a slow crate" --project "$P" --timeout 1 2>"$WORK/err.txt"
@@ -162,6 +173,7 @@ posts=$(stat_value generate_posts)
 grep -q "a-slow-crate" "$WORK/out.txt" || fail "resume should import the slow job: $(cat "$WORK/out.txt")"
 [ "$(stat_value generate_posts)" = "$posts" ] || fail "resume must not pay again"
 
+echo "cli_e2e: A request lost while being sent: resume reports it (5) after one search, without waiting o"
 # A request lost while being sent: resume reports it (5) after one search, without waiting out the
 # window; a resend before the window has passed is refused, with when and at what risk.
 if [ "${TEXFORGE_TEST_HOOKS:-1}" = 1 ]; then
