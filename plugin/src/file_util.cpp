@@ -246,4 +246,13 @@ Result<std::string> readFile(const std::string& path, size_t max_bytes) {
   return out;
 }
 
+Status refuseSymlink(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return Ok{};
+  return makeError(ErrorCode::kIo, path +
+                                       " is a symbolic link; texforge keeps its journal and cache inside the "
+                                       "project and does not follow links out of it. Replace the link with a "
+                                       "real folder or file.");
+}
+
 }  // namespace texforge

@@ -25,4 +25,8 @@ Status writeFileAtomicWith(const std::string& path, const void* data, size_t siz
 // "a\\b/./c/" -> "a/b/c". nullopt for empty, absolute ("/x", "C:x"), any ".." component or a NUL.
 std::optional<std::string> normalizeRelativePath(const std::string& relative);
 
+// Ok unless path is a symbolic link (a missing path is fine); then kIo saying texforge does not
+// follow links out of the project. For the journal, the cache and the state folder.
+Status refuseSymlink(const std::string& path);
+
 }  // namespace texforge

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "failpoint.h"
+#include "file_util.h"
 #include "generator_impl.h"
 
 namespace texforge {
@@ -28,19 +29,6 @@ std::string newLocalId() {
 }
 
 namespace {
-
-bool isSymlink(const std::filesystem::path& path) {
-  std::error_code ec;
-  return std::filesystem::is_symlink(std::filesystem::symlink_status(path, ec));
-}
-
-Status refuseSymlink(const std::filesystem::path& path) {
-  if (!isSymlink(path)) return Ok{};
-  return makeError(ErrorCode::kIo, path.string() +
-                                       " is a symbolic link; texforge keeps its journal and cache inside the "
-                                       "project and does not follow links out of it. Replace the link with a "
-                                       "real folder.");
-}
 
 std::string envOr(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
@@ -67,11 +55,12 @@ Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options) {
                                                    : std::filesystem::path(options.state_dir);
   if (options.state_dir.empty()) {
     options.state_dir = state_dir.string();
-  } else if (Status s = refuseSymlink(std::filesystem::path(options.project_dir) / ".texforge"); !s) {
+  } else if (Status s = refuseSymlink((std::filesystem::path(options.project_dir) / ".texforge").string());
+             !s) {
     return s.error();  // a state folder inside .texforge must not be reached through a link either
   }
-  if (Status s = refuseSymlink(state_dir); !s) return s.error();
-  if (Status s = refuseSymlink(state_dir / "cache"); !s) return s.error();
+  if (Status s = refuseSymlink(state_dir.string()); !s) return s.error();
+  if (Status s = refuseSymlink((state_dir / "cache").string()); !s) return s.error();
   // Offline is for reading: the journal opens read-only and nothing is created in the project.
   auto journal = Journal::open(state_dir.string(), options.offline);
   if (!journal) return journal.error();

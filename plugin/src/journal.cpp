@@ -3,9 +3,10 @@
 // Leases and import claims are taken in immediate transactions, so two processes never both win.
 #include "journal.h"
 
+#include "file_util.h"
+
 #include <signal.h>
 #include <sqlite3.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -83,11 +84,6 @@ constexpr const char* kJobColumns =
     "post_sent, error_code, error_status, error_message, created_at_ms, updated_at_ms, finished_at_ms, "
     "owner_id, owner_pid, owner_host, owner_name, lease_renewed_ms, base_url, account, post_sent_at_ms";
 
-bool isSymlink(const std::string& path) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
-}
-
 struct StmtDeleter {
   void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 };
@@ -121,13 +117,6 @@ std::string formatName(ImageFormat f) {
 }
 ImageFormat formatFromName(const std::string& n) {
   return enumFromName(n, ImageFormat::kWebp, &imageFormatName, ImageFormat::kUnknown);
-}
-
-Error symlinkRefused(const std::string& path) {
-  return makeError(ErrorCode::kIo, path +
-                                       " is a symbolic link; texforge keeps its journal and cache inside the "
-                                       "project and does not follow links out of it. Replace the link with "
-                                       "a real folder or file.");
 }
 
 JobRecord readJob(sqlite3_stmt* row) {
@@ -212,9 +201,9 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& dir, bool read
   std::unique_ptr<Journal> journal(new Journal());
   journal->read_only_ = read_only;
   journal->path_ = (std::filesystem::path(dir) / "journal.sqlite").string();
-  if (isSymlink(dir)) return symlinkRefused(dir);
+  if (Status s = refuseSymlink(dir); !s) return s.error();
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    if (isSymlink(journal->path_ + suffix)) return symlinkRefused(journal->path_ + suffix);
+    if (Status s = refuseSymlink(journal->path_ + suffix); !s) return s.error();
   }
   std::error_code ec;
   if (read_only) {
