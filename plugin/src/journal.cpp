@@ -11,15 +11,18 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace texforge {
 namespace {
 
 using nlohmann::json;
 
-constexpr int kSchemaVersion = 2;  // 2: leases, endpoint and account, import claims
+constexpr int kBusyTimeoutMs = 10000;  // how long a write waits for another connection's
+constexpr int kSchemaVersion = 2;      // 2: leases, endpoint and account, import claims
 
 const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (
@@ -247,8 +250,9 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& dir, bool read
     return makeError(ErrorCode::kIo, "cannot open the journal " + journal->path_ + ": " + why +
                                          ". Check that the project folder is writable.");
   }
-  sqlite3_busy_timeout(journal->db_, 10000);
-  for (const char* sql : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", kSchema}) {
+  sqlite3_busy_timeout(journal->db_, kBusyTimeoutMs);
+  if (Status s = journal->enterWalMode(); !s) return s.error();
+  for (const char* sql : {"PRAGMA synchronous=FULL;", kSchema}) {
     if (Status s = journal->exec(sql); !s) return s.error();
   }
   if (Status s = journal->migrate(); !s) return s.error();
@@ -267,6 +271,25 @@ Status Journal::exec(const char* sql) {
     return makeError(ErrorCode::kIo, "journal " + path_ + ": " + why);
   }
   return Ok{};
+}
+
+Status Journal::enterWalMode() {
+  // Switching a new file to WAL needs it to itself, and SQLite answers "busy" at once, without
+  // its busy handler, while another connection is creating the same file. Several processes
+  // opening a fresh project together all get there: the switch is asked again until it is done.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  std::chrono::milliseconds pause(1);
+  for (;;) {
+    Stmt mode = prepare(db_, "PRAGMA journal_mode=WAL;");
+    const int rc = mode ? sqlite3_step(mode.get()) : sqlite3_errcode(db_);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) return Ok{};
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || std::chrono::steady_clock::now() >= deadline) {
+      return makeError(ErrorCode::kIo, "cannot open the journal " + path_ + ": " + sqlite3_errmsg(db_) +
+                                           ". Another program may hold it; close it and try again.");
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
 }
 
 Status Journal::migrate() {

@@ -75,6 +75,7 @@ class Journal {
  private:
   Journal() = default;
   Status exec(const char* sql);
+  Status enterWalMode();
   Status migrate();
   Error writeError(const char* doing);
 
