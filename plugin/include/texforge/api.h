@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "texforge/error.h"
+#include "texforge/export.h"
 #include "texforge/params.h"
 
 namespace texforge {
@@ -18,7 +19,7 @@ inline constexpr size_t kMaxJsonAnswerBytes = 8u << 20;  // larger API answers a
 
 // Why an exchange has no HTTP answer (status 0). Kept apart from the body, which is only ever
 // what a server sent, as cpr keeps its Error apart from the Response.
-struct TransportError {
+struct TEXFORGE_CORE_API TransportError {
   enum class Kind {
     kNone,        // an HTTP answer arrived
     kNotSent,     // failed before the request left: DNS, connect, proxy, TLS handshake
@@ -31,7 +32,7 @@ struct TransportError {
 };
 
 // A finished HTTP exchange as the parsers see it.
-struct HttpResponse {
+struct TEXFORGE_CORE_API HttpResponse {
   int status = 0;  // 0: no answer; transport says why
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names
@@ -48,9 +49,9 @@ enum class JobPhase { kRunning, kSuccess, kFailure, kCanceled };
 
 // Known terminal statuses map to their phase; everything else (known running statuses and any
 // status this client has never seen) is kRunning, so a new server status never loses a job.
-JobPhase classifyJobStatus(const std::string& status);
+TEXFORGE_CORE_API JobPhase classifyJobStatus(const std::string& status);
 
-struct JobInfo {
+struct TEXFORGE_CORE_API JobInfo {
   std::string job_id;
   std::string status;  // as the server said it
   JobPhase phase = JobPhase::kRunning;
@@ -65,9 +66,9 @@ struct JobInfo {
 };
 
 // Milliseconds since the epoch of an ISO 8601 UTC time ("2026-11-25T09:13:11.5Z"); 0 when unparsable.
-int64_t parseIsoTimeMs(const std::string& text);
+TEXFORGE_CORE_API int64_t parseIsoTimeMs(const std::string& text);
 
-struct AssetInfo {
+struct TEXFORGE_CORE_API AssetInfo {
   std::string id;
   std::string url;  // signed CDN URL: a bearer secret, never logged or persisted
   std::string mime_type;
@@ -75,46 +76,51 @@ struct AssetInfo {
   int height = 0;
 };
 
-struct Quote {
+struct TEXFORGE_CORE_API Quote {
   double creative_units = 0.0;
   double discount = 0.0;
 };
 
 // Body of POST /generate/custom/{model}: flat JSON, arrays always arrays. Asset ids must be
 // resolved (local files uploaded) by the caller.
-std::string buildGenerateBody(const GenerationParams& params, const std::vector<std::string>& reference_ids,
-                              const std::string& mask_id);
+TEXFORGE_CORE_API std::string buildGenerateBody(const GenerationParams& params,
+                                                const std::vector<std::string>& reference_ids,
+                                                const std::string& mask_id);
 
 // Body of POST /assets for an upload: {"image": "data:<mime>;base64,...", "name": ...}.
-std::string buildUploadBody(const std::string& file_name, const std::string& mime, const std::string& bytes);
+TEXFORGE_CORE_API std::string buildUploadBody(const std::string& file_name, const std::string& mime,
+                                              const std::string& bytes);
 
 // Parsers. Each accepts any 2xx; non-2xx yields errorFromResponse(). Malformed JSON -> kProtocol.
-Result<JobInfo> parseJobAnswer(const HttpResponse& response);      // POST generate and GET /jobs/{id}
-Result<AssetInfo> parseAssetAnswer(const HttpResponse& response);  // GET /assets/{id}, POST /assets
-Result<Quote> parseQuoteAnswer(const HttpResponse& response);      // dry run (269)
-Result<ModelSchema> parseModelAnswer(const HttpResponse& response);
+TEXFORGE_CORE_API Result<JobInfo> parseJobAnswer(
+    const HttpResponse& response);  // POST generate and GET /jobs/{id}
+TEXFORGE_CORE_API Result<AssetInfo> parseAssetAnswer(
+    const HttpResponse& response);  // GET /assets/{id}, POST /assets
+TEXFORGE_CORE_API Result<Quote> parseQuoteAnswer(const HttpResponse& response);  // dry run (269)
+TEXFORGE_CORE_API Result<ModelSchema> parseModelAnswer(const HttpResponse& response);
 // GET /jobs list: jobs and the next pagination token ("" when done).
-Result<std::vector<JobInfo>> parseJobListAnswer(const HttpResponse& response, std::string* next_token);
+TEXFORGE_CORE_API Result<std::vector<JobInfo>> parseJobListAnswer(const HttpResponse& response,
+                                                                  std::string* next_token);
 
 // Maps a non-2xx answer (JSON with reason/message/error/detail, or HTML, or empty) to an Error whose
 // message says what happened and what to do. The server's words in it (and JobInfo::error) have
 // passed redactServerText: no Authorization value or URL query reaches a message.
-Error errorFromResponse(const HttpResponse& response);
+TEXFORGE_CORE_API Error errorFromResponse(const HttpResponse& response);
 
 // Seconds to wait from Retry-After (seconds or HTTP date) or a 429 body's remainingSeconds; -1 if none.
-double retryAfterSeconds(const HttpResponse& response);
+TEXFORGE_CORE_API double retryAfterSeconds(const HttpResponse& response);
 
-bool isSuccessStatus(int http_status);  // any 2xx, including 269
+TEXFORGE_CORE_API bool isSuccessStatus(int http_status);  // any 2xx, including 269
 
 // What a 429 body says about the limit it hit ({"details": {"actionName", "actionLimit"}}).
-struct RateLimit {
+struct TEXFORGE_CORE_API RateLimit {
   std::string action;  // e.g. "parallel-custom-jobs"; empty when the body does not say
   int limit = -1;      // how many are allowed at once; -1 when the body does not say
 };
-RateLimit parseRateLimit(const HttpResponse& response);
+TEXFORGE_CORE_API RateLimit parseRateLimit(const HttpResponse& response);
 
 // text percent-encoded as one URL path segment (or query value): only A-Z a-z 0-9 - _ . ~ stay,
 // and "." or ".." are encoded whole, so an id from a server can never add or climb a path component.
-std::string urlPathSegment(const std::string& text);
+TEXFORGE_CORE_API std::string urlPathSegment(const std::string& text);
 
 }  // namespace texforge

@@ -5,26 +5,28 @@
 #include <string>
 
 #include "texforge/error.h"
+#include "texforge/export.h"
 
 namespace texforge {
 
-struct Credentials {
+struct TEXFORGE_CORE_API Credentials {
   std::string api_key;
   std::string api_secret;
   bool empty() const { return api_key.empty() || api_secret.empty(); }
 };
 
 enum class CredentialSource { kNone, kEnvironment, kFile, kExplicit };
-const char* credentialSourceName(CredentialSource source);  // "none", "environment", "file", "explicit"
+TEXFORGE_CORE_API const char* credentialSourceName(
+    CredentialSource source);  // "none", "environment", "file", "explicit"
 
-struct CredentialStoreOptions {
+struct TEXFORGE_CORE_API CredentialStoreOptions {
   // File to read/write; empty means $XDG_CONFIG_HOME/texforge/credentials.json,
   // else $HOME/.config/texforge/credentials.json.
   std::string file_path;
   bool use_environment = true;  // SCENARIO_API_KEY / SCENARIO_API_SECRET
 };
 
-class CredentialStore {
+class TEXFORGE_CORE_API CredentialStore {
  public:
   explicit CredentialStore(CredentialStoreOptions options = {});
 
@@ -42,15 +44,15 @@ class CredentialStore {
 };
 
 // "Basic base64(key:secret)", the value of the Authorization header.
-std::string basicAuthorization(const Credentials& credentials);
+TEXFORGE_CORE_API std::string basicAuthorization(const Credentials& credentials);
 
 // Replaces every occurrence of the key, the secret and their Basic token in text with "***".
-std::string redactSecrets(std::string text, const Credentials& credentials);
+TEXFORGE_CORE_API std::string redactSecrets(std::string text, const Credentials& credentials);
 
 // Text a server sent (error bodies, reasons, statuses), made safe to show, log or journal: the
 // value of an Authorization header, "Basic ..." and "Bearer ..." tokens become "***", the query of
 // every http(s) URL (where signed URLs keep their signature) becomes "?…redacted", and, when
 // credentials are given (they may be empty), their values and Basic token as redactSecrets does.
-std::string redactServerText(std::string text, const Credentials& credentials = {});
+TEXFORGE_CORE_API std::string redactServerText(std::string text, const Credentials& credentials = {});
 
 }  // namespace texforge

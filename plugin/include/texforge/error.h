@@ -1,6 +1,7 @@
 // Error values and Result<T>: every expected failure in texforge is a value, never an exception.
 // Tests assert on Error::code; message is for people and never contains credentials.
 #pragma once
+#include "texforge/export.h"
 
 #include <cassert>
 #include <string>
@@ -32,9 +33,9 @@ enum class ErrorCode {
 };
 
 // Short stable name of a code ("credentials", "job_failed"...), for logs and --json output.
-const char* errorCodeName(ErrorCode code);
+TEXFORGE_CORE_API const char* errorCodeName(ErrorCode code);
 
-struct Error {
+struct TEXFORGE_CORE_API Error {
   ErrorCode code = ErrorCode::kInternal;
   int http_status = 0;  // 0 when no HTTP answer was involved
   std::string message;  // what went wrong and what to do, in words a user understands
@@ -70,7 +71,7 @@ class Result {
 };
 
 // Result of an operation that returns nothing on success.
-struct Ok {};
+struct TEXFORGE_CORE_API Ok {};
 using Status = Result<Ok>;
 
 inline Error makeError(ErrorCode code, std::string message, int http_status = 0) {

@@ -34,21 +34,25 @@
 #include "texforge/asset_importer.h"
 #include "texforge/credentials.h"
 #include "texforge/error.h"
+#include "texforge/export.h"
 #include "texforge/image.h"
 #include "texforge/job.h"
 #include "texforge/params.h"
 
 namespace texforge {
 
+enum class LogLevel { kDebug, kInfo, kWarning, kError };
+TEXFORGE_CORE_API const char* logLevelName(LogLevel level);  // "debug", "info", "warning", "error"
+
 // Counters since the engine started, for status bars, soak tests and benches.
-struct GeneratorStats {
+struct TEXFORGE_CORE_API GeneratorStats {
   uint64_t requests = 0;       // HTTP exchanges finished (any outcome)
   uint64_t retries = 0;        // idempotent requests sent again after a failure
   uint64_t url_refreshes = 0;  // signed URLs fetched again after the CDN refused one
   uint64_t reconciled = 0;     // lost submissions found among the account's jobs and adopted
 };
 
-struct GeneratorOptions {
+struct TEXFORGE_CORE_API GeneratorOptions {
   std::string project_dir = ".";  // journal and cache go to <project_dir>/.texforge/
   std::string base_url;           // empty: $SCENARIO_API_URL, else kDefaultBaseUrl
   Credentials credentials;        // empty: CredentialStore{}.load()
@@ -82,9 +86,20 @@ struct GeneratorOptions {
   double reconcile_window_s = 900.0;  // a lost submission is looked for this long before a resend is allowed
   double reconcile_every_s = 30.0;    // how often it is looked for during that window
   double sync_every_s = 2.0;          // how often jobs other processes hold are read back from the journal
+
+  // Embedding.
+  // Where imports run: false, on texforge's import thread; true, inside pump() on the host's
+  // thread (for an importer that must touch the engine's asset database from its main thread).
+  bool import_on_pump = false;
+  // false: nothing is read from the environment ($SCENARIO_API_URL, $SCENARIO_API_KEY/SECRET,
+  // $TEXFORGE_CA_FILE, the credential file): the host passes everything in these options.
+  bool read_environment = true;
+  // Receives the engine's log lines, secrets already redacted. Called from any texforge thread,
+  // never while a texforge lock is held; it must not block. Empty: nothing is logged.
+  std::function<void(LogLevel level, const std::string& message)> log;
 };
 
-class Generator {
+class TEXFORGE_CORE_API Generator {
  public:
   virtual ~Generator() = default;
 
@@ -161,6 +176,6 @@ class Generator {
 // resumes journaled jobs. Any thread. Errors: kCredentials (none found and not offline), kIo (the
 // journal or cache cannot be opened), kInsecure (plain http to a non-loopback host, or a scheme
 // other than https), kInvalidArgument (a malformed base URL).
-Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options);
+TEXFORGE_CORE_API Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options);
 
 }  // namespace texforge

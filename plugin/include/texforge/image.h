@@ -8,24 +8,25 @@
 #include <vector>
 
 #include "texforge/error.h"
+#include "texforge/export.h"
 
 namespace texforge {
 
 enum class ImageFormat { kUnknown, kPng, kJpeg, kWebp };
 
-const char* imageFormatName(ImageFormat format);       // "png", "jpeg", "webp", "unknown"
-const char* imageFormatExtension(ImageFormat format);  // ".png", ".jpg", ".webp", ".bin"
-const char* imageFormatMime(ImageFormat format);       // "image/png"...
+TEXFORGE_CORE_API const char* imageFormatName(ImageFormat format);       // "png", "jpeg", "webp", "unknown"
+TEXFORGE_CORE_API const char* imageFormatExtension(ImageFormat format);  // ".png", ".jpg", ".webp", ".bin"
+TEXFORGE_CORE_API const char* imageFormatMime(ImageFormat format);       // "image/png"...
 
 // Looks only at the magic bytes.
-ImageFormat sniffImageFormat(const uint8_t* data, size_t size);
+TEXFORGE_CORE_API ImageFormat sniffImageFormat(const uint8_t* data, size_t size);
 
-struct DecodeLimits {
+struct TEXFORGE_CORE_API DecodeLimits {
   uint64_t max_pixels = 4096ull * 4096ull;  // the model's maximum is 3840x3840
   size_t max_bytes = 64u << 20;             // encoded input larger than this is refused
 };
 
-struct ImageInfo {
+struct TEXFORGE_CORE_API ImageInfo {
   int width = 0;
   int height = 0;
   bool has_alpha = false;  // the encoded image carries an alpha channel
@@ -33,9 +34,9 @@ struct ImageInfo {
 };
 
 // Reads the header only (no pixel allocation).
-Result<ImageInfo> probeImage(const uint8_t* data, size_t size);
+TEXFORGE_CORE_API Result<ImageInfo> probeImage(const uint8_t* data, size_t size);
 
-struct DecodedImage {
+struct TEXFORGE_CORE_API DecodedImage {
   int width = 0;
   int height = 0;
   ImageFormat source_format = ImageFormat::kUnknown;
@@ -44,9 +45,10 @@ struct DecodedImage {
 };
 
 // Decodes to RGBA8. Fails with kDecode (corrupt, truncated, unsupported, over the limits).
-Result<DecodedImage> decodeImage(const uint8_t* data, size_t size, const DecodeLimits& limits = {});
+TEXFORGE_CORE_API Result<DecodedImage> decodeImage(const uint8_t* data, size_t size,
+                                                   const DecodeLimits& limits = {});
 
 // Encodes RGBA8 as PNG (used for masks painted in the editor and by tests).
-Result<std::vector<uint8_t>> encodePng(const DecodedImage& image);
+TEXFORGE_CORE_API Result<std::vector<uint8_t>> encodePng(const DecodedImage& image);
 
 }  // namespace texforge

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "texforge/error.h"
+#include "texforge/export.h"
 #include "texforge/image.h"
 #include "texforge/params.h"
 
@@ -27,13 +28,13 @@ enum class JobState {
   kStopped,
   kUnknown
 };
-const char* jobStateName(JobState state);  // "submitting", ...
-bool isJobActive(JobState state);          // submitting, submitted, running, downloading
+TEXFORGE_CORE_API const char* jobStateName(JobState state);  // "submitting", ...
+TEXFORGE_CORE_API bool isJobActive(JobState state);          // submitting, submitted, running, downloading
 
 enum class OutputState { kPending, kDownloading, kReady, kImported, kFailed };
-const char* outputStateName(OutputState state);
+TEXFORGE_CORE_API const char* outputStateName(OutputState state);
 
-struct OutputSnapshot {
+struct TEXFORGE_CORE_API OutputSnapshot {
   int index = 0;
   OutputState state = OutputState::kPending;
   std::string asset_id;
@@ -46,7 +47,7 @@ struct OutputSnapshot {
   std::shared_ptr<const DecodedImage> image;  // decoded pixels, when decoded in this session
 };
 
-struct JobSnapshot {
+struct TEXFORGE_CORE_API JobSnapshot {
   std::string local_id;  // texforge's id, known from submit()
   std::string job_id;    // Scenario's id, once the POST answered
   GenerationParams params;
@@ -78,9 +79,9 @@ struct JobSnapshot {
 // Whether Generator::resumeJob can bring the job's images in: stopped, or failed for a reason that
 // is not the service's verdict (network, endpoint, credentials, a deadline) while the service may
 // hold the job or its images; and not held elsewhere.
-bool canResume(const JobSnapshot& job);
+TEXFORGE_CORE_API bool canResume(const JobSnapshot& job);
 
-struct GeneratorEvent {
+struct TEXFORGE_CORE_API GeneratorEvent {
   enum class Kind { kJobChanged, kOutputReady, kOutputFailed, kJobFinished };
   Kind kind = Kind::kJobChanged;
   std::string local_id;

@@ -1,6 +1,7 @@
 // The one hand-off to the host's UI thread: any thread posts a closure, the host drains the box
 // once per frame and the closures run there, in posting order. Posting wakes an idle host.
 #pragma once
+#include "texforge/export.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -11,7 +12,7 @@
 
 namespace texforge {
 
-class Mailbox {
+class TEXFORGE_CORE_API Mailbox {
  public:
   // wake runs on the posting thread after each post (a GLFW host passes glfwPostEmptyEvent).
   explicit Mailbox(std::function<void()> wake = {}) : wake_(std::move(wake)) {}

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "texforge/error.h"
+#include "texforge/export.h"
 
 namespace texforge {
 
@@ -29,7 +31,7 @@ inline constexpr const char* kBackgrounds[] = {"auto", "opaque", "transparent"};
 
 // A reference or mask: either an asset id already on Scenario ("asset_...") or a local file that
 // the engine uploads with POST /assets before the paid POST.
-struct ImageInput {
+struct TEXFORGE_CORE_API ImageInput {
   std::string asset_id;    // set when the image is already an asset
   std::string local_path;  // set when the image is a local file to upload
   bool isAsset() const { return !asset_id.empty(); }
@@ -39,9 +41,9 @@ struct ImageInput {
 };
 
 // "ASSET_ID" if it looks like one (asset_...), else a local path.
-ImageInput imageInputFromArgument(const std::string& text);
+TEXFORGE_CORE_API ImageInput imageInputFromArgument(const std::string& text);
 
-struct GenerationParams {
+struct TEXFORGE_CORE_API GenerationParams {
   std::string model_id = kDefaultModelId;
   std::string prompt;
   std::vector<ImageInput> reference_images;  // at most kMaxReferences
@@ -51,12 +53,16 @@ struct GenerationParams {
   int height = 0;
   std::string quality = "auto";     // one of kQualities
   std::string background = "auto";  // one of kBackgrounds
+  // The host's own, never sent to the service: journaled with the job and handed to the importer
+  // (ImportRequest::usage, host_metadata), e.g. the engine's target folder or material slot.
+  std::string usage;                                 // texture, sprite, icon, ui, or empty
+  std::map<std::string, std::string> host_metadata;  // at most 64 entries, keys and values UTF-8
   bool operator==(const GenerationParams& o) const;
   bool operator!=(const GenerationParams& o) const { return !(*this == o); }
 };
 
 // One input of a model as GET /models/{id} describes it.
-struct ModelInput {
+struct TEXFORGE_CORE_API ModelInput {
   std::string name;
   std::string type;  // string, number, boolean, file, file_array
   bool required = false;
@@ -66,7 +72,7 @@ struct ModelInput {
   std::string default_value;  // as text
 };
 
-struct ModelSchema {
+struct TEXFORGE_CORE_API ModelSchema {
   std::string id;
   std::string name;
   std::vector<ModelInput> inputs;
@@ -74,7 +80,7 @@ struct ModelSchema {
 };
 
 // The limits in force: the schema's where it has them, the constants above otherwise.
-struct ParamLimits {
+struct TEXFORGE_CORE_API ParamLimits {
   int max_prompt_chars = kMaxPromptChars;
   int min_outputs = kMinOutputs;
   int max_outputs = kMaxOutputs;
@@ -85,15 +91,15 @@ struct ParamLimits {
   std::vector<std::string> qualities;    // never empty
   std::vector<std::string> backgrounds;  // never empty
 };
-ParamLimits paramLimits(const ModelSchema* schema);  // schema may be null
+TEXFORGE_CORE_API ParamLimits paramLimits(const ModelSchema* schema);  // schema may be null
 
 // Rounds v to the nearest multiple of step inside [lo, hi].
-int snapToGrid(int v, int step, int lo, int hi);
+TEXFORGE_CORE_API int snapToGrid(int v, int step, int lo, int hi);
 
 // Which part of the request a problem belongs to; paramFieldName gives the API's key ("prompt",
 // "numOutputs", "size" for width and height, "quality", "background", "referenceImages", "mask", "model").
 enum class ParamField { kModel, kPrompt, kNumOutputs, kSize, kQuality, kBackground, kReferenceImages, kMask };
-const char* paramFieldName(ParamField field);
+TEXFORGE_CORE_API const char* paramFieldName(ParamField field);
 
 enum class ProblemKind {
   kMissing,           // required and not given (prompt blank, model empty, one side of the size)
@@ -112,7 +118,7 @@ enum class ProblemKind {
   kMaskSizeMismatch,  // mask and first reference differ in size (suggestion holds both sizes)
 };
 
-struct ParamProblem {
+struct TEXFORGE_CORE_API ParamProblem {
   ParamField field = ParamField::kPrompt;
   ProblemKind kind = ProblemKind::kMissing;
   bool blocking = true;  // false: a warning; the request may still be sent
@@ -126,23 +132,24 @@ struct ParamProblem {
 };
 
 // Every problem of params against the model's rules (the schema's when given). No I/O.
-std::vector<ParamProblem> checkParams(const GenerationParams& params, const ModelSchema* schema = nullptr);
+TEXFORGE_CORE_API std::vector<ParamProblem> checkParams(const GenerationParams& params,
+                                                        const ModelSchema* schema = nullptr);
 
 // Problems of the local files: references and mask exist, are readable images under the upload
 // limit; the mask is a PNG with alpha and the size of the first local reference. Reads the files.
-std::vector<ParamProblem> checkLocalInputs(const GenerationParams& params);
+TEXFORGE_CORE_API std::vector<ParamProblem> checkLocalInputs(const GenerationParams& params);
 
 // The first blocking problem as an Error (kNotFound for a missing file, else kInvalidArgument).
-Status firstBlocking(const std::vector<ParamProblem>& problems);
+TEXFORGE_CORE_API Status firstBlocking(const std::vector<ParamProblem>& problems);
 
 // checkParams, then firstBlocking. The rules every front end and submit() apply.
-Status validateParams(const GenerationParams& params, const ModelSchema* schema = nullptr);
+TEXFORGE_CORE_API Status validateParams(const GenerationParams& params, const ModelSchema* schema = nullptr);
 
 // The one text form of params (journal, sidecar "parameters", identity and quote keys):
 // {"modelId", "prompt", "numOutputs", "width", "height", "quality", "background",
 //  "referenceImages": [{"assetId"|"file"}], "mask": {"assetId"|"file"}}.
-std::string paramsToJson(const GenerationParams& params);
+TEXFORGE_CORE_API std::string paramsToJson(const GenerationParams& params);
 // Missing or mistyped fields keep their defaults. false when text is not a JSON object.
-bool paramsFromJson(const std::string& text, GenerationParams* params);
+TEXFORGE_CORE_API bool paramsFromJson(const std::string& text, GenerationParams* params);
 
 }  // namespace texforge

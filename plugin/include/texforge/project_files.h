@@ -6,18 +6,21 @@
 #include <string>
 
 #include "texforge/error.h"
+#include "texforge/export.h"
 
 namespace texforge {
 
 // Joins project_dir and a relative path, refusing absolute paths, "..", and anything that would
 // resolve outside project_dir. Returns the joined path.
-Result<std::string> safeProjectPath(const std::string& project_dir, const std::string& relative);
+TEXFORGE_CORE_API Result<std::string> safeProjectPath(const std::string& project_dir,
+                                                      const std::string& relative);
 
 // Writes bytes to path atomically (temp file in the same folder, fsync, rename). With
 // no_overwrite it fails with kIo if path exists.
-Status writeFileAtomic(const std::string& path, const void* data, size_t size, bool no_overwrite);
+TEXFORGE_CORE_API Status writeFileAtomic(const std::string& path, const void* data, size_t size,
+                                         bool no_overwrite);
 
 // Reads a whole file; kNotFound / kIo on failure.
-Result<std::string> readFile(const std::string& path, size_t max_bytes = 256u << 20);
+TEXFORGE_CORE_API Result<std::string> readFile(const std::string& path, size_t max_bytes = 256u << 20);
 
 }  // namespace texforge

@@ -1,6 +1,7 @@
 // A fixed set of worker threads draining one task queue (image decoding off the I/O thread, the
 // editor's thumbnails). Tasks still queued when the pool is destroyed are dropped; running ones finish.
 #pragma once
+#include "texforge/export.h"
 
 #include <condition_variable>
 #include <deque>
@@ -11,7 +12,7 @@
 
 namespace texforge {
 
-class WorkerPool {
+class TEXFORGE_CORE_API WorkerPool {
  public:
   explicit WorkerPool(int threads) {
     for (int i = 0; i < (threads < 1 ? 1 : threads); ++i) threads_.emplace_back([this] { run(); });

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "texforge/editor/export.h"
 #include "texforge/error.h"
 #include "texforge/image.h"
 
@@ -13,7 +14,7 @@ namespace texforge::editor {
 
 // Painted = area the model may change. In the exported PNG painted pixels are transparent (the API
 // reads only alpha: transparent = edit) and everything else is opaque. Pure data; any one thread.
-class MaskCanvas {
+class TEXFORGE_EDITOR_API MaskCanvas {
  public:
   void reset(int width, int height);  // a fresh, empty mask; clears undo history
   int width() const { return width_; }
@@ -59,6 +60,6 @@ class MaskCanvas {
 
 // Writes the mask as <project>/.texforge/masks/mask-<timestamp>.png; returns the absolute-or-project
 // path to pass as ImageInput::local_path.
-Result<std::string> saveMaskPng(const MaskCanvas& canvas, const std::string& project_dir);
+TEXFORGE_EDITOR_API Result<std::string> saveMaskPng(const MaskCanvas& canvas, const std::string& project_dir);
 
 }  // namespace texforge::editor

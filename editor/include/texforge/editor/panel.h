@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "texforge/credentials.h"
+#include "texforge/editor/export.h"
 #include "texforge/editor/mask_canvas.h"
 #include "texforge/editor/texture_cache.h"
 #include "texforge/generator.h"
@@ -20,17 +21,18 @@
 namespace texforge::editor {
 
 // Per-project editor settings, kept in <project>/.texforge/editor.json (no secrets in it).
-struct PanelSettings {
+struct TEXFORGE_EDITOR_API PanelSettings {
   std::string endpoint;                            // empty: $SCENARIO_API_URL, else the Scenario cloud
   std::string import_folder = "assets/generated";  // relative to the project
   // Creative units; above it Generate asks first (<=0: only when the price is unknown, which always asks).
   double spending_threshold = 25.0;
   int max_jobs_in_flight = 4;  // Generate waits when this many jobs are running
 };
-Result<PanelSettings> loadPanelSettings(const std::string& project_dir);  // defaults when absent
-Status savePanelSettings(const std::string& project_dir, const PanelSettings& settings);
+TEXFORGE_EDITOR_API Result<PanelSettings> loadPanelSettings(
+    const std::string& project_dir);  // defaults when absent
+TEXFORGE_EDITOR_API Status savePanelSettings(const std::string& project_dir, const PanelSettings& settings);
 
-struct PanelOptions {
+struct TEXFORGE_EDITOR_API PanelOptions {
   Generator* generator = nullptr;       // required, not owned; replace with setGenerator()
   TextureUploader* uploader = nullptr;  // required, not owned; must outlive the panel
   std::string project_dir = ".";
@@ -60,7 +62,7 @@ enum class GenerateOutcome {
   kFailed,             // submit() refused (see statusMessage())
 };
 
-class Panel {
+class TEXFORGE_EDITOR_API Panel {
  public:
   explicit Panel(PanelOptions options);
   ~Panel();
@@ -140,21 +142,21 @@ class Panel {
 
 // A friendly, actionable sentence for an error (401: "check your API key in Settings"). The advice is
 // the panel's own: it never relies on the core's message naming a command or a place in a UI.
-std::string describeError(const Error& error);
+TEXFORGE_EDITOR_API std::string describeError(const Error& error);
 
 // What a job row says under its progress bar, in artist words: the decision a lost request needs
 // (needs_decision), else what its error means; empty when there is nothing to say.
-std::string describeJobProblem(const JobSnapshot& job);
+TEXFORGE_EDITOR_API std::string describeJobProblem(const JobSnapshot& job);
 
 // Why a job is read-only here (JobSnapshot::held_by: another program works on it, or it belongs to
 // another endpoint or account), in artist words; empty when this panel may act on it.
-std::string describeJobHolder(const JobSnapshot& job);
+TEXFORGE_EDITOR_API std::string describeJobHolder(const JobSnapshot& job);
 
 // Until when, and why, Resend stays disabled for an unknown job (a late job may still show up among
 // the account's jobs); empty once it may be resent. now_ms: unix time.
-std::string describeResendWait(const JobSnapshot& job, int64_t now_ms);
+TEXFORGE_EDITOR_API std::string describeResendWait(const JobSnapshot& job, int64_t now_ms);
 
 // Applies the panel's dark theme to the current ImGui context.
-void applyDarkTheme(float scale = 1.0f);
+TEXFORGE_EDITOR_API void applyDarkTheme(float scale = 1.0f);
 
 }  // namespace texforge::editor

@@ -5,11 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "texforge/editor/export.h"
 #include "texforge/params.h"
 
 namespace texforge::editor {
 
-struct Preset {
+struct TEXFORGE_EDITOR_API Preset {
   std::string name;         // "Texture", "Sprite", ...
   std::string description;  // one line for the tooltip
   std::string prompt_hint;  // appended to the prompt when it is not already there
@@ -20,17 +21,17 @@ struct Preset {
   int num_outputs = 1;
 };
 
-const std::vector<Preset>& builtinPresets();
+TEXFORGE_EDITOR_API const std::vector<Preset>& builtinPresets();
 
 // Applies a preset to params (keeps the prompt text, references and mask).
-void applyPreset(const Preset& preset, GenerationParams& params);
+TEXFORGE_EDITOR_API void applyPreset(const Preset& preset, GenerationParams& params);
 
 // Named sizes offered in the form besides Custom.
-struct SizePreset {
+struct TEXFORGE_EDITOR_API SizePreset {
   const char* label;
   int width;
   int height;
 };
-const std::vector<SizePreset>& sizePresets();
+TEXFORGE_EDITOR_API const std::vector<SizePreset>& sizePresets();
 
 }  // namespace texforge::editor

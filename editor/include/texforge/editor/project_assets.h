@@ -6,19 +6,20 @@
 #include <string>
 #include <vector>
 
+#include "texforge/editor/export.h"
 #include "texforge/error.h"
 #include "texforge/image.h"
 
 namespace texforge::editor {
 
-struct ProjectAsset {
+struct TEXFORGE_EDITOR_API ProjectAsset {
   std::string relative_path;  // from the project root, '/' separated
   std::string absolute_path;
   int64_t modified_ns = 0;   // for cache keys: a rewritten file gets a new texture
   bool has_sidecar = false;  // "<file>.texforge.json" exists (the form can be rebuilt from it)
 };
 
-class ProjectAssets {
+class TEXFORGE_EDITOR_API ProjectAssets {
  public:
   explicit ProjectAssets(std::string project_dir) : project_dir_(std::move(project_dir)) {}
   // Rescans when forced or when the last scan is older than max_age_s. Returns true if the list changed.
@@ -33,6 +34,6 @@ class ProjectAssets {
 };
 
 // Reads and decodes one image file (any thread).
-Result<DecodedImage> loadImageFile(const std::string& path);
+TEXFORGE_EDITOR_API Result<DecodedImage> loadImageFile(const std::string& path);
 
 }  // namespace texforge::editor

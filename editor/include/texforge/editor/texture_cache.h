@@ -8,13 +8,14 @@
 #include <memory>
 #include <string>
 
+#include "texforge/editor/export.h"
 #include "texforge/error.h"
 #include "texforge/image.h"
 #include "texforge/texture_uploader.h"
 
 namespace texforge::editor {
 
-struct TextureCacheOptions {
+struct TEXFORGE_EDITOR_API TextureCacheOptions {
   size_t upload_bytes_per_frame =
       4u << 20;                      // pixel bytes uploaded per frame (one texture always goes through)
   double upload_ms_per_frame = 4.0;  // stop uploading this frame once this much time went to uploads
@@ -30,7 +31,7 @@ struct TextureCacheOptions {
 enum class TextureState { kLoading, kReady, kFailed };
 
 // What the panel draws. width/height are the source image's real pixel size.
-struct TextureView {
+struct TEXFORGE_EDITOR_API TextureView {
   TextureState state = TextureState::kLoading;
   TextureHandle handle;
   int width = 0;
@@ -38,7 +39,7 @@ struct TextureView {
   std::string error;  // when kFailed
 };
 
-struct TextureCacheStats {
+struct TEXFORGE_EDITOR_API TextureCacheStats {
   size_t resident_bytes = 0;
   size_t textures = 0;
   size_t pending_uploads = 0;  // decoded, waiting for upload budget
@@ -48,7 +49,7 @@ struct TextureCacheStats {
   uint64_t evictions = 0;
 };
 
-class TextureCache {
+class TEXFORGE_EDITOR_API TextureCache {
  public:
   using Loader = std::function<Result<DecodedImage>()>;  // runs on a worker thread
 

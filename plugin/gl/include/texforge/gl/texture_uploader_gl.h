@@ -4,11 +4,12 @@
 
 #include <memory>
 
+#include "texforge/gl/export.h"
 #include "texforge/texture_uploader.h"
 
 namespace texforge::gl {
 
-struct GlTextureUploaderOptions {
+struct TEXFORGE_GL_API GlTextureUploaderOptions {
   bool linear_filter = true;      // GL_LINEAR (else GL_NEAREST) for magnification
   bool allow_tex_storage = true;  // false forces the glTexImage2D path (tests, old drivers)
 };
@@ -16,9 +17,9 @@ struct GlTextureUploaderOptions {
 // Needs a current OpenGL 3+ context on the calling thread, at creation and for every call (the
 // host's UI thread). Handles carry the GL texture name, so an ImTextureID is (void*)handle.id.
 // Textures still alive when the uploader dies are deleted then (the context must still be current).
-std::unique_ptr<TextureUploader> makeGlTextureUploader(GlTextureUploaderOptions options = {});
+TEXFORGE_GL_API std::unique_ptr<TextureUploader> makeGlTextureUploader(GlTextureUploaderOptions options = {});
 
 // True when the current context offers glTexStorage2D. Valid only with a current context.
-bool glHasTextureStorage();
+TEXFORGE_GL_API bool glHasTextureStorage();
 
 }  // namespace texforge::gl
