@@ -27,4 +27,7 @@ function(texforge_library_abi target)
     VERSION ${PROJECT_VERSION}
     SOVERSION ${PROJECT_VERSION_MAJOR})
   target_compile_features(${target} PUBLIC cxx_std_17)
+  # The project's warnings, for this library's own sources only (an exported library must not
+  # link the build-only texforge_warnings target).
+  target_compile_options(${target} PRIVATE $<$<COMPILE_LANG_AND_ID:CXX,GNU,Clang>:-Wall -Wextra>)
 endfunction()

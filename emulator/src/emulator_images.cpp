@@ -2,7 +2,15 @@
 // emulator needs. Everything here is pure: no server state, safe to call outside the emulator's lock.
 #include "emulator_images.h"
 
+// stb compiled here, private to this file (static functions): the emulator never shares a symbol
+// with the core it serves, whichever of the two a program links first.
+#define STB_IMAGE_STATIC
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_NO_STDIO
 #include <stb_image.h>
+#define STB_IMAGE_WRITE_STATIC
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STBI_WRITE_NO_STDIO
 #include <stb_image_write.h>
 #include <webp/decode.h>
 #include <webp/encode.h>
