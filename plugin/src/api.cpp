@@ -8,9 +8,13 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <iomanip>
+#include <locale>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "base64.h"
+#include "platform.h"
 #include "texforge/credentials.h"
 
 namespace texforge {
@@ -200,11 +204,28 @@ std::string HttpResponse::header(const std::string& lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+namespace {
+
+// The fields of text read by format (std::get_time in the classic locale: portable, unlike
+// strptime); the number of characters read, 0 when it does not match.
+size_t parseTime(const std::string& text, const char* format, std::tm* tm) {
+  std::istringstream in(text);
+  in.imbue(std::locale::classic());
+  in >> std::get_time(tm, format);
+  if (in.fail()) return 0;
+  const std::streamoff read =
+      in.eof() ? static_cast<std::streamoff>(text.size()) : std::streamoff(in.tellg());
+  return read > 0 ? static_cast<size_t>(read) : 0;
+}
+
+}  // namespace
+
 int64_t parseIsoTimeMs(const std::string& text) {
   std::tm tm{};
-  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!rest) return 0;
-  int64_t ms = static_cast<int64_t>(timegm(&tm)) * 1000;
+  const size_t read = parseTime(text, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (read == 0) return 0;
+  const char* rest = text.c_str() + read;
+  int64_t ms = static_cast<int64_t>(platform::timeFromUtc(tm)) * 1000;
   if (*rest == '.') {
     int64_t scale = 100;
     for (++rest; std::isdigit(static_cast<unsigned char>(*rest)); ++rest) {
@@ -417,8 +438,8 @@ double retryAfterSeconds(const HttpResponse& response) {
     double seconds = std::strtod(value.c_str(), &end);
     if (end != value.c_str() && std::isfinite(seconds) && seconds >= 0) return seconds;
     std::tm tm{};
-    if (strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S", &tm)) {
-      double delta = std::difftime(timegm(&tm), std::time(nullptr));
+    if (parseTime(value, "%a, %d %b %Y %H:%M:%S", &tm) > 0) {
+      double delta = std::difftime(platform::timeFromUtc(tm), std::time(nullptr));
       return delta > 0 ? delta : 0.0;
     }
   }

@@ -1,8 +1,5 @@
 // The default AssetImporter: copies a cached result into a project folder under a readable name
 // and writes the provenance sidecar next to it, never replacing a file and never leaving the project.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -14,6 +11,7 @@
 #include "failpoint.h"
 #include "file_util.h"
 #include "params_json.h"
+#include "platform.h"
 #include "texforge/asset_importer.h"
 #include "texforge/project_files.h"
 
@@ -31,7 +29,7 @@ constexpr const char* kSidecarSuffix = ".texforge.json";
 std::string utcNowIso8601() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
-  gmtime_r(&now, &tm);
+  platform::utcFromTime(now, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
@@ -50,8 +48,7 @@ std::string shortId(const std::string& id) {
 }
 
 bool pathExists(const std::string& path) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0 || errno != ENOENT;  // unsure counts as taken
+  return platform::entryKind(path) != platform::EntryKind::kMissing;  // unsure counts as taken
 }
 
 // The request as it was paid for: uploaded references and mask appear by their asset ids, since
@@ -179,7 +176,7 @@ class FolderImporter final : public AssetImporter {
                            .dump(2, ' ', false, json::error_handler_t::replace) +
                        "\n";
       } catch (const json::exception& e) {
-        ::unlink(path->c_str());
+        (void)platform::removeFile(*path);
         return makeError(ErrorCode::kInternal, std::string("cannot build the sidecar: ") + e.what());
       }
       failpoint("import.after_image");
@@ -193,7 +190,7 @@ class FolderImporter final : public AssetImporter {
         if (sidecar_existed && describesThisAsset(sidecar_path, request))
           return ImportedAsset{rel, rel + kSidecarSuffix};
         // Without its sidecar the image loses its provenance; remove it so a retry starts clean.
-        ::unlink(path->c_str());
+        (void)platform::removeFile(*path);
         return sidecar_written.error();
       }
       return ImportedAsset{rel, rel + kSidecarSuffix};

@@ -3,12 +3,8 @@
 // error message.
 #include "texforge/credentials.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -19,6 +15,7 @@
 
 #include "base64.h"
 #include "file_util.h"
+#include "platform.h"
 #include "texforge/project_files.h"
 
 namespace texforge {
@@ -247,15 +244,13 @@ Status CredentialStore::save(const Credentials& credentials) const {
                      "cannot save credentials: the API key and secret are both needed");
   }
   // Only a folder we create is made user-only; an existing one (say ~/.config) is the user's choice.
-  const fs::path dir = fs::path(path).parent_path();
+  const fs::path dir = platform::fsPath(path).parent_path();
   if (!dir.empty()) {
     std::error_code ec;
     if (!fs::exists(dir, ec)) {
       if (dir.has_parent_path()) fs::create_directories(dir.parent_path(), ec);
-      if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-        return makeError(ErrorCode::kIo, "cannot create " + dir.string() + ": " + std::strerror(errno));
-      }
-      ::chmod(dir.c_str(), 0700);  // the umask may have taken bits away, never added; be explicit
+      if (Status created = platform::createFolder(platform::utf8Path(dir), /*owner_only=*/true); !created)
+        return created;
     }
   }
   std::string text;
@@ -268,20 +263,14 @@ Status CredentialStore::save(const Credentials& credentials) const {
                      "cannot save credentials: the key or secret is not valid UTF-8");
   }
   AtomicWriteOptions write_options;
-  write_options.mode = 0600;
-  Status written = writeFileAtomicWith(path, text.data(), text.size(), write_options);
-  if (!written) return written;
-  ::chmod(path.c_str(), 0600);  // umask can only remove bits, but an odd one could remove owner bits
-  return Ok{};
+  write_options.owner_only = true;  // 0600 from the first byte, whatever the umask
+  return writeFileAtomicWith(path, text.data(), text.size(), write_options);
 }
 
 Status CredentialStore::clear() const {
   const std::string path = filePath();
   if (path.empty()) return Ok{};
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-    return makeError(ErrorCode::kIo, "cannot remove " + path + ": " + std::strerror(errno));
-  }
-  return Ok{};
+  return platform::removeFile(path);
 }
 
 std::string basicAuthorization(const Credentials& credentials) {

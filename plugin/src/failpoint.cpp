@@ -2,12 +2,12 @@
 // only when a failpoint is armed.
 #include "failpoint.h"
 
-#include <unistd.h>
-
-#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+
+#include "platform.h"
 
 #if defined(TEXFORGE_TEST_HOOKS)
 namespace texforge {
@@ -16,8 +16,10 @@ void failpoint(const char* name) {
   static const char* armed = std::getenv("TEXFORGE_FAILPOINT");
   if (!armed || std::strcmp(armed, name) != 0) return;
   const std::string line = std::string("texforge: failpoint ") + name + " reached, killing the process\n";
-  [[maybe_unused]] ssize_t written = ::write(STDERR_FILENO, line.data(), line.size());
-  std::raise(SIGKILL);
+  // stderr is unbuffered unless the host gave it a buffer; the flush covers that case.
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+  platform::killCurrentProcess();
 }
 
 }  // namespace texforge

@@ -2,21 +2,14 @@
 // holder of its lease in the journal; the others read it back from the journal every few seconds,
 // show it read-only, and take it over once its holder is gone. A job created against another
 // endpoint or account is never touched here.
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 
 #include "generator_impl.h"
+#include "platform.h"
 
 namespace texforge {
 namespace {
-
-std::string hostName() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
-  return buf;
-}
 
 std::string withoutTrailingSlash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -55,8 +48,8 @@ std::string accountFingerprint(const Credentials& credentials) {
 JournalOwner GeneratorImpl::makeOwner(const std::string& name) {
   JournalOwner owner;
   owner.id = "owner_" + newLocalId().substr(3);
-  owner.pid = static_cast<int64_t>(::getpid());
-  owner.host = hostName();
+  owner.pid = platform::currentProcessId();
+  owner.host = platform::hostName();
   owner.name = name.empty() ? "texforge" : name;
   return owner;
 }

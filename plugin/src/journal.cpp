@@ -4,13 +4,11 @@
 #include "journal.h"
 
 #include "file_util.h"
+#include "platform.h"
 
-#include <signal.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -193,9 +191,9 @@ constexpr const char* kSettleImported =
 
 bool leaseAlive(const JobLease& lease, int64_t now_ms, int64_t lease_ms, const std::string& this_host) {
   if (lease.owner_id.empty() || lease.renewed_ms + lease_ms <= now_ms) return false;
-  if (lease.host == this_host && lease.pid > 0 && lease.pid != static_cast<int64_t>(::getpid())) {
+  if (lease.host == this_host && lease.pid > 0 && lease.pid != platform::currentProcessId()) {
     // A process on this machine that is gone holds nothing, whatever its last heartbeat says.
-    return ::kill(static_cast<pid_t>(lease.pid), 0) == 0 || errno == EPERM;
+    return platform::processAlive(lease.pid);
   }
   return true;
 }
