@@ -89,7 +89,12 @@ UploaderChoice chooseUploader(bool gl) {
     choice.skip_reason = "no display for OpenGL (run under Xvfb or a desktop to measure real uploads)";
     return choice;
   }
-  choice.uploader = gl::makeGlTextureUploader();
+  gl::GlTextureUploaderOptions options;
+  options.get_proc_address = [](const char* name) {
+    return reinterpret_cast<void*>(glfwGetProcAddress(name));
+  };
+  choice.uploader = gl::makeGlTextureUploader(options);
+  if (!choice.uploader) choice.skip_reason = "the OpenGL context lacks what the texture uploader needs";
   return choice;
 }
 

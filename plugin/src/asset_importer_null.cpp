@@ -10,6 +10,7 @@ Result<ImportedAsset> RecordingImporter::importAsset(const ImportRequest& reques
   std::lock_guard<std::mutex> lock(mutex_);
   if (fail_with_) return *fail_with_;
   requests_.push_back(request);
+  requests_.back().image = nullptr;  // the pixels are the caller's and gone after this call
   const std::string path = "recorded/" + request.local_id + "-" + std::to_string(request.output_index) +
                            imageFormatExtension(request.format);
   return ImportedAsset{path, path + ".texforge.json"};

@@ -3,6 +3,7 @@
 // everything meant for the host's thread goes through mailbox_.
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -28,6 +29,22 @@ std::string newLocalId() {
   return buf;
 }
 
+const char* logLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarning: return "warning";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+std::string shortNumber(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  return buf;
+}
+
 namespace {
 
 std::string envOr(const char* name, const std::string& fallback) {
@@ -35,16 +52,71 @@ std::string envOr(const char* name, const std::string& fallback) {
   return v && *v ? std::string(v) : fallback;
 }
 
+// A prompt as a log line shows it: quoted, on one line, cut after 80 bytes.
+std::string promptForLog(const std::string& prompt) {
+  constexpr size_t kShown = 80;
+  size_t cut = std::min(prompt.size(), kShown);
+  while (cut > 0 && cut < prompt.size() && (static_cast<unsigned char>(prompt[cut]) & 0xC0) == 0x80)
+    --cut;  // never inside a UTF-8 sequence
+  std::string shown = prompt.substr(0, cut);
+  for (char& c : shown) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return "\"" + shown + (shown.size() < prompt.size() ? "...\"" : "\"");
+}
+
+// "2026-12-02T02:13:24Z" for unix ms; no gmtime (not thread-safe, and imports run on any thread).
+std::string isoUtc(int64_t unix_ms) {
+  int64_t secs = unix_ms / 1000;
+  if (unix_ms % 1000 < 0) --secs;
+  int64_t days = secs / 86400;
+  int64_t rest = secs % 86400;
+  if (rest < 0) {
+    rest += 86400;
+    --days;
+  }
+  // The civil date of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t year = yoe + era * 400 + (month <= 2);
+  char buf[128];  // room for any int64 year, so no truncation is possible
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(year),
+                static_cast<long long>(month), static_cast<long long>(day),
+                static_cast<long long>(rest / 3600), static_cast<long long>(rest / 60 % 60),
+                static_cast<long long>(rest % 60));
+  return buf;
+}
+
+std::string sizeForLog(const GenerationParams& p) {
+  return p.width > 0 && p.height > 0 ? std::to_string(p.width) + "x" + std::to_string(p.height) : "auto size";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options) {
   if (options.project_dir.empty()) options.project_dir = ".";
-  if (options.base_url.empty()) options.base_url = envOr("SCENARIO_API_URL", kDefaultBaseUrl);
-  if (options.ca_file.empty()) options.ca_file = envOr("TEXFORGE_CA_FILE", "");
+  if (options.read_environment) {
+    if (options.base_url.empty()) options.base_url = envOr("SCENARIO_API_URL", kDefaultBaseUrl);
+    if (options.ca_file.empty()) options.ca_file = envOr("TEXFORGE_CA_FILE", "");
+    if (options.credentials.empty()) options.credentials = CredentialStore{}.load();
+  } else if (options.base_url.empty()) {
+    options.base_url = kDefaultBaseUrl;  // the host's options are all there is
+  }
   if (Status policy = checkUrlPolicy(options.base_url); !policy) return policy.error();
-  if (options.credentials.empty()) options.credentials = CredentialStore{}.load();
   if (options.offline) options.resume = false;
   if (options.credentials.empty() && !options.offline) {
+    if (!options.read_environment) {
+      return makeError(ErrorCode::kCredentials,
+                       "no Scenario API credentials: GeneratorOptions::read_environment is false, so "
+                       "texforge reads neither SCENARIO_API_KEY/SCENARIO_API_SECRET nor its credentials "
+                       "file; pass the key and secret in GeneratorOptions::credentials");
+    }
     return makeError(ErrorCode::kCredentials,
                      "no Scenario API credentials: set SCENARIO_API_KEY and SCENARIO_API_SECRET (from your "
                      "Scenario project's API keys), or save them in texforge's credentials file");
@@ -133,6 +205,14 @@ void GeneratorImpl::start(std::vector<JobRecord> journaled) {
       jobs_.emplace(id, std::move(r));
     }
   }
+  if (options_.log) {
+    log(LogLevel::kInfo, "engine started on " + options_.project_dir + " (state in " + options_.state_dir +
+                             ") against " + options_.base_url + ": " + std::to_string(journaled.size()) +
+                             " journaled job" + (journaled.size() == 1 ? "" : "s") + ", " +
+                             std::to_string(to_resume.size()) + " to resume" +
+                             (options_.offline ? "; offline, read-only" : "") +
+                             (options_.import_on_pump ? "; imports run inside pump()" : ""));
+  }
   pending_work_ += static_cast<int>(to_resume.size());
   for (const auto& id : to_resume) {
     transport_->post([this, id] {
@@ -179,6 +259,17 @@ Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
     jobs_.emplace(id, std::move(r));
   }
   mailbox_.post([this, id] { pumped_.push_back({GeneratorEvent::Kind::kJobChanged, id, -1}); });
+  if (options_.log) {
+    const size_t refs = params.reference_images.size();
+    logJob(LogLevel::kInfo, id,
+           "submitted: " + std::to_string(params.num_outputs) + " output" +
+               (params.num_outputs == 1 ? "" : "s") + ", " + sizeForLog(params) + ", quality " +
+               params.quality + ", background " + params.background +
+               (refs ? ", " + std::to_string(refs) + " reference" + (refs == 1 ? "" : "s") : std::string()) +
+               (params.mask && !params.mask->empty() ? ", a mask" : "") + ", model " + params.model_id +
+               (params.usage.empty() ? std::string() : ", usage " + params.usage) + ": " +
+               promptForLog(params.prompt));
+  }
   transport_->post([this, id] { uploadInputs(id, 0); });
   return id;
 }
@@ -224,14 +315,17 @@ void GeneratorImpl::fetchSchema(const std::string& model_id,
 
 void GeneratorImpl::stopWaiting(const std::string& local_id) {
   // Only the holder stops a job: another process's wait is that process's to end.
-  update(local_id, Change::finished(), [](JobRecord& r) {
+  bool stopped = false;
+  update(local_id, Change::finished(), [&stopped](JobRecord& r) {
     if (!isJobActive(r.snap.state)) return;
+    stopped = true;
     r.snap.state = JobState::kStopped;
     r.snap.finished_at_ms = nowMs();
     r.snap.error = makeError(ErrorCode::kStopped,
                              "you stopped waiting for this job; the service cannot cancel it, so it is still "
                              "charged, and resuming it brings its images in when it finishes");
   });
+  if (stopped) logJob(LogLevel::kInfo, local_id, "stopped waiting at the host's request");
   transport_->post([this] { drainSubmitQueue(); });
 }
 
@@ -239,11 +333,14 @@ void GeneratorImpl::stopWaiting(const std::string& local_id) {
 Result<JobRecord> GeneratorImpl::recordToDecide(const std::string& local_id) {
   auto r = record(local_id);
   if (!r) return makeError(ErrorCode::kNotFound, "no job " + local_id);
-  if (r->lease.owner_id != owner_.id && !takeOver(local_id)) {
-    const std::string who = heldBy(*r);
-    return makeError(ErrorCode::kInvalidArgument,
-                     "job " + local_id + " is not this program's to decide: " +
-                         (who.empty() ? std::string("another texforge process is working on it") : who));
+  if (r->lease.owner_id != owner_.id) {
+    if (!takeOver(local_id)) {
+      const std::string who = heldBy(*r);
+      return makeError(ErrorCode::kInvalidArgument,
+                       "job " + local_id + " is not this program's to decide: " +
+                           (who.empty() ? std::string("another texforge process is working on it") : who));
+    }
+    logTakeover(local_id, r->lease);
   }
   return *record(local_id);
 }
@@ -272,6 +369,7 @@ Status GeneratorImpl::resolveUnknown(const std::string& local_id, bool resend) {
       rec.snap.error =
           makeError(ErrorCode::kCanceled, "you discarded this request after its answer was lost");
     });
+    logJob(LogLevel::kInfo, local_id, "discarded at the host's request after its answer was lost");
     return Ok{};
   }
   const int64_t allowed = resendAllowedAt(*r);
@@ -289,6 +387,8 @@ Status GeneratorImpl::resolveUnknown(const std::string& local_id, bool resend) {
     rec.reconciling = true;
     rec.snap.needs_decision = false;
   });
+  logJob(LogLevel::kWarning, local_id,
+         "resend asked: looking for it once more, then sending it again if it is still not found");
   transport_->post([this, local_id] { reconcile(local_id, "", 0); });
   return Ok{};
 }
@@ -325,6 +425,7 @@ Status GeneratorImpl::resumeJob(const std::string& local_id) {
         ErrorCode::kInvalidArgument,
         "job " + local_id + " is now " + jobStateName(r->snap.state) + "; there is nothing to resume");
   }
+  logJob(LogLevel::kInfo, local_id, std::string("resuming (it was ") + jobStateName(r->snap.state) + ")");
   ++pending_work_;
   transport_->post([this, local_id] {
     pacing_.erase(local_id);  // the deadline counts afresh
@@ -390,35 +491,19 @@ Result<ImportedAsset> GeneratorImpl::importOutput(const std::string& local_id, i
     return makeError(ErrorCode::kInvalidArgument, "output " + std::to_string(output_index + 1) + " of job " +
                                                       local_id + " is not ready to import");
   }
-  ImportRequest request;
-  request.project_dir = options_.project_dir;
-  request.source_file = o.cache_path;
-  request.format = o.format;
-  request.width = o.width;
-  request.height = o.height;
-  request.params = r->snap.params;
-  request.reference_asset_ids = r->reference_ids;
-  request.mask_asset_id = r->mask_id;
-  request.local_id = r->snap.local_id;
-  request.job_id = r->snap.job_id;
-  request.asset_id = o.asset_id;
-  request.output_index = output_index;
-  request.output_count = static_cast<int>(r->snap.outputs.size());
-  request.cost = r->snap.cost;
-  {
-    std::time_t t = static_cast<std::time_t>(r->snap.created_at_ms / 1000);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-    request.created_at = buf;
-  }
+  // r holds the output's decoded pixels (if any) for the whole call: request.image stays valid.
+  const ImportRequest request = importRequest(*r, output_index);
   // One importer per output across every process on the project: the claim decides who writes it.
   auto claim = journal_->claimImport(local_id, output_index, owner_, nowMs(), leaseMs());
   if (!claim) return claim.error();
+  const std::string image = "image " + std::to_string(output_index + 1);
   if (claim->kind == Journal::ImportClaim::Kind::kBusy) {
+    logJob(LogLevel::kDebug, local_id, image + " is being imported by " + claim->holder);
     return makeError(ErrorCode::kInvalidArgument, "output " + std::to_string(output_index + 1) + " of job " +
                                                       local_id + " is being imported by " + claim->holder);
   }
   if (claim->kind == Journal::ImportClaim::Kind::kImported) {
+    logJob(LogLevel::kDebug, local_id, image + " was already imported as " + claim->imported_path);
     markImported(local_id, output_index, claim->imported_path);
     return ImportedAsset{claim->imported_path, claim->imported_path + ".texforge.json"};
   }
@@ -426,11 +511,19 @@ Result<ImportedAsset> GeneratorImpl::importOutput(const std::string& local_id, i
   auto imported = options_.importer->importAsset(request);
   if (!imported) {
     journal_->releaseImport(local_id, output_index, owner_);
+    logJob(LogLevel::kWarning, local_id,
+           "importing " + image + " failed (" + errorCodeName(imported.error().code) +
+               "): " + imported.error().message);
     return imported.error();
   }
   failpoint("import.before_journal");
-  if (Status done = journal_->finishImport(local_id, output_index, imported->path); !done)
+  if (Status done = journal_->finishImport(local_id, output_index, imported->path); !done) {
+    logJob(LogLevel::kError, local_id,
+           image + " was written as " + imported->path +
+               " but the journal could not record it: " + done.error().message);
     return done.error();
+  }
+  logJob(LogLevel::kInfo, local_id, image + " imported as " + imported->path);
   markImported(local_id, output_index, imported->path);
   return imported;
 }
@@ -466,6 +559,16 @@ GeneratorStats GeneratorImpl::stats() const {
 void GeneratorImpl::importOutputAsync(const std::string& local_id, int output_index,
                                       std::function<void(Result<ImportedAsset>)> on_done) {
   ++pending_requests_;
+  if (options_.import_on_pump) {
+    // The host's thread, inside its next pump(): the importer may touch the engine's own asset
+    // database there. The claim and the journal work exactly as on the import thread.
+    mailbox_.post([this, local_id, output_index, on_done = std::move(on_done)] {
+      Result<ImportedAsset> imported = importOutput(local_id, output_index);
+      if (on_done) on_done(imported);
+      --pending_requests_;
+    });
+    return;
+  }
   importer_thread_->post([this, local_id, output_index, on_done = std::move(on_done)] {
     Result<ImportedAsset> imported = importOutput(local_id, output_index);
     postToHost([on_done, imported] {
@@ -514,6 +617,7 @@ bool GeneratorImpl::update(const std::string& local_id, Change change,
   }
   const int64_t now = nowMs();
   auto written = journal_->write(copy, owner_, hold, now);
+  bool journal_failed = false, lost = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = jobs_.find(local_id);
@@ -522,7 +626,9 @@ bool GeneratorImpl::update(const std::string& local_id, Change change,
       if (!written) {
         // A failed journal write is reported on the job; the in-memory state still reaches the host.
         if (!r.snap.error) r.snap.error = written.error();
+        journal_failed = true;
       } else if (!*written) {
+        lost = true;
         // Another process holds the job now (this one was too slow to renew): it is that one's.
         r.lease = JobLease{"elsewhere", 0, "", "another texforge process", now};
         r.snap.held_by = "another texforge process took this job over";
@@ -532,6 +638,12 @@ bool GeneratorImpl::update(const std::string& local_id, Change change,
         r.lease = hold ? JobLease{owner_.id, owner_.pid, owner_.host, owner_.name, now} : JobLease{};
       }
     }
+  }
+  if (journal_failed) {
+    logJob(LogLevel::kError, local_id, "the journal could not be written: " + written.error().message);
+  } else if (lost) {
+    logJob(LogLevel::kWarning, local_id,
+           "another texforge process took this job over (this one had not renewed its lease in time)");
   }
   const GeneratorEvent event{change.event, local_id, change.output_index};
   mailbox_.post([this, event] { pumped_.push_back(event); });
@@ -556,6 +668,52 @@ void GeneratorImpl::postToHost(std::function<void()> callback) {
 
 std::string GeneratorImpl::cacheDir() const {
   return (std::filesystem::path(options_.state_dir) / "cache").string();
+}
+
+ImportRequest GeneratorImpl::importRequest(const JobRecord& r, int output_index) const {
+  const OutputSnapshot& o = r.snap.outputs[output_index];
+  ImportRequest request;
+  request.project_dir = options_.project_dir;
+  request.source_file = o.cache_path;
+  request.format = o.format;
+  request.width = o.width;
+  request.height = o.height;
+  request.params = r.snap.params;
+  request.reference_asset_ids = r.reference_ids;
+  request.mask_asset_id = r.mask_id;
+  request.local_id = r.snap.local_id;
+  request.job_id = r.snap.job_id;
+  request.asset_id = o.asset_id;
+  request.output_index = output_index;
+  request.output_count = static_cast<int>(r.snap.outputs.size());
+  request.cost = r.snap.cost;
+  request.created_at = isoUtc(r.snap.created_at_ms);
+  request.image = o.image.get();  // decoded in this session, or null: the importer reads source_file
+  request.usage = r.snap.params.usage;
+  request.host_metadata = r.snap.params.host_metadata;
+  return request;
+}
+
+void GeneratorImpl::log(LogLevel level, const std::string& message) const {
+  if (!options_.log) return;
+  const std::string line = redactServerText(message, options_.credentials);
+  try {
+    options_.log(level, line);
+  } catch (...) {
+    // A sink that throws must not take a texforge thread down with it.
+  }
+}
+
+void GeneratorImpl::logTakeover(const std::string& local_id, const JobLease& previous) const {
+  if (!options_.log) return;
+  if (previous.owner_id.empty()) {
+    logJob(LogLevel::kInfo, local_id, "picked up from the journal");
+    return;
+  }
+  logJob(LogLevel::kInfo, local_id,
+         "taken over from " +
+             (previous.name.empty() ? std::string("another texforge process") : previous.name) + " (pid " +
+             std::to_string(previous.pid) + " on " + previous.host + "), which no longer holds it");
 }
 
 void GeneratorImpl::redactRecord(JobRecord& r) const {

@@ -62,11 +62,17 @@ void GeneratorImpl::download(const std::string& local_id, int index, const std::
       std::move(request), retryPolicy(RetryPolicy::Body::kImage), [=](HttpResponse response, int attempts) {
         const int s = response.status;
         if (isSuccessStatus(s) && !isRetryable(response, RetryPolicy::Body::kImage)) {
+          logJob(LogLevel::kInfo, local_id,
+                 imageName(index) + " downloaded (" + std::to_string(response.body.size()) + " bytes" +
+                     (attempts > 1 ? ", " + std::to_string(attempts) + " attempts" : std::string()) + ")");
           failpoint("download.received");
           storeAndDecode(local_id, index, std::move(response.body));
           return;
         }
         if ((s == 403 || s == 404 || s == 410) && refreshes < kMaxUrlRefreshes) {
+          logJob(LogLevel::kWarning, local_id,
+                 "the CDN refused " + imageName(index) + "'s signed URL with HTTP " + std::to_string(s) +
+                     " (expired?); asking the service for a fresh one");
           ++url_refreshes_;
           lookupAsset(local_id, index, refreshes + 1);  // expired or refused: get a fresh signed URL
           return;
@@ -101,6 +107,7 @@ void GeneratorImpl::storeAndDecode(const std::string& local_id, int index, std::
       rec.snap.outputs[index].cache_path = path;
       rec.snap.outputs[index].format = format;
     });
+    logJob(LogLevel::kDebug, local_id, imageName(index) + " kept in the cache as " + path);
     failpoint("download.cached");
     decode(local_id, index, bytes);
   });
@@ -143,6 +150,9 @@ void GeneratorImpl::decode(const std::string& local_id, int index, const std::st
     o.image = image;
     o.error.reset();
   });
+  logJob(LogLevel::kDebug, local_id,
+         imageName(index) + " decoded (" + std::to_string(image->width) + "x" +
+             std::to_string(image->height) + ")");
   finishJobIfDone(local_id);
   if (!options_.auto_import) return;
   // Straight to the import thread; only the outcome passes through the host's pump().
@@ -155,6 +165,10 @@ void GeneratorImpl::decode(const std::string& local_id, int index, const std::st
 }
 
 void GeneratorImpl::failOutput(const std::string& local_id, int index, Error error) {
+  if (options_.log) {
+    logJob(LogLevel::kError, local_id,
+           imageName(index) + " failed (" + errorCodeName(error.code) + "): " + error.message);
+  }
   update(local_id, Change{GeneratorEvent::Kind::kOutputFailed, index}, [&](JobRecord& rec) {
     if (index >= static_cast<int>(rec.snap.outputs.size())) return;
     rec.snap.outputs[index].state = OutputState::kFailed;
@@ -172,7 +186,8 @@ void GeneratorImpl::finishJobIfDone(const std::string& local_id) {
            o.state == OutputState::kFailed;
   });
   if (!settled) return;
-  update(local_id, Change::finished(), [](JobRecord& rec) {
+  JobState finished = JobState::kDownloading;
+  update(local_id, Change::finished(), [&finished](JobRecord& rec) {
     if (rec.snap.state != JobState::kDownloading) return;
     const auto& o = rec.snap.outputs;
     const bool any_ok = std::any_of(o.begin(), o.end(), [](auto& x) {
@@ -188,7 +203,15 @@ void GeneratorImpl::finishJobIfDone(const std::string& local_id) {
     } else {
       rec.snap.state = all_imported ? JobState::kImported : JobState::kReady;
     }
+    finished = rec.snap.state;
   });
+  if (finished != JobState::kDownloading && options_.log) {
+    const int ok = static_cast<int>(std::count_if(
+        outs.begin(), outs.end(), [](const OutputSnapshot& o) { return o.state != OutputState::kFailed; }));
+    logJob(finished == JobState::kFailed ? LogLevel::kError : LogLevel::kInfo, local_id,
+           std::string(jobStateName(finished)) + ": " + std::to_string(ok) + " of " +
+               std::to_string(outs.size()) + " image" + (outs.size() == 1 ? "" : "s"));
+  }
 }
 
 }  // namespace texforge

@@ -20,7 +20,9 @@ std::string fileName(const std::string& path) {
 void GeneratorImpl::continueJob(const std::string& local_id) {
   // Only a job this engine has just taken is picked up: one another process holds, or one this
   // engine already works on, goes on where it is.
-  if (!takeOver(local_id)) return;
+  auto before = record(local_id);
+  if (!before || !takeOver(local_id)) return;
+  logTakeover(local_id, before->lease);
   proceed(local_id);
 }
 
@@ -98,6 +100,8 @@ void GeneratorImpl::uploadInputs(const std::string& local_id, size_t next) {
   const size_t ref_count = params.reference_images.size();
   const bool has_mask = params.mask && !params.mask->empty();
   if (next >= ref_count + (has_mask ? 1 : 0)) {
+    if (next > 0)
+      logJob(LogLevel::kDebug, local_id, "inputs ready: " + std::to_string(next) + " asset id(s)");
     submit_queue_.push_back(local_id);
     drainSubmitQueue();
     return;
@@ -141,6 +145,9 @@ void GeneratorImpl::uploadInputs(const std::string& local_id, size_t next) {
   request.body = buildUploadBody(fileName(input.local_path),
                                  imageFormatMime(sniffImageFormat(data, bytes->size())), *bytes);
   const char* what = is_mask ? "mask" : "reference image";
+  logJob(LogLevel::kDebug, local_id,
+         std::string("uploading the ") + what + " " + fileName(input.local_path) + " (" +
+             std::to_string(bytes->size()) + " bytes)");
   // Uploads cost nothing, so they are retried like GETs.
   sendWithRetry(std::move(request), retryPolicy(),
                 [this, local_id, record_id, what](HttpResponse response, int) {
@@ -151,6 +158,7 @@ void GeneratorImpl::uploadInputs(const std::string& local_id, size_t next) {
                     failJob(local_id, std::move(e));
                     return;
                   }
+                  logJob(LogLevel::kInfo, local_id, std::string("uploaded the ") + what + " as " + asset->id);
                   record_id(asset->id);
                 });
 }
@@ -178,6 +186,10 @@ void GeneratorImpl::drainSubmitQueue() {
       for (const auto& id : submit_queue_) {
         update(id, [](JobRecord& rec) { rec.snap.server_status = "waiting for a free slot"; });
       }
+      if (options_.log) {
+        log(LogLevel::kDebug, std::to_string(submit_queue_.size()) + " request(s) wait for a free slot (" +
+                                  std::to_string(jobs_cap_) + " in flight at most)");
+      }
       return;
     }
     const std::string id = submit_queue_.front();
@@ -203,6 +215,9 @@ void GeneratorImpl::sendGenerate(const std::string& local_id) {
   request.fresh_connection = true;  // never let the HTTP stack resend the paid request on its own
   // A slow gateway is not a lost answer: the POST waits as long as a late answer may take.
   request.answer_window_s = options_.submit_answer_s;
+  logJob(LogLevel::kInfo, local_id,
+         "paid request sent: POST " + request.url + " (" + std::to_string(r->snap.params.num_outputs) +
+             " output" + (r->snap.params.num_outputs == 1 ? "" : "s") + "; never resent on its own)");
   failpoint("submit.before_post");
   transport_->send(std::move(request), [this, local_id](HttpResponse response) {
     failpoint("submit.answer_lost");  // the service has the job; this process never learns its id
@@ -222,6 +237,9 @@ void GeneratorImpl::onGenerateAnswer(const std::string& local_id, const HttpResp
       if (rec.snap.state == JobState::kSubmitting) rec.snap.state = JobState::kSubmitted;
       active = isJobActive(rec.snap.state);
     });
+    logJob(LogLevel::kInfo, local_id,
+           "the service started job " + job->job_id + " (" + job->status +
+               (job->cost >= 0 ? ", " + shortNumber(job->cost) + " creative units" : std::string()) + ")");
     failpoint("submit.job_id_known");
     if (active) schedulePoll(local_id, options_.poll_initial_s);
     drainSubmitQueue();
@@ -240,8 +258,14 @@ void GeneratorImpl::onGenerateAnswer(const std::string& local_id, const HttpResp
     });
     submit_queue_.insert(submit_queue_.begin(), local_id);
     const double hinted = retryAfterSeconds(response);
-    transport_->post([this] { drainSubmitQueue(); },
-                     std::min(hinted >= 0 ? hinted : 5.0, options_.max_retry_wait_s));
+    const double wait_s = std::min(hinted >= 0 ? hinted : 5.0, options_.max_retry_wait_s);
+    logJob(LogLevel::kWarning, local_id,
+           "the paid request was refused with HTTP 429 (" +
+               (limit.action.empty() ? std::string("rate limit") : limit.action) +
+               ") before it started, so nothing was charged; it waits in the local queue and is tried "
+               "again in " +
+               shortNumber(wait_s) + " s");
+    transport_->post([this] { drainSubmitQueue(); }, wait_s);
     return;
   }
   // A failure before the request left (DNS, connect, TLS handshake) cannot have started a job.
@@ -251,6 +275,10 @@ void GeneratorImpl::onGenerateAnswer(const std::string& local_id, const HttpResp
     failJob(local_id, job.error());
     return;
   }
+  logJob(LogLevel::kWarning, local_id,
+         "the paid request's answer was lost (" + job.error().message +
+             "); it may have started and been charged, so it is looked for among the account's recent "
+             "jobs and never sent again on its own");
   update(local_id, Change::finished(), [&](JobRecord& rec) {
     rec.snap.finished_at_ms = nowMs();
     rec.snap.state = JobState::kUnknown;
@@ -266,6 +294,12 @@ void GeneratorImpl::onGenerateAnswer(const std::string& local_id, const HttpResp
 }
 
 void GeneratorImpl::failJob(const std::string& local_id, Error error, const std::string& server_status) {
+  if (options_.log) {
+    logJob(LogLevel::kError, local_id,
+           std::string("failed (") + errorCodeName(error.code) +
+               (error.http_status ? ", HTTP " + std::to_string(error.http_status) : std::string()) +
+               "): " + error.message);
+  }
   update(local_id, Change::finished(), [&](JobRecord& rec) {
     rec.snap.state = JobState::kFailed;
     rec.snap.finished_at_ms = nowMs();
@@ -310,6 +344,9 @@ void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse
   if (!info) {
     if (isRetryable(response,
                     RetryPolicy::Body::kJson)) {  // still unreachable: keep trying until the deadline
+      logJob(LogLevel::kWarning, local_id,
+             "the service is still unreachable while polling (" + info.error().message +
+                 "); polling goes on until the job's deadline");
       schedulePoll(local_id, options_.poll_max_s);
       return;
     }
@@ -319,6 +356,10 @@ void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse
       // caught up. Asked again with backoff; then the job waits for a resume with the right ones.
       Pacing& pace = pacing_[local_id];
       if (++pace.refusals < kMaxPollRefusals) {
+        logJob(LogLevel::kWarning, local_id,
+               "polling was refused with HTTP " + std::to_string(s) + " (" + std::to_string(pace.refusals) +
+                   " of " + std::to_string(kMaxPollRefusals) +
+                   " before texforge stops waiting); asking again");
         schedulePoll(local_id, std::min(options_.poll_max_s * pace.refusals, options_.max_retry_wait_s));
         return;
       }
@@ -341,6 +382,11 @@ void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse
         rec.snap.server_status = info->status;
         rec.snap.progress = std::max(rec.snap.progress, info->progress);
       });
+      if (options_.log) {
+        logJob(LogLevel::kDebug, local_id,
+               "job " + info->job_id + " is " + info->status + " (" +
+                   std::to_string(static_cast<int>(info->progress * 100)) + "%)");
+      }
       failpoint("poll.running");
       Pacing& pace = pacing_[local_id];
       double delay = pace.poll_delay_s;
@@ -370,6 +416,9 @@ void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse
         }
       });
       pacing_.erase(local_id);
+      logJob(LogLevel::kInfo, local_id,
+             "job " + info->job_id + " succeeded with " + std::to_string(info->asset_ids.size()) + " image" +
+                 (info->asset_ids.size() == 1 ? "" : "s") + "; downloading");
       for (size_t i = 0; i < info->asset_ids.size(); ++i) startOutput(local_id, static_cast<int>(i));
       drainSubmitQueue();
       return;

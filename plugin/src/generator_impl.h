@@ -29,6 +29,7 @@ int64_t nowMs();
 std::string newLocalId();
 std::string accountFingerprint(const Credentials& credentials);  // of the key; never the key
 bool allImported(const JobSnapshot& job);                        // has outputs, and every one is imported
+std::string shortNumber(double value);                           // "%g": 12, 0.25, 1.5e+03, for log lines
 
 // What decides whether an idempotent request is sent again (GETs, uploads, downloads).
 struct RetryPolicy {
@@ -147,6 +148,17 @@ class GeneratorImpl final : public Generator {
   void redactRecord(JobRecord& r) const;            // server text loses keys, tokens and signed queries
   void postToHost(std::function<void()> callback);  // runs inside pump(); pending_requests_ counts it
   std::string cacheDir() const;
+  // The ImportRequest for one output of r (ImportRequest::image points into r's decoded pixels).
+  ImportRequest importRequest(const JobRecord& r, int output_index) const;
+  // Hands message, redacted (redactServerText with the credentials), to GeneratorOptions::log.
+  // Never while mutex_ (or any other texforge lock) is held: the sink may call back into the engine.
+  void log(LogLevel level, const std::string& message) const;
+  // "tf_...: " + message, at level.
+  void logJob(LogLevel level, const std::string& local_id, const std::string& message) const {
+    if (options_.log) log(level, local_id + ": " + message);
+  }
+  // After takeOver() succeeded: who had the job before (previous is its lease as last read).
+  void logTakeover(const std::string& local_id, const JobLease& previous) const;
 
   GeneratorOptions options_;
   JournalOwner owner_;   // this engine as a lease holder

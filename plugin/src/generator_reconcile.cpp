@@ -25,6 +25,11 @@ int64_t GeneratorImpl::resendAllowedAt(const JobRecord& r) const {
 void GeneratorImpl::reconcile(const std::string& local_id, std::string page_token, int page) {
   auto r = record(local_id);
   if (!r || r->snap.state != JobState::kUnknown || r->lease.owner_id != owner_.id) return;
+  if (options_.log) {
+    logJob(LogLevel::kInfo, local_id,
+           "looking for the lost submission among the account's recent jobs" +
+               (page > 0 ? " (page " + std::to_string(page + 1) + ")" : std::string()));
+  }
   std::string query = "pageSize=50";
   if (!page_token.empty()) query += "&paginationToken=" + urlPathSegment(page_token);
   HttpRequest request;
@@ -72,6 +77,8 @@ void GeneratorImpl::reconcile(const std::string& local_id, std::string page_toke
         rec.resend_requested = false;
       });
       ++reconciled_;
+      logJob(LogLevel::kInfo, local_id,
+             "found the lost submission: it started as job " + info.job_id + "; following it");
       schedulePoll(local_id, 0.0);
       return;
     }
@@ -92,6 +99,7 @@ void GeneratorImpl::endReconcile(const std::string& local_id, std::string messag
   if (!r || r->snap.state != JobState::kUnknown) return;
   const int64_t now = nowMs();
   const int64_t allowed = resendAllowedAt(*r);
+  logJob(LogLevel::kWarning, local_id, message);
   if (now < allowed) {
     // Too early to tell: a job can take minutes to appear. Look again, and keep the lease meanwhile.
     const int64_t minutes = (allowed - now + 59999) / 60000;
@@ -128,6 +136,9 @@ void GeneratorImpl::endReconcile(const std::string& local_id, std::string messag
       rec.post_sent_at_ms = 0;
       resolved = rec.reference_ids.size() + (rec.mask_id.empty() ? 0 : 1);
     });
+    logJob(LogLevel::kWarning, local_id,
+           "still not found after the search window: sent again as the host asked (a second charge if "
+           "the first did start)");
     uploadInputs(local_id, resolved);
     return;
   }

@@ -8,6 +8,30 @@
 #include "generator_impl.h"
 
 namespace texforge {
+namespace {
+
+// Why an answer is worth asking again, in words (the caller redacts before the sink).
+std::string retryReason(const HttpResponse& response, RetryPolicy::Body body) {
+  if (response.status == 0) {
+    return response.transport.text.empty() ? std::string("no answer") : response.transport.text;
+  }
+  if (isSuccessStatus(response.status)) {
+    return "HTTP " + std::to_string(response.status) + " with " +
+           (body == RetryPolicy::Body::kJson ? "a body that is not JSON" : "a body that is not an image");
+  }
+  return "HTTP " + std::to_string(response.status);
+}
+
+// What was asked: the API call by its URL (the sink's redaction drops its query), a download by
+// its host only, since a signed URL's path and query are its credential.
+std::string requestForLog(const HttpRequest& request) {
+  if (request.authorize) return request.method + " " + request.url;
+  UrlOrigin origin;
+  if (!parseUrlOrigin(request.url, &origin)) return "a download";
+  return "a download from " + origin.scheme + "://" + origin.host;
+}
+
+}  // namespace
 
 RetryPolicy GeneratorImpl::retryPolicy(RetryPolicy::Body body) const {
   RetryPolicy policy;
@@ -49,6 +73,12 @@ void GeneratorImpl::sendWithRetry(HttpRequest request, RetryPolicy policy,
     if (!silent && isRetryable(response, policy.body) && attempt + 1 < policy.max_attempts) {
       ++retries_;
       const double delay = backoffDelay(attempt, response);
+      if (options_.log) {
+        log(LogLevel::kWarning, requestForLog(request) + ": " + retryReason(response, policy.body) +
+                                    "; attempt " + std::to_string(attempt + 2) + " of " +
+                                    std::to_string(policy.max_attempts) + " in " +
+                                    shortNumber(std::round(delay * 1000) / 1000) + " s");
+      }
       transport_->post(
           [this, request = std::move(request), policy, done = std::move(done), attempt,
            started_ms]() mutable {

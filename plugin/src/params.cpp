@@ -18,6 +18,12 @@ using nlohmann::json;
 
 constexpr size_t kMaxInputFileBytes = 64u << 20;  // larger files are refused before the size check
 
+// GenerationParams::usage and host_metadata (params.h).
+constexpr const char* kUsages[] = {"texture", "sprite", "icon", "ui"};
+constexpr size_t kMaxHostMetadataEntries = 64;
+constexpr size_t kMaxHostMetadataKeyBytes = 128;
+constexpr size_t kMaxHostMetadataValueBytes = 4096;
+
 int toInt(double v) {
   if (std::isnan(v)) return 0;
   return static_cast<int>(std::clamp(v, static_cast<double>(INT_MIN), static_cast<double>(INT_MAX)));
@@ -52,6 +58,15 @@ ParamProblem rangeProblem(ParamField field, ProblemKind kind, double lo, double 
   ParamProblem p = problem(field, kind, std::move(message));
   p.limit_min = lo;
   p.limit_max = hi;
+  return p;
+}
+
+// A problem with one of the host's fields; the message names the field ("usage: ...").
+ParamProblem hostProblem(ParamField field, ProblemKind kind, std::string message) {
+  ParamProblem p;
+  p.field = field;
+  p.kind = kind;
+  p.message = std::move(message);
   return p;
 }
 
@@ -169,6 +184,65 @@ void readInt(const json& object, const char* key, int& out) {
   }
 }
 
+// A key or value as a message shows it: quoted, cut after 40 bytes (never inside a UTF-8 sequence).
+std::string quoted(const std::string& text) {
+  constexpr size_t kShown = 40;
+  if (text.size() <= kShown) return "\"" + text + "\"";
+  size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return "\"" + text.substr(0, cut) + "...\"";
+}
+
+// The host's own fields (usage, host_metadata): never sent to the service, so the model's schema
+// has no say; the limits keep journal rows and sidecars small.
+void checkHostFields(const GenerationParams& params, std::vector<ParamProblem>& out) {
+  const std::vector<std::string> usages(std::begin(kUsages), std::end(kUsages));
+  if (!params.usage.empty() && std::find(usages.begin(), usages.end(), params.usage) == usages.end()) {
+    ParamProblem p =
+        hostProblem(ParamField::kUsage, ProblemKind::kNotOffered,
+                    "usage: " + quoted(params.usage) + " is not a usage texforge knows; choose one of " +
+                        joined(usages) + ", or leave it empty");
+    p.allowed = usages;
+    out.push_back(std::move(p));
+  }
+  const auto& metadata = params.host_metadata;
+  if (metadata.size() > kMaxHostMetadataEntries) {
+    ParamProblem p = hostProblem(ParamField::kHostMetadata, ProblemKind::kTooMany,
+                                 "hostMetadata: " + std::to_string(metadata.size()) + " entries, at most " +
+                                     std::to_string(kMaxHostMetadataEntries) + "; remove " +
+                                     std::to_string(metadata.size() - kMaxHostMetadataEntries));
+    p.limit_max = kMaxHostMetadataEntries;
+    out.push_back(std::move(p));
+  }
+  bool empty_key = false, long_key = false, long_value = false;
+  for (const auto& [key, value] : metadata) {
+    if (key.empty() && !empty_key) {
+      empty_key = true;
+      out.push_back(hostProblem(ParamField::kHostMetadata, ProblemKind::kMissing,
+                                "hostMetadata: an entry has an empty key; give every "
+                                "entry a name"));
+    }
+    if (key.size() > kMaxHostMetadataKeyBytes && !long_key) {
+      long_key = true;
+      ParamProblem p =
+          hostProblem(ParamField::kHostMetadata, ProblemKind::kTooLong,
+                      "hostMetadata: the key " + quoted(key) + " is " + std::to_string(key.size()) +
+                          " bytes, at most " + std::to_string(kMaxHostMetadataKeyBytes));
+      p.limit_max = kMaxHostMetadataKeyBytes;
+      out.push_back(std::move(p));
+    }
+    if (value.size() > kMaxHostMetadataValueBytes && !long_value) {
+      long_value = true;
+      ParamProblem p =
+          hostProblem(ParamField::kHostMetadata, ProblemKind::kTooLong,
+                      "hostMetadata: the value of " + quoted(key) + " is " + std::to_string(value.size()) +
+                          " bytes, at most " + std::to_string(kMaxHostMetadataValueBytes));
+      p.limit_max = kMaxHostMetadataValueBytes;
+      out.push_back(std::move(p));
+    }
+  }
+}
+
 }  // namespace
 
 ImageInput imageInputFromArgument(const std::string& text) {
@@ -186,7 +260,8 @@ ImageInput imageInputFromArgument(const std::string& text) {
 bool GenerationParams::operator==(const GenerationParams& o) const {
   return model_id == o.model_id && prompt == o.prompt && reference_images == o.reference_images &&
          mask == o.mask && num_outputs == o.num_outputs && width == o.width && height == o.height &&
-         quality == o.quality && background == o.background;
+         quality == o.quality && background == o.background && usage == o.usage &&
+         host_metadata == o.host_metadata;
 }
 
 const ModelInput* ModelSchema::input(const std::string& input_name) const {
@@ -242,6 +317,8 @@ const char* paramFieldName(ParamField field) {
     case ParamField::kBackground: return "background";
     case ParamField::kReferenceImages: return "referenceImages";
     case ParamField::kMask: return "mask";
+    case ParamField::kUsage: return "usage";
+    case ParamField::kHostMetadata: return "hostMetadata";
   }
   return "form";
 }
@@ -284,6 +361,7 @@ std::vector<ParamProblem> checkParams(const GenerationParams& params, const Mode
     out.push_back(problem(ParamField::kMask, ProblemKind::kNeedsReference,
                           "a mask needs a reference image to edit; add the image the mask belongs to"));
   }
+  checkHostFields(params, out);
   return out;
 }
 
@@ -341,6 +419,13 @@ json paramsJson(const GenerationParams& p) {
             {"width", p.width},           {"height", p.height},     {"quality", p.quality},
             {"background", p.background}, {"referenceImages", refs}};
   if (p.mask && !p.mask->empty()) j["mask"] = inputJson(*p.mask);
+  // The host's own fields, only when set: a request without them keeps the text it always had.
+  if (!p.usage.empty()) j["usage"] = p.usage;
+  if (!p.host_metadata.empty()) {
+    json metadata = json::object();
+    for (const auto& [key, value] : p.host_metadata) metadata[key] = value;
+    j["hostMetadata"] = std::move(metadata);
+  }
   return j;
 }
 
@@ -363,6 +448,13 @@ void paramsFromJsonValue(const json& j, GenerationParams* p) {
       p->mask.reset();
     else
       p->mask = std::move(mask);
+  }
+  readString(j, "usage", p->usage);
+  if (auto m = j.find("hostMetadata"); m != j.end() && m->is_object()) {
+    p->host_metadata.clear();
+    for (auto it = m->begin(); it != m->end(); ++it) {
+      if (it.value().is_string()) p->host_metadata[it.key()] = it.value().get<std::string>();
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 // The null TextureUploader: remembers sizes and hands out ids, so tests and headless hosts run the
-// whole pipeline without a GPU.
+// whole pipeline without a GPU. It reads nothing of TextureDesc (no pixels are kept). Also
+// premultiplyAlpha, for the uploaders that honour TextureDesc::premultiplied.
+#include <cstdint>
 #include <unordered_map>
 #include <utility>
 
@@ -41,6 +43,19 @@ class NullTextureUploader final : public TextureUploader {
 
 std::unique_ptr<TextureUploader> makeNullTextureUploader() {
   return std::make_unique<NullTextureUploader>();
+}
+
+void premultiplyAlpha(DecodedImage& image) {
+  // c * a / 255 rounded to nearest: exact for a = 0 (black) and a = 255 (unchanged).
+  uint8_t* px = image.rgba.data();
+  const size_t pixels = image.rgba.size() / 4;
+  for (size_t i = 0; i < pixels; ++i, px += 4) {
+    const unsigned a = px[3];
+    if (a == 255) continue;
+    px[0] = static_cast<uint8_t>((px[0] * a + 127) / 255);
+    px[1] = static_cast<uint8_t>((px[1] * a + 127) / 255);
+    px[2] = static_cast<uint8_t>((px[2] * a + 127) / 255);
+  }
 }
 
 }  // namespace texforge

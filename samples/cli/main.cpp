@@ -63,6 +63,8 @@ const char* optionFor(ParamField field) {
     case ParamField::kBackground: return "--background";
     case ParamField::kReferenceImages: return "--ref";
     case ParamField::kMask: return "--mask";
+    case ParamField::kUsage:  // the CLI sets neither of the host fields
+    case ParamField::kHostMetadata: return "the request file";
   }
   return "the arguments";
 }

@@ -115,7 +115,15 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   {
-    auto uploader = gl::makeGlTextureUploader();
+    gl::GlTextureUploaderOptions uploader_options;
+    uploader_options.get_proc_address = [](const char* name) {
+      return reinterpret_cast<void*>(glfwGetProcAddress(name));
+    };
+    auto uploader = gl::makeGlTextureUploader(uploader_options);
+    if (!uploader) {
+      std::fprintf(stderr, "texforge-viewer: the OpenGL context lacks what the texture uploader needs\n");
+      return 1;
+    }
     auto loaded_settings = editor::loadPanelSettings(args.project_dir);
     editor::PanelSettings settings = loaded_settings ? *loaded_settings : editor::PanelSettings{};
     viewer::SessionConfig config{args.project_dir, args.demo, args.job_duration_ms, settings,

@@ -282,7 +282,9 @@ TEST_F(SharedProject, AResendWaitsForTheWindowAndLooksOnceMore) {
   EXPECT_FALSE(early->needs_decision) << "decided before a late job could show up";
   const bool still_early = nowMs() < early->resend_allowed_at_ms;
   Status resend = gen->resolveUnknown(*id, true);
-  if (still_early) EXPECT_FALSE(resend.ok()) << "a resend inside the window could pay twice";
+  if (still_early) {
+    EXPECT_FALSE(resend.ok()) << "a resend inside the window could pay twice";
+  }
   ASSERT_TRUE(pumpUntil({gen.get()}, [&] { return gen->job(*id)->needs_decision; }));
   EXPECT_GE(nowMs(), early->resend_allowed_at_ms);
   ASSERT_TRUE(gen->resolveUnknown(*id, true).ok());

@@ -66,8 +66,9 @@ class TEXFORGE_CORE_API AssetImporter {
  public:
   virtual ~AssetImporter() = default;
   // Writes one output. Must not overwrite existing files nor write outside the project.
-  // Called on the thread that calls Generator::importOutput, or on texforge's import thread for
-  // importOutputAsync and auto-import; never two calls at once from the same Generator's thread.
+  // Called on the thread that calls Generator::importOutput, or, for importOutputAsync and
+  // auto-import, on texforge's import thread (inside Generator::pump() on the host's thread with
+  // GeneratorOptions::import_on_pump); never two calls at once from the same Generator's thread.
   virtual Result<ImportedAsset> importAsset(const ImportRequest& request) = 0;
 };
 

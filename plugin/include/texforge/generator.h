@@ -92,10 +92,16 @@ struct TEXFORGE_CORE_API GeneratorOptions {
   // thread (for an importer that must touch the engine's asset database from its main thread).
   bool import_on_pump = false;
   // false: nothing is read from the environment ($SCENARIO_API_URL, $SCENARIO_API_KEY/SECRET,
-  // $TEXFORGE_CA_FILE, the credential file): the host passes everything in these options.
+  // $TEXFORGE_CA_FILE, the credential file): the host passes everything in these options (an empty
+  // base_url is kDefaultBaseUrl; empty credentials fail with kCredentials unless offline). libcurl
+  // still honours the proxy variables (https_proxy, no_proxy), which have no option here.
   bool read_environment = true;
-  // Receives the engine's log lines, secrets already redacted. Called from any texforge thread,
-  // never while a texforge lock is held; it must not block. Empty: nothing is logged.
+  // Receives the engine's log lines, secrets already redacted (redactServerText with the
+  // credentials: no key, secret, Basic token or signed URL query). Called from any texforge thread,
+  // never while a texforge lock is held (so it may read jobs(), job() or stats()); it must not
+  // block. Debug lines follow every poll and decode; info and above are the job's milestones
+  // (submit, the paid POST, the job id, downloads, imports, takeovers); warnings are retries with
+  // their reason and lost answers; errors are failures. Empty: nothing is logged.
   std::function<void(LogLevel level, const std::string& message)> log;
 };
 
@@ -159,7 +165,9 @@ class TEXFORGE_CORE_API Generator {
   virtual Result<ImportedAsset> importOutput(const std::string& local_id, int output_index) = 0;
 
   // The same on texforge's import thread (one import at a time), so a UI never waits on the disk;
-  // on_done runs inside pump(). auto_import uses this path. Any thread. Errors: as importOutput.
+  // on_done runs inside pump(). With import_on_pump the import itself runs inside the next pump(),
+  // on the host's thread, just before on_done. auto_import uses this path. Any thread.
+  // Errors: as importOutput.
   virtual void importOutputAsync(const std::string& local_id, int output_index,
                                  std::function<void(Result<ImportedAsset>)> on_done) = 0;
 

@@ -98,7 +98,18 @@ TEXFORGE_CORE_API int snapToGrid(int v, int step, int lo, int hi);
 
 // Which part of the request a problem belongs to; paramFieldName gives the API's key ("prompt",
 // "numOutputs", "size" for width and height, "quality", "background", "referenceImages", "mask", "model").
-enum class ParamField { kModel, kPrompt, kNumOutputs, kSize, kQuality, kBackground, kReferenceImages, kMask };
+enum class ParamField {
+  kModel,
+  kPrompt,
+  kNumOutputs,
+  kSize,
+  kQuality,
+  kBackground,
+  kReferenceImages,
+  kMask,
+  kUsage,         // the host's usage (never sent)
+  kHostMetadata,  // the host's metadata (never sent)
+};
 TEXFORGE_CORE_API const char* paramFieldName(ParamField field);
 
 enum class ProblemKind {
@@ -131,7 +142,10 @@ struct TEXFORGE_CORE_API ParamProblem {
   std::string message;     // what is wrong, in plain words, naming the field
 };
 
-// Every problem of params against the model's rules (the schema's when given). No I/O.
+// Every problem of params against the model's rules (the schema's when given), and of the host's
+// fields (usage; host_metadata: at most 64 entries, keys 1..128 bytes, values at most 4096 bytes),
+// which ParamField has no entry for: those come as kModel, their message naming "usage" or
+// "hostMetadata". No I/O.
 TEXFORGE_CORE_API std::vector<ParamProblem> checkParams(const GenerationParams& params,
                                                         const ModelSchema* schema = nullptr);
 
@@ -147,7 +161,8 @@ TEXFORGE_CORE_API Status validateParams(const GenerationParams& params, const Mo
 
 // The one text form of params (journal, sidecar "parameters", identity and quote keys):
 // {"modelId", "prompt", "numOutputs", "width", "height", "quality", "background",
-//  "referenceImages": [{"assetId"|"file"}], "mask": {"assetId"|"file"}}.
+//  "referenceImages": [{"assetId"|"file"}], "mask": {"assetId"|"file"}}, plus "usage" and
+// "hostMetadata": {key: value} when they are set.
 TEXFORGE_CORE_API std::string paramsToJson(const GenerationParams& params);
 // Missing or mistyped fields keep their defaults. false when text is not a JSON object.
 TEXFORGE_CORE_API bool paramsFromJson(const std::string& text, GenerationParams* params);
