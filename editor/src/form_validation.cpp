@@ -33,6 +33,8 @@ std::string between(const char* what, const ParamProblem& p, const char* unit) {
 }  // namespace
 
 std::string describeProblem(const ParamProblem& p, const GenerationParams& params) {
+  // The host's own fields are set by the engine, not the artist: the core's message names them.
+  if (p.field == ParamField::kUsage || p.field == ParamField::kHostMetadata) return p.message;
   const bool mask = p.field == ParamField::kMask;
   switch (p.kind) {
     case ProblemKind::kMissing:

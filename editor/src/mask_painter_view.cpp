@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include <imgui.h>
-#include <imgui_stdlib.h>
 
 #include "panel_state.h"
 #include "texforge/editor/imgui_texture.h"
@@ -13,11 +12,28 @@ namespace {
 
 constexpr int kOverlayMaxSide = 512;
 
+// The overlay is data, not colour: its alpha is the painted amount, sampled as it is.
+TextureDesc overlayDesc() {
+  TextureDesc desc;
+  desc.srgb = false;
+  desc.debug_name = "texforge mask overlay";
+  return desc;
+}
+
+// Uploads the overlay when the mask changed; the new one replaces the drawn one once it is ready()
+// (at once on an immediate renderer). A newer stroke supersedes one still waiting.
 void refreshOverlay(Panel::State& s) {
-  if (s.mask.empty() || s.mask.revision() == s.mask_overlay_revision) return;
-  if (s.mask_overlay) s.options.uploader->destroy(s.mask_overlay);
-  s.mask_overlay = s.options.uploader->create(s.mask.toOverlay(kOverlayMaxSide, 0.55f), TextureDesc{false});
-  s.mask_overlay_revision = s.mask.revision();
+  TextureUploader& uploader = *s.options.uploader;
+  if (!s.mask.empty() && s.mask.revision() != s.mask_overlay_revision) {
+    if (s.mask_overlay_next) uploader.destroy(s.mask_overlay_next);
+    s.mask_overlay_next = uploader.create(s.mask.toOverlay(kOverlayMaxSide, 0.55f), overlayDesc());
+    s.mask_overlay_revision = s.mask.revision();
+  }
+  if (s.mask_overlay_next && uploader.ready(s.mask_overlay_next)) {
+    if (s.mask_overlay) uploader.destroy(s.mask_overlay);
+    s.mask_overlay = s.mask_overlay_next;
+    s.mask_overlay_next = {};
+  }
 }
 
 }  // namespace
@@ -76,7 +92,7 @@ void drawMaskPainter(Panel& panel, Panel::State& s) {
   if (ImGui::Button("Invert")) s.mask.invert();
   ImGui::SameLine();
   ImGui::SetNextItemWidth(180);
-  ImGui::InputTextWithHint("##maskfile", "mask PNG path", &s.mask_load_path);
+  inputTextWithHint("##maskfile", "mask PNG path", &s.mask_load_path);
   ImGui::SameLine();
   if (ImGui::Button("Load")) {
     auto image = loadImageFile(s.mask_load_path);
@@ -98,7 +114,8 @@ void drawMaskPainter(Panel& panel, Panel::State& s) {
   drawCheckerboard(origin, end);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->AddImage(toImTextureId(ref.handle), origin, end);
-  if (s.mask_overlay) draw->AddImage(toImTextureId(s.mask_overlay), origin, end);
+  if (s.mask_overlay && s.options.uploader->ready(s.mask_overlay))
+    draw->AddImage(toImTextureId(s.mask_overlay), origin, end);
   ImGui::InvisibleButton("canvas", ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const float mx = (mouse.x - origin.x) / scale, my = (mouse.y - origin.y) / scale;

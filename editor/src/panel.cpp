@@ -58,6 +58,7 @@ Panel::Panel(PanelOptions options) : s_(new State) {
 
 Panel::~Panel() {
   if (s_->mask_overlay) s_->options.uploader->destroy(s_->mask_overlay);
+  if (s_->mask_overlay_next) s_->options.uploader->destroy(s_->mask_overlay_next);
 }
 
 void Panel::setGenerator(Generator* generator) {
@@ -198,8 +199,12 @@ void Panel::loadParams(const GenerationParams& p) {
   }
 }
 
+const std::vector<Preset>& Panel::presets() const {
+  return s_->options.presets.empty() ? builtinPresets() : s_->options.presets;
+}
+
 bool Panel::applyPresetByName(const std::string& name) {
-  for (const auto& preset : builtinPresets()) {
+  for (const auto& preset : presets()) {
     if (lower(preset.name) == lower(name)) {
       GenerationParams p = s_->params;
       applyPreset(preset, p);
@@ -471,6 +476,13 @@ void Panel::selectOutput(const std::string& local_id, int output_index) {
   s_->selected = OutputRef{local_id, output_index};
   s_->fit = true;
   s_->pan_x = s_->pan_y = 0;
+}
+
+bool Panel::openMaskPainter() {
+  const auto& references = s_->params.reference_images;
+  if (references.empty() || references[0].local_path.empty()) return false;
+  s_->mask_open = true;
+  return true;
 }
 
 MaskCanvas& Panel::mask() {

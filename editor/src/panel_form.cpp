@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include <imgui.h>
-#include <imgui_stdlib.h>
 
 #include "panel_state.h"
 #include "texforge/editor/presets.h"
@@ -75,15 +74,18 @@ void drawForm(Panel& panel, Panel::State& s) {
   }
 
   sectionTitle("PRESET");
-  for (const auto& preset : builtinPresets()) {
-    if (ImGui::SmallButton(preset.name.c_str())) panel.applyPresetByName(preset.name);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", preset.description.c_str());
+  const std::vector<Preset>& presets = panel.presets();
+  for (size_t i = 0; i < presets.size(); ++i) {
+    ImGui::PushID(static_cast<int>(i));  // a host's presets may share a name
+    if (ImGui::SmallButton(presets[i].name.c_str())) panel.applyPresetByName(presets[i].name);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", presets[i].description.c_str());
+    ImGui::PopID();
     ImGui::SameLine();
   }
   ImGui::NewLine();
 
   sectionTitle("PROMPT");
-  ImGui::InputTextMultiline("##prompt", &p.prompt, ImVec2(-1, ImGui::GetTextLineHeight() * 6));
+  inputTextMultiline("##prompt", &p.prompt, ImVec2(-1, ImGui::GetTextLineHeight() * 6));
   const ParamLimits limits = paramLimits(schema);
   ImGui::TextDisabled("%zu / %d characters", p.prompt.size(), limits.max_prompt_chars);
   fieldError(s, "prompt");

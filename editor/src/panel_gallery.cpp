@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include "imgui_compat.h"
 #include "panel_state.h"
 #include "texforge/editor/imgui_texture.h"
 
@@ -59,12 +60,12 @@ void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int in
     // A drawn check mark: the fonts a host loads need not have a check glyph.
     const ImVec2 c(end.x - 14, pos.y + 14);
     draw->AddCircleFilled(c, 9.0f, IM_COL32(52, 160, 84, 255));
-    const ImVec2 tick[3] = {ImVec2(c.x - 4.5f, c.y + 0.2f), ImVec2(c.x - 1.3f, c.y + 3.6f),
-                            ImVec2(c.x + 4.6f, c.y - 3.4f)};
-    draw->AddPolyline(tick, 3, IM_COL32_WHITE, ImDrawFlags_None, 2.0f);
+    const ImVec2 corner(c.x - 1.3f, c.y + 3.6f);  // two lines: AddPolyline's signature changed in 1.92.8
+    draw->AddLine(ImVec2(c.x - 4.5f, c.y + 0.2f), corner, IM_COL32_WHITE, 2.0f);
+    draw->AddLine(corner, ImVec2(c.x + 4.6f, c.y - 3.4f), IM_COL32_WHITE, 2.0f);
   }
-  draw->AddRect(pos, end, selected ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255), 3, 0,
-                selected ? 2.5f : 1.0f);
+  compat::addRectOutline(draw, pos, end, selected ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255),
+                         3, selected ? 2.5f : 1.0f);
   ImGui::InvisibleButton("thumb", ImVec2(kThumb, kThumb));
   if (ImGui::IsItemClicked()) panel.selectOutput(job.local_id, index);
   if (ImGui::IsItemHovered()) {

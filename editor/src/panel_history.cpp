@@ -3,8 +3,8 @@
 #include <ctime>
 
 #include <imgui.h>
-#include <imgui_stdlib.h>
 
+#include "imgui_compat.h"
 #include "panel_state.h"
 #include "texforge/asset_importer.h"
 #include "texforge/editor/imgui_texture.h"
@@ -43,7 +43,7 @@ void drawSmallThumb(Panel::State& s, const JobSnapshot& job, int index, float si
 
 void drawHistory(Panel& panel, Panel::State& s) {
   ImGui::SetNextItemWidth(320);
-  ImGui::InputTextWithHint("##search", "Search prompts...", &s.history_filter);
+  inputTextWithHint("##search", "Search prompts...", &s.history_filter);
   ImGui::SameLine();
   const std::vector<std::string> matches = panel.historyMatches();
   ImGui::TextDisabled("%zu of %zu generations", matches.size(), s.jobs.size());
@@ -120,9 +120,9 @@ void drawHistory(Panel& panel, Panel::State& s) {
       if (ImGui::IsItemClicked()) s.history_selected.index = static_cast<int>(i);
       // The same orange frame as the gallery says which result the preview below shows.
       const bool shown = s.history_selected.index == static_cast<int>(i);
-      ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
-                                          shown ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255), 3,
-                                          0, shown ? 2.5f : 1.0f);
+      compat::addRectOutline(ImGui::GetWindowDrawList(), ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
+                             shown ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255), 3,
+                             shown ? 2.5f : 1.0f);
       ImGui::EndGroup();
       ImGui::PopID();
     }

@@ -3,7 +3,6 @@
 #include <string>
 
 #include <imgui.h>
-#include <imgui_stdlib.h>
 
 #include "panel_state.h"
 #include "texforge/editor/imgui_texture.h"
@@ -74,8 +73,8 @@ void drawReferences(Panel& panel, Panel::State& s) {
   fieldError(s, "referenceImages");
 
   ImGui::SetNextItemWidth(-60);
-  const bool entered = ImGui::InputTextWithHint("##refpath", "file path or asset_id", &s.new_reference_path,
-                                                ImGuiInputTextFlags_EnterReturnsTrue);
+  const bool entered = inputTextWithHint("##refpath", "file path or asset_id", &s.new_reference_path,
+                                         ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
   if ((ImGui::Button("Add") || entered) && !s.new_reference_path.empty()) {
     panel.addReference(s.new_reference_path);
@@ -99,7 +98,7 @@ void drawReferences(Panel& panel, Panel::State& s) {
   ImGui::PopStyleColor();
   const bool can_paint = !p.reference_images.empty() && !p.reference_images[0].local_path.empty();
   ImGui::BeginDisabled(!can_paint);
-  if (ImGui::Button(p.mask ? "Edit mask..." : "Paint mask...")) s.mask_open = true;
+  if (ImGui::Button(p.mask ? "Edit mask..." : "Paint mask...")) panel.openMaskPainter();
   ImGui::EndDisabled();
   if (!can_paint && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
     ImGui::SetTooltip("Add a reference image file first: the mask is painted over the first reference.");

@@ -3,7 +3,6 @@
 #include <filesystem>
 
 #include <imgui.h>
-#include <imgui_stdlib.h>
 #include <nlohmann/json.hpp>
 
 #include "panel_state.h"
@@ -68,9 +67,9 @@ void drawSettings(Panel& panel, Panel::State& s) {
   ImGui::TextDisabled("From: %s   File: %s", credentialSourceName(store.source()), store.filePath().c_str());
   ImGui::TextDisabled("Stored in your user folder with owner-only permissions, never in the project.");
   ImGui::SetNextItemWidth(300);
-  ImGui::InputTextWithHint("##key", "new API key", &s.key_input);
+  inputTextWithHint("##key", "new API key", &s.key_input);
   ImGui::SetNextItemWidth(300);
-  ImGui::InputTextWithHint("##secret", "new API secret", &s.secret_input, ImGuiInputTextFlags_Password);
+  inputTextWithHint("##secret", "new API secret", &s.secret_input, ImGuiInputTextFlags_Password);
   ImGui::BeginDisabled(s.key_input.empty() || s.secret_input.empty());
   if (ImGui::Button("Save credentials")) {
     Status saved = store.save(Credentials{s.key_input, s.secret_input});
@@ -90,10 +89,10 @@ void drawSettings(Panel& panel, Panel::State& s) {
   ImGui::TextUnformatted("Connection and project");
   ImGui::Separator();
   ImGui::SetNextItemWidth(380);
-  ImGui::InputTextWithHint("Endpoint", "https://api.cloud.scenario.com/v1", &settings.endpoint);
+  inputTextWithHint("Endpoint", "https://api.cloud.scenario.com/v1", &settings.endpoint);
   ImGui::TextDisabled("Now using: %s", s.generator ? s.generator->baseUrl().c_str() : "-");
   ImGui::SetNextItemWidth(380);
-  ImGui::InputText("Import folder", &settings.import_folder);
+  inputText("Import folder", &settings.import_folder);
   ImGui::TextDisabled("Inside the project: %s", s.options.project_dir.c_str());
   ImGui::SetNextItemWidth(160);
   ImGui::SliderInt("Jobs in flight", &settings.max_jobs_in_flight, 1, 16);

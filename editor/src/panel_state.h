@@ -97,7 +97,10 @@ struct Panel::State {
   float brush_softness = 0.5f;
   bool eraser = false;
   std::string mask_load_path;
+  // The red overlay: the one drawn, and a newer one kept aside until the uploader has it ready(), so
+  // painting on a renderer that uploads on a later frame shows the last stroke rather than nothing.
   TextureHandle mask_overlay;
+  TextureHandle mask_overlay_next;
   uint64_t mask_overlay_revision = ~0ull;
 
   PanelTab tab = PanelTab::kGenerate;
@@ -138,6 +141,11 @@ void drawSettings(Panel& panel, Panel::State& s);
 void drawMaskPainter(Panel& panel, Panel::State& s);
 
 // Small shared widgets.
+// Text fields editing a std::string, the panel's own: imgui_stdlib is not part of every host's ImGui.
+bool inputText(const char* label, std::string* text, ImGuiInputTextFlags flags = 0);
+bool inputTextWithHint(const char* label, const char* hint, std::string* text, ImGuiInputTextFlags flags = 0);
+bool inputTextMultiline(const char* label, std::string* text, const ImVec2& size = ImVec2(0, 0),
+                        ImGuiInputTextFlags flags = 0);
 void drawCheckerboard(const ImVec2& min, const ImVec2& max, float cell = 12.0f);
 bool fieldError(const Panel::State& s, const char* field);  // draws the message under a field
 void helpMarker(const char* text);

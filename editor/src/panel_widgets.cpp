@@ -2,12 +2,57 @@
 // textures, elapsed time and price text, and the artist-facing wording of errors.
 #include <cstdio>
 #include <ctime>
+#include <string>
 
 #include <imgui.h>
 
 #include "panel_state.h"
 
 namespace texforge::editor {
+namespace {
+
+int bufferSize(const std::string& text) {
+  return static_cast<int>(text.size()) + 1;
+}
+
+// ImGui asks for the buffer to follow every edit; the string is kept exactly as long as the text,
+// and the terminator std::string always keeps is the one byte ImGui needs beyond it.
+int resizeString(ImGuiInputTextCallbackData* data) {
+  if (data->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+    auto* text = static_cast<std::string*>(data->UserData);
+    text->resize(static_cast<size_t>(data->BufTextLen));
+    data->Buf = text->data();
+    data->BufSize = bufferSize(*text);
+  }
+  return 0;
+}
+
+// Results and references are shown by ImGui, which blends in the encoded (gamma) space of a
+// non-sRGB framebuffer: sampled as stored (srgb=false), they look as the file does. Sampled as
+// sRGB they would be decoded to linear and come out dark. The name is what a GPU debugger lists.
+TextureDesc colourTexture(std::string debug_name, bool thumbnail) {
+  TextureDesc desc;
+  desc.srgb = false;
+  desc.debug_name = std::move(debug_name) + (thumbnail ? " thumbnail" : "");
+  return desc;
+}
+
+}  // namespace
+
+bool inputText(const char* label, std::string* text, ImGuiInputTextFlags flags) {
+  return ImGui::InputText(label, text->data(), bufferSize(*text), flags | ImGuiInputTextFlags_CallbackResize,
+                          resizeString, text);
+}
+
+bool inputTextWithHint(const char* label, const char* hint, std::string* text, ImGuiInputTextFlags flags) {
+  return ImGui::InputTextWithHint(label, hint, text->data(), bufferSize(*text),
+                                  flags | ImGuiInputTextFlags_CallbackResize, resizeString, text);
+}
+
+bool inputTextMultiline(const char* label, std::string* text, const ImVec2& size, ImGuiInputTextFlags flags) {
+  return ImGui::InputTextMultiline(label, text->data(), bufferSize(*text), size,
+                                   flags | ImGuiInputTextFlags_CallbackResize, resizeString, text);
+}
 
 void drawCheckerboard(const ImVec2& min, const ImVec2& max, float cell) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -50,21 +95,25 @@ void helpMarker(const char* text) {
 
 TextureView outputTexture(Panel::State& s, const JobSnapshot& job, int index, bool thumbnail) {
   const OutputSnapshot& out = job.outputs[index];
-  const std::string key = job.local_id + "#" + std::to_string(index) + (thumbnail ? "#t" : "#f");
-  if (out.image) return s.textures->get(key, out.image, thumbnail);
+  const std::string name = job.local_id + "#" + std::to_string(index);
+  const std::string key = name + (thumbnail ? "#t" : "#f");
+  TextureDesc desc = colourTexture("texforge result " + name, thumbnail);
+  if (out.image) return s.textures->get(key, out.image, thumbnail, std::move(desc));
   if (out.state != OutputState::kReady && out.state != OutputState::kImported) {
     return TextureView{TextureState::kLoading, {}, out.width, out.height, {}};
   }
   Generator* generator = s.generator;
   const std::string local_id = job.local_id;
   return s.textures->get(
-      key, [generator, local_id, index]() { return generator->loadOutputImage(local_id, index); }, thumbnail);
+      key, [generator, local_id, index]() { return generator->loadOutputImage(local_id, index); }, thumbnail,
+      std::move(desc));
 }
 
 TextureView fileTexture(Panel::State& s, const std::string& path, bool thumbnail) {
   const std::string key = "file:" + path + (thumbnail ? "#t" : "#f");
   return s.textures->get(
-      key, [path]() { return loadImageFile(path); }, thumbnail);
+      key, [path]() { return loadImageFile(path); }, thumbnail,
+      colourTexture("texforge file " + path, thumbnail));
 }
 
 std::string formatElapsed(double seconds) {

@@ -47,6 +47,7 @@ struct Entry {
   uint64_t last_used_frame = 0;
   std::shared_ptr<const DecodedImage> pending;  // decoded, waiting for upload
   bool thumbnail = false;
+  TextureDesc desc;  // given to the uploader at upload
   std::string error;
 };
 
@@ -156,9 +157,14 @@ struct TextureCache::Impl {
     }
   }
 
+  bool awaitsGpu(const Entry& entry) const {
+    return entry.state == TextureState::kReady && !uploader->ready(entry.handle);
+  }
+
   TextureView view(Entry& entry) {
     entry.last_used_frame = frame;
-    return TextureView{entry.state, entry.handle, entry.width, entry.height, entry.error};
+    const TextureState state = awaitsGpu(entry) ? TextureState::kLoading : entry.state;
+    return TextureView{state, entry.handle, entry.width, entry.height, entry.error};
   }
 };
 
@@ -171,11 +177,12 @@ TextureCache::~TextureCache() {
 }
 
 TextureView TextureCache::get(const std::string& key, std::shared_ptr<const DecodedImage> image,
-                              bool thumbnail) {
+                              bool thumbnail, TextureDesc desc) {
   auto it = impl_->entries.find(key);
   if (it != impl_->entries.end()) return impl_->view(it->second);
   Entry& entry = impl_->entries[key];
   entry.thumbnail = thumbnail;
+  entry.desc = std::move(desc);
   if (!image) {
     entry.state = TextureState::kFailed;
     entry.error = "no image";
@@ -195,11 +202,12 @@ TextureView TextureCache::get(const std::string& key, std::shared_ptr<const Deco
   return impl_->view(entry);
 }
 
-TextureView TextureCache::get(const std::string& key, Loader loader, bool thumbnail) {
+TextureView TextureCache::get(const std::string& key, Loader loader, bool thumbnail, TextureDesc desc) {
   auto it = impl_->entries.find(key);
   if (it != impl_->entries.end()) return impl_->view(it->second);
   Entry& entry = impl_->entries[key];
   entry.thumbnail = thumbnail;
+  entry.desc = std::move(desc);
   entry.ticket = impl_->next_ticket++;
   impl_->enqueue(Task{key, entry.ticket, std::move(loader), nullptr, thumbnail});
   return impl_->view(entry);
@@ -233,7 +241,7 @@ void TextureCache::beginFrame() {
     if (it == s.entries.end() || !it->second.pending) continue;
     Entry& entry = it->second;
     const DecodedImage& image = *entry.pending;
-    entry.handle = s.uploader->create(image, TextureDesc{false});
+    entry.handle = s.uploader->create(image, entry.desc);
     entry.bytes = image.rgba.size();
     bytes += entry.bytes;
     entry.pending.reset();
@@ -293,7 +301,11 @@ bool TextureCache::busy() const {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     if (impl_->queued > 0 || impl_->running > 0) return true;
   }
-  return !impl_->finished.empty() || !impl_->upload_queue.empty();
+  if (!impl_->finished.empty() || !impl_->upload_queue.empty()) return true;
+  for (const auto& item : impl_->entries) {
+    if (impl_->awaitsGpu(item.second)) return true;
+  }
+  return false;
 }
 
 TextureCacheStats TextureCache::stats() const {
@@ -302,6 +314,7 @@ TextureCacheStats TextureCache::stats() const {
   out.pending_uploads = impl_->upload_queue.size();
   for (auto& item : impl_->entries) {
     if (item.second.handle) ++out.textures;
+    if (impl_->awaitsGpu(item.second)) ++out.not_ready;
   }
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);

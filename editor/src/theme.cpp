@@ -2,6 +2,7 @@
 // Applied by the host once after creating its ImGui context.
 #include <imgui.h>
 
+#include "imgui_compat.h"
 #include "texforge/editor/panel.h"
 
 namespace texforge::editor {
@@ -57,16 +58,17 @@ void applyDarkTheme(float scale) {
   c[ImGuiCol_Separator] = c[ImGuiCol_Border];
   c[ImGuiCol_Tab] = panel;
   c[ImGuiCol_TabHovered] = frame_hover;
-  c[ImGuiCol_TabActive] = ImVec4(0.24f, 0.25f, 0.27f, 1.0f);
-  c[ImGuiCol_TabUnfocused] = panel;
-  c[ImGuiCol_TabUnfocusedActive] = frame;
+  c[compat::kTabSelected] = ImVec4(0.24f, 0.25f, 0.27f, 1.0f);
+  c[compat::kTabDimmed] = panel;
+  c[compat::kTabDimmedSelected] = frame;
   c[ImGuiCol_PlotHistogram] = accent;
   c[ImGuiCol_PlotHistogramHovered] = accent;
   c[ImGuiCol_TableHeaderBg] = frame;
   c[ImGuiCol_TableRowBgAlt] = ImVec4(1, 1, 1, 0.025f);
   c[ImGuiCol_TextSelectedBg] = ImVec4(0.93f, 0.55f, 0.22f, 0.35f);
   c[ImGuiCol_ModalWindowDimBg] = ImVec4(0, 0, 0, 0.55f);
-  style.ScaleAllSizes(scale);
+  compat::applyNewerThemeColors(c, accent, frame_hover);
+  style.ScaleAllSizes(scale);  // spacing only: fonts are the host's (see applyDarkTheme in panel.h)
 }
 
 }  // namespace texforge::editor

@@ -35,11 +35,18 @@ inline editor::PanelOptions panelOptions(Generator& generator, TextureUploader& 
   return options;
 }
 
-// A panel drawn on the null uploader. The Generator must outlive it.
+// A panel drawn on the null uploader, or on the host's uploader with the host's options (their
+// uploader is set to it). The Generator must outlive it.
 struct PanelHarness {
   PanelHarness(Generator& engine, const std::string& project_dir)
       : generator(&engine),
         panel(std::make_unique<editor::Panel>(panelOptions(engine, *uploader, project_dir))) {}
+  PanelHarness(Generator& engine, std::unique_ptr<TextureUploader> host_uploader,
+               editor::PanelOptions options)
+      : generator(&engine), uploader(std::move(host_uploader)) {
+    options.uploader = uploader.get();
+    panel = std::make_unique<editor::Panel>(std::move(options));
+  }
 
   void frame() { imgui.frame(*panel); }
   // Draws frames until the form has a price or its quote failed: without one, Generate asks first.

@@ -29,20 +29,19 @@ struct Mouse {
   PanelHarness& harness;
 
   ImGuiID hover(ImVec2 at) {
-    ImGui::GetIO().MousePos = at;
+    HeadlessImGui::mouseMove(at.x, at.y);
     harness.frame();
-    return GImGui->HoveredId;  // the item under the mouse in the frame just drawn; 0 for none
+    return HeadlessImGui::hoveredId();  // the item under the mouse in the frame just drawn; 0 for none
   }
   bool disabledAt(ImVec2 at) {  // the item under the mouse is drawn disabled
     hover(at);
-    return GImGui->HoveredId != 0 && GImGui->HoveredIdDisabled;
+    return HeadlessImGui::hoveredIsDisabled();
   }
   void click(ImVec2 at) {
-    ImGuiIO& io = ImGui::GetIO();
     hover(at);
-    io.MouseDown[0] = true;
+    HeadlessImGui::mouseButton(0, true);
     harness.frame();
-    io.MouseDown[0] = false;
+    HeadlessImGui::mouseButton(0, false);
     harness.frame();  // a button reports the press on release
   }
   // The child window whose name holds part ("/jobs_", "/history_detail_"), drawn last frame.

@@ -14,6 +14,7 @@
 #include "texforge/credentials.h"
 #include "texforge/editor/export.h"
 #include "texforge/editor/mask_canvas.h"
+#include "texforge/editor/presets.h"
 #include "texforge/editor/texture_cache.h"
 #include "texforge/generator.h"
 #include "texforge/texture_uploader.h"
@@ -33,9 +34,14 @@ TEXFORGE_EDITOR_API Result<PanelSettings> loadPanelSettings(
 TEXFORGE_EDITOR_API Status savePanelSettings(const std::string& project_dir, const PanelSettings& settings);
 
 struct TEXFORGE_EDITOR_API PanelOptions {
-  Generator* generator = nullptr;       // required, not owned; replace with setGenerator()
-  TextureUploader* uploader = nullptr;  // required, not owned; must outlive the panel
+  Generator* generator = nullptr;  // required, not owned; replace with setGenerator()
+  // Required, not owned; must outlive the panel. Its textures may become ready() on a later frame:
+  // until then the panel draws the placeholder it draws while decoding. The panel never calls
+  // endFrame(): the host does, once per frame after it submitted the frame that drew the panel.
+  TextureUploader* uploader = nullptr;
   std::string project_dir = ".";
+  // The presets the form offers, e.g. the engine's own asset kinds; empty: builtinPresets().
+  std::vector<Preset> presets;
   PanelSettings settings;
   TextureCacheOptions textures;  // textures.wake defaults to wake below
   // Called from a worker thread when the panel has something for the next frame (a texture finished
@@ -84,7 +90,8 @@ class TEXFORGE_EDITOR_API Panel {
   // --- Programmatic control: the same effects as the widgets (tests and scripted hosts). ---
   GenerationParams& params();                  // the form
   void loadParams(const GenerationParams& p);  // e.g. from a sidecar (readSidecarParams)
-  bool applyPresetByName(const std::string& name);
+  const std::vector<Preset>& presets() const;  // what the form offers: PanelOptions::presets or the built-in
+  bool applyPresetByName(const std::string& name);  // one of presets(), case-insensitive; false if none
   std::map<std::string, std::string> fieldErrors() const;  // field -> message, as shown
   const ModelSchema* schema() const;                       // null until fetched
   std::optional<Quote> currentQuote() const;               // the quote for the form as it is now
@@ -128,6 +135,7 @@ class TEXFORGE_EDITOR_API Panel {
   std::vector<std::string> historyMatches() const;  // local ids matching the filter, newest first
   void selectTab(PanelTab tab);
   void selectOutput(const std::string& local_id, int output_index);  // opens the large preview
+  bool openMaskPainter();  // as "Paint mask...": over the first reference; false when it is not a file
   MaskCanvas& mask();
   Status applyMask();                        // saves the painted mask and sets it on the form
   const std::string& statusMessage() const;  // the last message shown to the user
@@ -156,7 +164,9 @@ TEXFORGE_EDITOR_API std::string describeJobHolder(const JobSnapshot& job);
 // the account's jobs); empty once it may be resent. now_ms: unix time.
 TEXFORGE_EDITOR_API std::string describeResendWait(const JobSnapshot& job, int64_t now_ms);
 
-// Applies the panel's dark theme to the current ImGui context.
+// Applies the panel's dark theme to the current ImGui context; scale multiplies its spacing and
+// sizes. Fonts stay the host's: it loads them at that scale, or on Dear ImGui 1.92 may set
+// ImGuiStyle::FontScaleDpi instead.
 TEXFORGE_EDITOR_API void applyDarkTheme(float scale = 1.0f);
 
 }  // namespace texforge::editor

@@ -1,5 +1,6 @@
 // Textures for the panel: decodes and downscales on worker threads, uploads on the UI thread within
 // a per-frame budget (bytes and milliseconds), and evicts what was not drawn when over a memory budget.
+// A texture counts as ready only once its uploader says ready(): until then the panel draws a placeholder.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +29,9 @@ struct TEXFORGE_EDITOR_API TextureCacheOptions {
   std::function<void()> wake;
 };
 
+// kLoading: decoding, waiting for upload budget, or uploaded but not ready() to draw yet (an uploader
+// that finishes copies on a later frame; handle is set then). Draw the placeholder for it.
+// kReady: handle may be drawn this frame.
 enum class TextureState { kLoading, kReady, kFailed };
 
 // What the panel draws. width/height are the source image's real pixel size.
@@ -44,6 +48,7 @@ struct TEXFORGE_EDITOR_API TextureCacheStats {
   size_t textures = 0;
   size_t pending_uploads = 0;  // decoded, waiting for upload budget
   size_t loading = 0;          // on the workers
+  size_t not_ready = 0;        // uploaded, the uploader's texture not ready() yet
   int uploads_last_frame = 0;
   double upload_ms_last_frame = 0.0;
   uint64_t evictions = 0;
@@ -59,10 +64,12 @@ class TEXFORGE_EDITOR_API TextureCache {
   TextureCache(const TextureCache&) = delete;
   TextureCache& operator=(const TextureCache&) = delete;
 
-  // The texture for key; queues it on first sight. thumbnail: downscaled to thumbnail_size. Marks
-  // the entry as drawn this frame (so it is not evicted).
-  TextureView get(const std::string& key, std::shared_ptr<const DecodedImage> image, bool thumbnail);
-  TextureView get(const std::string& key, Loader loader, bool thumbnail);
+  // The texture for key; queues it on first sight. thumbnail: downscaled to thumbnail_size. desc:
+  // what the upload tells the uploader (colour or data, a name for GPU debuggers); the first get()
+  // of a key decides it. Marks the entry as drawn this frame (so it is not evicted).
+  TextureView get(const std::string& key, std::shared_ptr<const DecodedImage> image, bool thumbnail,
+                  TextureDesc desc = {});
+  TextureView get(const std::string& key, Loader loader, bool thumbnail, TextureDesc desc = {});
   // The entry if it exists, without queueing anything.
   TextureView peek(const std::string& key);
 
@@ -73,7 +80,9 @@ class TEXFORGE_EDITOR_API TextureCache {
 
   void invalidate(const std::string& key);  // forgets one entry (its texture is freed)
   void clear();                             // forgets everything; waits for running loaders
-  bool busy() const;                        // anything loading or waiting for upload
+  // Anything loading, waiting for upload, or uploaded and not ready(): the host should draw again
+  // (after its uploader's endFrame()) to show it.
+  bool busy() const;
   TextureCacheStats stats() const;
 
   // A downscaled copy whose longest side is at most max_side (alpha-weighted box filter).
