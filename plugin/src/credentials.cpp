@@ -218,6 +218,11 @@ CredentialStore::CredentialStore(CredentialStoreOptions options) : options_(std:
 
 std::string CredentialStore::filePath() const {
   if (!options_.file_path.empty()) return options_.file_path;
+#ifdef _WIN32
+  // Windows keeps a user's settings under %APPDATA% (the roaming profile), not in HOME.
+  const std::string appdata = envOrEmpty("APPDATA");
+  if (!appdata.empty()) return appdata + "\\texforge\\credentials.json";
+#endif
   const std::string xdg = envOrEmpty("XDG_CONFIG_HOME");
   // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
   if (!xdg.empty() && xdg[0] == '/') return xdg + "/texforge/credentials.json";

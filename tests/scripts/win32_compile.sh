@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The core stays portable to Windows: no core file but platform_posix.cpp includes a POSIX header,
 # platform_win32.cpp compiles with mingw-w64 (x86_64-w64-mingw32-g++ -std=c++17 -Wall -Wextra
-# -Werror -c), and so does every other core .cpp that needs no third-party header (those that need
-# nlohmann, SQLite, curl, stb, libwebp, libjpeg-turbo or zlib are listed as not compiled here).
+# -Werror -c), and so does every other core .cpp that needs no third-party library but the header-only
+# ones (those that need SQLite, curl, libwebp, libjpeg-turbo or zlib are listed as not compiled here).
 # Compiles only, links nothing, needs no build. Skips (exit 77) without the compiler; install it
 # with: apt-get install -y g++-mingw-w64-x86-64. TEXFORGE_MINGW_CXX picks another compiler.
 set -uo pipefail
@@ -38,7 +38,16 @@ cat >"$work/include/texforge/export.h" <<'EOF'
 #define TEXFORGE_CORE_NO_EXPORT
 #define TEXFORGE_CORE_DEPRECATED
 EOF
-flags=(-std=c++17 -Wall -Wextra -Werror -I"$root/plugin/include" -I"$src" -I"$work/include")
+# Header-only libraries the core uses (nlohmann/json, stb) need no Windows build: the host's copies
+# are lent to the compile, so the files that use them are checked too.
+mkdir -p "$work/headers"
+[ -d /usr/include/nlohmann ] && ln -s /usr/include/nlohmann "$work/headers/nlohmann"
+for h in stb_image.h stb_image_write.h; do
+  for d in /usr/include/stb /usr/include; do
+    if [ -f "$d/$h" ]; then ln -s "$d/$h" "$work/headers/$h"; break; fi
+  done
+done
+flags=(-std=c++17 -Wall -Wextra -Werror -I"$root/plugin/include" -I"$src" -I"$work/include" -isystem "$work/headers")
 
 # GCC before 13 built with the win32 thread model (Debian's default alternative) has no std::mutex
 # or std::thread; the engine needs them, so its files take the same GCC's -posix build when so.

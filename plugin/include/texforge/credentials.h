@@ -21,7 +21,7 @@ TEXFORGE_CORE_API const char* credentialSourceName(
 
 struct TEXFORGE_CORE_API CredentialStoreOptions {
   // File to read/write; empty means $XDG_CONFIG_HOME/texforge/credentials.json,
-  // else $HOME/.config/texforge/credentials.json.
+  // else $HOME/.config/texforge/credentials.json (on Windows %APPDATA%\texforge\credentials.json).
   std::string file_path;
   bool use_environment = true;  // SCENARIO_API_KEY / SCENARIO_API_SECRET
 };
