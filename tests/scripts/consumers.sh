@@ -51,6 +51,13 @@ LD_LIBRARY_PATH="$LIB" "$WORK/pkg/consumer" "$WORK/project1" || fail "the packag
 ldd "$WORK/pkg/consumer" | grep -q "libtexforge.so.0" || fail "the consumer did not link the shared libtexforge"
 LD_LIBRARY_PATH="$LIB" "$WORK/pkg/consumer_c" || fail "the C consumer failed"
 
+echo "consumers: the same consumer against the build tree (export())"
+cmake -S "$TEXFORGE_SOURCE_DIR/tests/consumers/package" -B "$WORK/pkg-tree" -Dtexforge_DIR="$WORK/tf" \
+  "${LAUNCHER[@]}" >"$WORK/pkg-tree.log" 2>&1 || { cat "$WORK/pkg-tree.log"; fail "configure against the build tree"; }
+cmake --build "$WORK/pkg-tree" -j"$JOBS" --target consumer >>"$WORK/pkg-tree.log" 2>&1 ||
+  { tail -40 "$WORK/pkg-tree.log"; fail "build against the build tree"; }
+"$WORK/pkg-tree/consumer" "$WORK/project3" || fail "the build-tree consumer failed"
+
 echo "consumers: a component that was not built is refused clearly"
 mkdir -p "$WORK/missing"
 cat >"$WORK/missing/CMakeLists.txt" <<'CMAKE'
