@@ -9,7 +9,7 @@ TEXFORGE_PACKAGES=(
   libcurl4-openssl-dev nlohmann-json3-dev libstb-dev libwebp-dev libturbojpeg0-dev zlib1g-dev libsqlite3-dev libcpp-httplib-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri
-  libvulkan-dev mesa-vulkan-drivers glslc
+  libvulkan-dev mesa-vulkan-drivers glslc vulkan-validationlayers
   g++-mingw-w64-x86-64
   xvfb xauth imagemagick python3 openssl curl
   clang libclang-rt-14-dev clang-format
