@@ -3,12 +3,31 @@
 #include "cli_args.h"
 
 #include <cstdlib>
+#include <optional>
 
 namespace texforge::cli {
 namespace {
 
+// main.cpp adds where the usage is (on stderr, or as the --json document's advice).
 Error usageError(const std::string& message) {
-  return makeError(ErrorCode::kInvalidArgument, message + "\nRun `texforge --help` for usage.");
+  return makeError(ErrorCode::kInvalidArgument, message);
+}
+
+// Where the verb is: after any leading "--json".
+size_t verbIndex(const std::vector<std::string>& args) {
+  size_t i = 0;
+  while (i < args.size() && args[i] == "--json") ++i;
+  return i;
+}
+
+std::optional<Command> commandFor(const std::string& verb) {
+  if (verb == "--help" || verb == "-h" || verb == "help") return Command::kHelp;
+  if (verb == "--version" || verb == "version") return Command::kVersion;
+  if (verb == "generate") return Command::kGenerate;
+  if (verb == "resume") return Command::kResume;
+  if (verb == "jobs") return Command::kJobs;
+  if (verb == "resolve") return Command::kResolve;
+  return std::nullopt;
 }
 
 bool parseInt(const std::string& text, int* out) {
@@ -33,7 +52,7 @@ Usage:
   texforge jobs --project DIR [--json]        list the project's jobs
   texforge resolve ID --resend|--discard --project DIR
                                               decide a request whose answer was lost (state unknown)
-  texforge --help | --version
+  texforge --help | --version [--json]        (also `texforge version`)
 
 Generate options:
   --outputs N             number of images, 1..10 (default 1)
@@ -48,7 +67,8 @@ Generate options:
                           `texforge resume` continues it
   --lost-answer-window S  how long a request whose answer was lost is looked for among your
                           Scenario jobs before `resolve --resend` is allowed (default 900)
-  --json                  print machine-readable results on stdout
+  --json                  print one machine-readable document on stdout, whatever the outcome
+                          (schema texforge-cli/1, docs/cli-json.md); messages stay on stderr
 
 Results are imported into DIR/assets/generated/ with a .texforge.json provenance sidecar.
 Credentials: SCENARIO_API_KEY and SCENARIO_API_SECRET (or the file written by the viewer's
@@ -76,29 +96,37 @@ const char* commandName(Command command) {
   return "help";
 }
 
+bool wantsJson(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--") return false;
+    if (a == "--json") return true;
+  }
+  return false;
+}
+
+std::string verbOf(const std::vector<std::string>& args) {
+  const size_t at = verbIndex(args);
+  if (at >= args.size()) return commandName(Command::kHelp);
+  const std::optional<Command> command = commandFor(args[at]);
+  return command ? commandName(*command) : "";
+}
+
 Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
   CliArgs out;
-  if (args.empty()) return out;
-  const std::string& verb = args[0];
-  if (verb == "--help" || verb == "-h" || verb == "help") return out;
-  if (verb == "--version") {
-    out.command = Command::kVersion;
+  const size_t at = verbIndex(args);
+  out.json = at > 0;
+  if (at >= args.size()) return out;
+  const std::optional<Command> command = commandFor(args[at]);
+  if (!command) return usageError("unknown command \"" + args[at] + "\"");
+  out.command = *command;
+  if (out.command == Command::kHelp || out.command == Command::kVersion) {
+    out.json = wantsJson(args);
     return out;
   }
-  if (verb == "generate")
-    out.command = Command::kGenerate;
-  else if (verb == "resume")
-    out.command = Command::kResume;
-  else if (verb == "jobs")
-    out.command = Command::kJobs;
-  else if (verb == "resolve")
-    out.command = Command::kResolve;
-  else
-    return usageError("unknown command \"" + verb + "\"");
 
   bool have_prompt = false;
   bool positional_only = false;  // after "--", a prompt may start with '-'
-  for (size_t i = 1; i < args.size(); ++i) {
+  for (size_t i = at + 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (!positional_only && a == "--") {
       positional_only = true;
@@ -123,6 +151,7 @@ Result<CliArgs> parseArgs(const std::vector<std::string>& args) {
     std::string v;
     if (a == "--help" || a == "-h") {
       out.command = Command::kHelp;
+      out.json = wantsJson(args);
       return out;
     } else if (a == "--json") {
       out.json = true;

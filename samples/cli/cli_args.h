@@ -24,9 +24,16 @@ struct CliArgs {
   int resend = -1;                   // resolve: 1 --resend, 0 --discard
 };
 
-// Errors are kInvalidArgument with a message that says what to type (exit status 2).
+// Errors are kInvalidArgument with a message that says what to type (exit status 2). "--json" may
+// also come before the verb; help and version take it anywhere and ignore other arguments.
 Result<CliArgs> parseArgs(const std::vector<std::string>& args);
 const char* usageText();
 const char* commandName(Command command);  // the verb as typed: "generate", "resume", ...
+
+// For arguments parseArgs refused, so the refusal still comes in the form asked for: whether
+// "--json" appears before any "--", and the verb ("" when the first word, after any leading
+// "--json", is none; "help" when there is no word).
+bool wantsJson(const std::vector<std::string>& args);
+std::string verbOf(const std::vector<std::string>& args);
 
 }  // namespace texforge::cli

@@ -1,5 +1,5 @@
-// Terminal and JSON output of the texforge CLI. Never prints credentials or signed URLs: main.cpp
-// passes every snapshot and error through printable() first.
+// Terminal output of the texforge CLI, and how a run's jobs decide its outcome. Never prints
+// credentials or signed URLs: main.cpp passes every snapshot and error through printable() first.
 #include "cli_report.h"
 
 #include <unistd.h>
@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <nlohmann/json.hpp>
 
 namespace texforge::cli {
 namespace {
@@ -195,47 +194,6 @@ void printSummary(const std::vector<JobSnapshot>& jobs, int64_t now_ms) {
   }
 }
 
-static nlohmann::json errorJson(const std::optional<Error>& e) {
-  if (!e) return nullptr;
-  return {{"code", errorCodeName(e->code)}, {"http_status", e->http_status}, {"message", e->message}};
-}
-
-static nlohmann::json jobJson(const JobSnapshot& job) {
-  nlohmann::json outputs = nlohmann::json::array();
-  for (const auto& o : job.outputs) {
-    outputs.push_back({{"index", o.index},
-                       {"asset_id", o.asset_id},
-                       {"state", outputStateName(o.state)},
-                       {"path", o.imported_path},
-                       {"sidecar", o.imported_path.empty() ? "" : o.imported_path + ".texforge.json"},
-                       {"width", o.width},
-                       {"height", o.height},
-                       {"format", o.format == ImageFormat::kUnknown ? "" : imageFormatName(o.format)},
-                       {"error", errorJson(o.error)}});
-  }
-  return {{"local_id", job.local_id},
-          {"job_id", job.job_id},
-          {"state", jobStateName(job.state)},
-          {"status", job.server_status},
-          {"prompt", job.params.prompt},
-          {"model", job.params.model_id},
-          {"num_outputs", job.params.num_outputs},
-          {"cost", job.cost},
-          {"created_at_ms", job.created_at_ms},
-          {"held_by", job.held_by},
-          {"other_account", job.other_account},
-          {"needs_decision", job.needs_decision},
-          {"resend_allowed_at_ms", job.resend_allowed_at_ms},
-          {"error", errorJson(job.error)},
-          {"outputs", outputs}};
-}
-
-void printJson(const std::vector<JobSnapshot>& jobs, bool ok) {
-  nlohmann::json doc = {{"ok", ok}, {"jobs", nlohmann::json::array()}};
-  for (const auto& job : jobs) doc["jobs"].push_back(jobJson(job));
-  std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-}
-
 // The NOTE column: why a job is shown read-only here, or that it waits for the user's word.
 static const char* noteFor(const JobSnapshot& job) {
   if (job.other_account) return "other account";
@@ -282,23 +240,58 @@ int exitStatusFor(const Error& error) {
   }
 }
 
-int exitStatusFor(const std::vector<JobSnapshot>& jobs) {
+Outcome outcomeFor(std::vector<JobSnapshot> jobs, int64_t now_ms) {
   // These requests went out: an argument-like error from the service (a 400, a missing asset) is
   // a failed generation, since 2 promises that nothing was paid.
   auto sent = [](const Error& e) {
     const int status = exitStatusFor(e);
     return status == 2 ? 1 : status;
   };
+  Outcome out;
   for (const auto& job : jobs) {
     if (!job.held_by.empty()) continue;  // another process's (or account's) to finish
-    if (job.state == JobState::kUnknown) return 5;
-    if (job.error && job.state != JobState::kImported) return sent(*job.error);
-    if (static_cast<int>(job.outputs.size()) < job.params.num_outputs) return 1;
-    for (const auto& o : job.outputs) {
-      if (o.state != OutputState::kImported) return o.error ? sent(*o.error) : 1;
+    std::optional<Error> problem;
+    int status = 1;
+    if (job.state == JobState::kUnknown) {
+      status = 5;
+      problem = job.error ? *job.error
+                          : makeError(ErrorCode::kUnknownSubmission,
+                                      "the answer to the request was lost; it may have started");
+    } else if (job.error && job.state != JobState::kImported) {
+      problem = *job.error;
+      status = sent(*job.error);
+    } else if (static_cast<int>(job.outputs.size()) < job.params.num_outputs) {
+      problem =
+          makeError(job.state == JobState::kStopped ? ErrorCode::kStopped : ErrorCode::kJobFailed,
+                    std::to_string(job.outputs.size()) + " of " + std::to_string(job.params.num_outputs) +
+                        " images came back (" + jobStateName(job.state) + ")");
+    } else {
+      for (const auto& o : job.outputs) {
+        if (o.state == OutputState::kImported) continue;
+        const std::string image = "image " + std::to_string(o.index + 1) + ": ";
+        if (o.error) {
+          problem = *o.error;
+          problem->message = image + problem->message;
+          status = sent(*o.error);
+        } else {
+          problem = makeError(ErrorCode::kStopped, image + outputStateName(o.state) + ", not imported");
+        }
+        break;
+      }
     }
+    if (!problem) continue;
+    problem->message = job.local_id + ": " + problem->message;
+    out.exit_status = status;
+    out.error = std::move(problem);
+    out.advice = adviceFor(job, now_ms);
+    break;
   }
-  return 0;
+  out.jobs = std::move(jobs);
+  return out;
+}
+
+int exitStatusFor(const std::vector<JobSnapshot>& jobs) {
+  return outcomeFor(jobs, 0).exit_status;
 }
 
 }  // namespace texforge::cli

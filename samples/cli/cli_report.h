@@ -1,11 +1,14 @@
-// What the CLI prints: a live status line per job on a terminal, plain lines otherwise, and the
-// --json document. Kept apart from main.cpp so the flow there reads as the steps it takes.
+// What the CLI prints for people: a live status line per job on a terminal, plain lines otherwise;
+// and how a run ends (Outcome), which cli_json.h prints as the --json document. Kept apart from
+// main.cpp so the flow there reads as the steps it takes.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "texforge/api.h"
 #include "texforge/credentials.h"
 #include "texforge/generator.h"
 
@@ -53,16 +56,27 @@ void printSummary(const std::vector<JobSnapshot>& jobs, int64_t now_ms);
 // Never advises a resend that could pay twice without saying so, nor one before it is allowed.
 std::string adviceFor(const JobSnapshot& job, int64_t now_ms);
 std::string adviceFor(const Error& error);
-// One JSON document on stdout.
-void printJson(const std::vector<JobSnapshot>& jobs, bool ok);
 // The project's jobs, one line each, with a NOTE column for jobs held elsewhere or needing a word.
 void printJobsTable(const std::vector<JobSnapshot>& jobs, int64_t now_ms);
 
-// For the jobs a command waited for: 0 when every output of every job this process may act on was
-// imported (jobs held elsewhere do not count); otherwise from the first problem: 1 failed, stopped
-// or discarded, 3 credentials, 4 network, service or deadline, 5 unknown. Never 2: these requests
-// were sent.
-int exitStatusFor(const std::vector<JobSnapshot>& jobs);
+// How a run ends, whatever its command and exit path: main.cpp prints it once with --json
+// (cli_json.h) and returns exit_status. error is set exactly when exit_status is not 0.
+struct Outcome {
+  std::string command;            // the verb as typed ("generate"); "" when the first word was none
+  int exit_status = 0;            // as in usageText(): 0, 1, 2, 3, 4, 5 or 130
+  std::optional<Error> error;     // why exit_status is not 0, already printable()
+  std::string advice;             // what to type next about error; "" when the message says it all
+  std::vector<JobSnapshot> jobs;  // what the command acted on or lists, already printable()
+  std::optional<Quote> quote;     // generate --quote, once the price came back
+};
+
+// For the jobs a command waited for: exit status 0 when every output of every job this process may
+// act on was imported (jobs held elsewhere do not count); otherwise from the first problem, which
+// becomes the error ("tf_x: " and the job's or image's own error, or what is missing) with that
+// job's advice: 1 failed, stopped or discarded, 3 credentials, 4 network, service or deadline, 5
+// unknown. Never 2: these requests were sent. now_ms (unix ms) dates the advice.
+Outcome outcomeFor(std::vector<JobSnapshot> jobs, int64_t now_ms);
+int exitStatusFor(const std::vector<JobSnapshot>& jobs);  // outcomeFor(jobs, ...).exit_status
 // For an error met before anything was paid (arguments, files, the schema, submit()): 2 for bad
 // arguments and missing files, else as above.
 int exitStatusFor(const Error& error);

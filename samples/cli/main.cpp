@@ -1,5 +1,6 @@
 // texforge: the headless command line. generate submits one request and waits for every image to
-// be imported; resume finishes what the journal holds; jobs lists the project's history.
+// be imported; resume finishes what the journal holds; jobs lists the project's history. Each
+// command ends with an Outcome; with --json, main() prints it as the run's one document.
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -11,8 +12,10 @@
 
 #include "cli_args.h"
 #include "cli_jobs.h"
+#include "cli_json.h"
 #include "cli_report.h"
 #include "texforge/generator.h"
+#include "texforge/version.h"
 
 using namespace texforge;
 
@@ -40,16 +43,28 @@ JobSnapshot forPrinting(const JobSnapshot& job) {
   return cli::printable(job, printCredentials());
 }
 
-int fail(Error error, bool json) {
-  error = cli::printable(std::move(error), printCredentials());
-  if (json) {
-    std::printf("{\"ok\": false, \"error\": {\"code\": \"%s\", \"http_status\": %d}}\n",
-                errorCodeName(error.code), error.http_status);
+// The outcome of a run that ends with error (exit status from its code unless given), said on
+// stderr too: the --json document repeats it, people read it here.
+cli::Outcome fail(const cli::CliArgs& args, Error error, int exit_status = -1, std::string advice = {}) {
+  cli::Outcome out;
+  out.command = cli::commandName(args.command);
+  out.error = cli::printable(std::move(error), printCredentials());
+  out.exit_status = exit_status >= 0 ? exit_status : cli::exitStatusFor(*out.error);
+  out.advice = advice.empty() ? cli::adviceFor(*out.error) : std::move(advice);
+  std::fprintf(stderr, "texforge: %s\n", out.error->message.c_str());
+  if (!out.advice.empty()) std::fprintf(stderr, "texforge: %s\n", out.advice.c_str());
+  return out;
+}
+
+// Ctrl-C or SIGTERM while waiting: exit 130 with the jobs as they stand; nothing at Scenario stops.
+cli::Outcome interrupted(const cli::CliArgs& args, const Generator& gen, const std::vector<std::string>& ids,
+                         std::string message) {
+  cli::Outcome out = fail(args, makeError(ErrorCode::kStopped, std::move(message)), 130,
+                          "run `texforge resume --project " + args.project_dir + "` to continue");
+  for (const auto& id : ids) {
+    if (auto job = gen.job(id)) out.jobs.push_back(forPrinting(*job));
   }
-  std::fprintf(stderr, "texforge: %s\n", error.message.c_str());
-  if (std::string advice = cli::adviceFor(error); !advice.empty())
-    std::fprintf(stderr, "texforge: %s\n", advice.c_str());
-  return cli::exitStatusFor(error);
+  return out;
 }
 
 // The option that changes a field, so a refusal says what to type.
@@ -122,8 +137,8 @@ Result<std::unique_ptr<Generator>> openEngine(const cli::CliArgs& args, bool off
   return createGenerator(std::move(options));
 }
 
-// Prints the jobs' outcome (as JSON or as lines) and returns the exit status it stands for.
-int report(const std::vector<JobSnapshot>& jobs, const cli::CliArgs& args) {
+// The outcome the jobs stand for; without --json, printed as lines.
+cli::Outcome report(const std::vector<JobSnapshot>& jobs, const cli::CliArgs& args) {
   const std::string deadline =
       args.timeout_s > 0
           ? "--timeout " + std::to_string(static_cast<long>(args.timeout_s))
@@ -133,45 +148,48 @@ int report(const std::vector<JobSnapshot>& jobs, const cli::CliArgs& args) {
   for (const JobSnapshot& job : jobs) {
     shown.push_back(cli::withTimeWaited(forPrinting(job), g_waiting_since_ms, deadline));
   }
-  const int status = cli::exitStatusFor(shown);
-  if (args.json) {
-    cli::printJson(shown, status == 0);
-  } else {
-    cli::printSummary(shown, nowMs());
-  }
-  return status;
+  if (!args.json) cli::printSummary(shown, nowMs());
+  cli::Outcome out = cli::outcomeFor(std::move(shown), nowMs());
+  out.command = cli::commandName(args.command);
+  return out;
 }
 
-int runGenerate(const cli::CliArgs& args) {
-  if (Status s = checkRequest(args.params, nullptr, true); !s) return fail(s.error(), args.json);
+cli::Outcome succeeded(const cli::CliArgs& args) {
+  cli::Outcome out;
+  out.command = cli::commandName(args.command);
+  return out;
+}
+
+cli::Outcome runGenerate(const cli::CliArgs& args) {
+  if (Status s = checkRequest(args.params, nullptr, true); !s) return fail(args, s.error());
   auto engine = openEngine(args, false);
-  if (!engine) return fail(engine.error(), args.json);
+  if (!engine) return fail(args, engine.error());
   Generator& gen = **engine;
 
   // The schema check also proves the credentials before anything is paid for.
   std::optional<Result<ModelSchema>> schema;
   gen.fetchSchema(args.params.model_id, [&](Result<ModelSchema> s) { schema = std::move(s); });
   cli::ProgressPrinter quiet(false);
-  if (!pumpUntil(gen, {}, quiet, [&] { return schema.has_value(); })) return 130;
-  if (!*schema) return fail(schema->error(), args.json);
-  if (Status s = checkRequest(args.params, &schema->value(), false); !s) return fail(s.error(), args.json);
+  const std::string nothing_sent = "interrupted before anything was sent; nothing was charged";
+  if (!pumpUntil(gen, {}, quiet, [&] { return schema.has_value(); }))
+    return interrupted(args, gen, {}, nothing_sent);
+  if (!*schema) return fail(args, schema->error());
+  if (Status s = checkRequest(args.params, &schema->value(), false); !s) return fail(args, s.error());
 
   if (args.quote_only) {
     std::optional<Result<Quote>> quote;
     gen.quote(args.params, [&](Result<Quote> q) { quote = std::move(q); });
-    if (!pumpUntil(gen, {}, quiet, [&] { return quote.has_value(); })) return 130;
-    if (!*quote) return fail(quote->error(), args.json);
-    if (args.json) {
-      std::printf("{\"ok\": true, \"creativeUnitsCost\": %.4f, \"creativeUnitsDiscount\": %.4f}\n",
-                  quote->value().creative_units, quote->value().discount);
-    } else {
-      std::printf("%.2f creative units (nothing was charged)\n", quote->value().creative_units);
-    }
-    return 0;
+    if (!pumpUntil(gen, {}, quiet, [&] { return quote.has_value(); }))
+      return interrupted(args, gen, {}, nothing_sent);
+    if (!*quote) return fail(args, quote->error());
+    if (!args.json) std::printf("%.2f creative units (nothing was charged)\n", quote->value().creative_units);
+    cli::Outcome out = succeeded(args);
+    out.quote = quote->value();
+    return out;
   }
 
   auto id = gen.submit(args.params);
-  if (!id) return fail(id.error(), args.json);
+  if (!id) return fail(args, id.error());
   cli::ProgressPrinter progress(true);
   const bool finished = pumpUntil(gen, {*id}, progress, [&] {
     auto job = gen.job(*id);
@@ -180,27 +198,21 @@ int runGenerate(const cli::CliArgs& args) {
   progress.finishLine();
   std::vector<JobSnapshot> jobs = {*gen.job(*id)};
   if (!finished) {
-    if (jobs.front().job_id.empty()) {
-      // Scenario never confirmed it: it may not even have been sent (waiting for a free slot).
-      std::fprintf(stderr,
-                   "texforge: stopped waiting before Scenario confirmed the request; `texforge resume "
-                   "--project %s` sends it if it never left, or looks for it among your jobs if it did.\n",
-                   args.project_dir.c_str());
-    } else {
-      std::fprintf(
-          stderr,
-          "texforge: stopped waiting. The job goes on at Scenario; run `texforge resume --project %s` "
-          "to collect its images.\n",
-          args.project_dir.c_str());
-    }
-    return 130;
+    // Scenario never confirmed it: it may not even have been sent (waiting for a free slot).
+    return interrupted(
+        args, gen, {*id},
+        jobs.front().job_id.empty()
+            ? "stopped waiting before Scenario confirmed the request; `texforge resume` sends "
+              "it if it never left, or looks for it among your jobs if it did"
+            : "stopped waiting; the job goes on at Scenario and `texforge resume` collects its "
+              "images");
   }
   return report(jobs, args);
 }
 
-int runResume(const cli::CliArgs& args) {
+cli::Outcome runResume(const cli::CliArgs& args) {
   auto engine = openEngine(args, false);
-  if (!engine) return fail(engine.error(), args.json);
+  if (!engine) return fail(args, engine.error());
   Generator& gen = **engine;
   std::vector<std::string> ids;  // reported at the end, held ones included (as such)
   std::map<std::string, JobSnapshot> resumed;
@@ -225,47 +237,56 @@ int runResume(const cli::CliArgs& args) {
   const bool finished = pumpUntil(
       gen, ids, progress, [&] { return cli::nothingLeftToWaitFor(gen, resumed, g_waiting_since_ms); });
   progress.finishLine();
-  if (!finished) return 130;
+  if (!finished) return interrupted(args, gen, ids, "stopped waiting; the jobs go on at Scenario");
   std::vector<JobSnapshot> jobs;
   for (const auto& id : ids) jobs.push_back(*gen.job(id));
   if (jobs.empty() && !args.json) std::fprintf(stderr, "nothing to resume in %s\n", args.project_dir.c_str());
   return report(jobs, args);
 }
 
-int runResolve(const cli::CliArgs& args) {
+cli::Outcome runResolve(const cli::CliArgs& args) {
   auto engine = openEngine(args, false);
-  if (!engine) return fail(engine.error(), args.json);
+  if (!engine) return fail(args, engine.error());
   Generator& gen = **engine;
   auto job = gen.job(args.job_id);
   if (job && !job->held_by.empty()) {
-    // Read-only here: whoever holds it decides; saying so is not a failure of this command.
-    std::fprintf(stderr, "%s\n", cli::heldLine(forPrinting(*job)).c_str());
-    return job->state == JobState::kUnknown ? 5 : 0;
+    // Read-only here: whoever holds it decides; saying so is not a failure of this command, but a
+    // request whose answer was lost still is one (5).
+    const std::string held = cli::heldLine(forPrinting(*job));
+    cli::Outcome out = job->state == JobState::kUnknown
+                           ? fail(args, makeError(ErrorCode::kUnknownSubmission, held), 5)
+                           : succeeded(args);
+    if (!out.error) std::fprintf(stderr, "%s\n", held.c_str());
+    out.jobs = {forPrinting(*job)};
+    return out;
   }
-  // Let the start-up search finish first: it may find that the request did start. While a resend
-  // is not allowed yet there is nothing to wait for: the engine refuses it, and says so below.
+  // Let the start-up search finish first: it may find that the request did start, and a discard
+  // decided meanwhile would be overwritten by its report. While a resend is not allowed yet there
+  // is nothing to wait for: the engine refuses it, and says so below.
   const bool resend_allowed = !job || job->resend_allowed_at_ms <= nowMs();
   cli::ProgressPrinter quiet(false);
-  if (resend_allowed && !pumpUntil(gen, {}, quiet, [&] {
+  if ((resend_allowed || args.resend != 1) && !pumpUntil(gen, {}, quiet, [&] {
         auto now = gen.job(args.job_id);
         return !now || now->state != JobState::kUnknown || now->needs_decision ||
                cli::nothingLeftToWaitFor(gen, {}, g_waiting_since_ms);
       })) {
-    return 130;
+    return interrupted(args, gen, {args.job_id}, "stopped waiting; nothing was resolved");
   }
   if (Status s = gen.resolveUnknown(args.job_id, args.resend == 1); !s) {
     auto now = gen.job(args.job_id);
-    if (!now || now->state != JobState::kUnknown) return fail(s.error(), args.json);
-    fail(s.error(), args.json);
+    if (!now || now->state != JobState::kUnknown) return fail(args, s.error());
     // When it can be tried: from the job now, else as the engine opened it.
     if (now->resend_allowed_at_ms == 0 && job) now->resend_allowed_at_ms = job->resend_allowed_at_ms;
-    if (std::string when = cli::resendWaitText(*now, nowMs()); !when.empty() && args.resend == 1)
-      std::fprintf(stderr, "texforge: %s\n", when.c_str());
-    return 5;  // still a request whose answer was lost
+    const std::string when = args.resend == 1 ? cli::resendWaitText(*now, nowMs()) : "";
+    cli::Outcome out = fail(args, s.error(), 5, when);  // still a request whose answer was lost
+    out.jobs = {forPrinting(*now)};
+    return out;
   }
   if (args.resend != 1) {
     std::fprintf(stderr, "discarded %s\n", args.job_id.c_str());
-    return 0;
+    cli::Outcome out = succeeded(args);
+    if (auto now = gen.job(args.job_id)) out.jobs = {forPrinting(*now)};
+    return out;
   }
   // The resend looks once more first; what that look reports comes after this moment.
   const int64_t resolved_at_ms = nowMs() + 1;
@@ -273,23 +294,36 @@ int runResolve(const cli::CliArgs& args) {
   const bool finished = pumpUntil(gen, {args.job_id}, progress,
                                   [&] { return cli::nothingLeftToWaitFor(gen, {}, resolved_at_ms); });
   progress.finishLine();
-  if (!finished) return 130;
+  if (!finished) return interrupted(args, gen, {args.job_id}, "stopped waiting; the resent request goes on");
   std::vector<JobSnapshot> jobs = {*gen.job(args.job_id)};
   return report(jobs, args);
 }
 
-int runJobs(const cli::CliArgs& args) {
+cli::Outcome runJobs(const cli::CliArgs& args) {
   auto engine = openEngine(args, true);
-  if (!engine) return fail(engine.error(), args.json);
-  std::vector<JobSnapshot> jobs;
+  if (!engine) return fail(args, engine.error());
+  cli::Outcome out = succeeded(args);  // listing jobs succeeds whatever became of them
   for (const JobSnapshot& job : (*engine)->jobs()) {
-    jobs.push_back(cli::withTimeWaited(forPrinting(job), job.created_at_ms, ""));
+    out.jobs.push_back(cli::withTimeWaited(forPrinting(job), job.created_at_ms, ""));
   }
-  if (args.json)
-    cli::printJson(jobs, true);
-  else
-    cli::printJobsTable(jobs, nowMs());
-  return 0;
+  if (!args.json) cli::printJobsTable(out.jobs, nowMs());
+  return out;
+}
+
+cli::Outcome run(const cli::CliArgs& args) {
+  switch (args.command) {
+    case cli::Command::kHelp:
+      if (!args.json) std::fputs(cli::usageText(), stdout);
+      return succeeded(args);
+    case cli::Command::kVersion:
+      if (!args.json) std::printf("texforge %s\n", TEXFORGE_VERSION_STRING);
+      return succeeded(args);
+    case cli::Command::kGenerate: return runGenerate(args);
+    case cli::Command::kResume: return runResume(args);
+    case cli::Command::kJobs: return runJobs(args);
+    case cli::Command::kResolve: return runResolve(args);
+  }
+  return succeeded(args);
 }
 
 }  // namespace
@@ -299,17 +333,20 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, onInterrupt);
   std::vector<std::string> argv_copy(argv + 1, argv + argc);
   auto args = cli::parseArgs(argv_copy);
-  if (!args) {
-    std::fprintf(stderr, "texforge: %s\n", args.error().message.c_str());
-    return 2;  // nothing was sent
+  cli::Outcome outcome;
+  const bool json = args ? args->json : cli::wantsJson(argv_copy);
+  if (args) {
+    outcome = run(*args);
+  } else {  // nothing was sent: 2
+    outcome.command = cli::verbOf(argv_copy);
+    outcome.exit_status = cli::exitStatusFor(args.error());
+    outcome.error = args.error();
+    outcome.advice = "run `texforge --help` for usage";
+    std::fprintf(stderr, "texforge: %s\nRun `texforge --help` for usage.\n", args.error().message.c_str());
   }
-  switch (args->command) {
-    case cli::Command::kHelp: std::fputs(cli::usageText(), stdout); return 0;
-    case cli::Command::kVersion: std::printf("texforge 0.1.0\n"); return 0;
-    case cli::Command::kGenerate: return runGenerate(*args);
-    case cli::Command::kResume: return runResume(*args);
-    case cli::Command::kJobs: return runJobs(*args);
-    case cli::Command::kResolve: return runResolve(*args);
+  if (json) {
+    std::fputs(cli::jsonDocument(outcome, nowMs()).c_str(), stdout);
+    std::fflush(stdout);
   }
-  return 2;
+  return outcome.exit_status;
 }

@@ -1,15 +1,18 @@
 // The CLI without a process or a network: argument parsing, the exit statuses (2 only before
-// anything is paid), the advice for lost requests, redaction of what it prints, jobs held
-// elsewhere, and when `resume` may stop waiting.
+// anything is paid), the --json document (schema, version, one error shape), the advice for lost
+// requests, redaction of what it prints, jobs held elsewhere, and when `resume` may stop waiting.
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "cli_args.h"
 #include "cli_jobs.h"
+#include "cli_json.h"
 #include "cli_report.h"
+#include "texforge/version.h"
 
 namespace texforge::cli {
 namespace {
@@ -82,11 +85,59 @@ TEST(CliArgs, VerbNamesAndTheExitStatusesAreDocumented) {
   EXPECT_STREQ(commandName(Command::kGenerate), "generate");
   EXPECT_STREQ(commandName(Command::kResume), "resume");
   EXPECT_STREQ(commandName(Command::kResolve), "resolve");
+  EXPECT_STREQ(commandName(Command::kVersion), "version");
   const std::string usage = usageText();
-  for (const char* line : {"  0  ", "  1  ", "  2  ", "  3  ", "  4  ", "  5  "}) {
+  for (const char* line : {"  0  ", "  1  ", "  2  ", "  3  ", "  4  ", "  5  ", "  130  "}) {
     EXPECT_TRUE(contains(usage, line)) << line;
   }
   EXPECT_TRUE(contains(usage, "before anything was paid"));
+  EXPECT_TRUE(contains(usage, kJsonSchema));
+}
+
+TEST(CliArgs, JsonIsHonouredBeforeTheVerbAndByHelpAndVersion) {
+  auto before = parse({"--json", "jobs", "--project", "P"});
+  ASSERT_TRUE(before.ok()) << before.error().message;
+  EXPECT_EQ(before->command, Command::kJobs);
+  EXPECT_TRUE(before->json);
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"--version", "--json"}, {"version", "--json"}, {"--json", "--version"}}) {
+    auto version = parse(args);
+    ASSERT_TRUE(version.ok());
+    EXPECT_EQ(version->command, Command::kVersion) << args[0];
+    EXPECT_TRUE(version->json) << args[0];
+  }
+  auto plain_version = parse({"version"});
+  ASSERT_TRUE(plain_version.ok());
+  EXPECT_EQ(plain_version->command, Command::kVersion);
+  EXPECT_FALSE(plain_version->json);
+  auto help = parse({"generate", "--json", "--help"});
+  ASSERT_TRUE(help.ok());
+  EXPECT_EQ(help->command, Command::kHelp);
+  EXPECT_TRUE(help->json);
+  auto help_then_json = parse({"generate", "--help", "--json"});
+  ASSERT_TRUE(help_then_json.ok());
+  EXPECT_TRUE(help_then_json->json);
+  auto only_json = parse({"--json"});
+  ASSERT_TRUE(only_json.ok());
+  EXPECT_EQ(only_json->command, Command::kHelp);
+  EXPECT_TRUE(only_json->json);
+}
+
+TEST(CliArgs, ARefusalStillKnowsWhetherJsonWasAskedForAndTheVerb) {
+  const std::vector<std::string> unknown = {"frobnicate", "--json"};
+  EXPECT_FALSE(parse(unknown).ok());
+  EXPECT_TRUE(wantsJson(unknown));
+  EXPECT_EQ(verbOf(unknown), "");
+  const std::vector<std::string> no_project = {"--json", "generate", "a crate"};
+  EXPECT_FALSE(parse(no_project).ok());
+  EXPECT_TRUE(wantsJson(no_project));
+  EXPECT_EQ(verbOf(no_project), "generate");
+  // After --, "--json" is the prompt, not the option.
+  EXPECT_FALSE(wantsJson({"generate", "--project", "P", "--", "--json"}));
+  EXPECT_FALSE(wantsJson({"resolve", "--project", "P"}));
+  EXPECT_EQ(verbOf({"resolve"}), "resolve");
+  EXPECT_EQ(verbOf({}), "help");
+  EXPECT_EQ(verbOf({"version"}), "version");
 }
 
 TEST(CliExit, TwoOnlyForErrorsBeforeAnythingIsPaid) {
@@ -113,6 +164,172 @@ TEST(CliExit, TwoOnlyForErrorsBeforeAnythingIsPaid) {
   JobSnapshot held = jobIn(JobState::kRunning, "tf_2");
   held.held_by = "texforge-cli generate, pid 4242 on ws-3, is working on it";
   EXPECT_EQ(exitStatusFor(std::vector<JobSnapshot>{done, held}), 0);
+}
+
+// The parts of a document every exit path shares; fails the test on anything missing or mistyped.
+nlohmann::json parsedDocument(const Outcome& outcome) {
+  const std::string text = jsonDocument(outcome, 1'800'000'000'000);
+  EXPECT_EQ(text.back(), '\n');
+  // parse() refuses anything after the one value: this is exactly one document.
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  EXPECT_FALSE(doc.is_discarded()) << text;
+  if (doc.is_discarded()) return {};
+  EXPECT_EQ(doc.value("schema", ""), "texforge-cli/1");
+  EXPECT_EQ(doc.value("version", ""), TEXFORGE_VERSION_STRING);
+  EXPECT_EQ(doc.value("command", "?"), outcome.command);
+  EXPECT_EQ(doc.value("exit_status", -1), outcome.exit_status);
+  EXPECT_TRUE(doc["ok"].is_boolean());
+  EXPECT_EQ(doc["ok"], outcome.exit_status == 0);
+  EXPECT_EQ(doc.contains("error") && !doc["error"].is_null(), outcome.exit_status != 0) << text;
+  return doc;
+}
+
+// The one error shape: code, http_status, message and advice, all four, typed.
+void expectErrorShape(const nlohmann::json& error, const std::string& code) {
+  ASSERT_TRUE(error.is_object()) << error.dump();
+  EXPECT_EQ(error.size(), 4u) << error.dump();
+  EXPECT_EQ(error.value("code", ""), code);
+  EXPECT_TRUE(error["http_status"].is_number_integer()) << error.dump();
+  EXPECT_TRUE(error["message"].is_string()) << error.dump();
+  EXPECT_FALSE(error.value("message", "").empty()) << error.dump();
+  EXPECT_TRUE(error["advice"].is_string()) << error.dump();
+}
+
+TEST(CliJson, EveryOutcomeIsOneDocumentWithTheSchemaTheVersionAndOneErrorShape) {
+  Outcome refused;  // as main() builds it for arguments parseArgs refused
+  refused.command = "";
+  refused.exit_status = 2;
+  refused.error = makeError(ErrorCode::kInvalidArgument, "unknown command \"frobnicate\"");
+  refused.advice = "run `texforge --help` for usage";
+  nlohmann::json doc = parsedDocument(refused);
+  expectErrorShape(doc["error"], "invalid_argument");
+  EXPECT_EQ(doc["error"]["advice"], refused.advice);
+  EXPECT_FALSE(doc.contains("jobs"));  // not a job command
+
+  Outcome credentials;
+  credentials.command = "generate";
+  credentials.exit_status = 3;
+  credentials.error = makeError(ErrorCode::kCredentials, "the key or secret was rejected", 401);
+  doc = parsedDocument(credentials);
+  expectErrorShape(doc["error"], "credentials");
+  EXPECT_EQ(doc["error"]["http_status"], 401);
+  EXPECT_EQ(doc["error"]["message"], "the key or secret was rejected");
+  EXPECT_EQ(doc["error"]["advice"], "");
+  ASSERT_TRUE(doc["jobs"].is_array());  // job commands always carry jobs, empty before any job
+  EXPECT_TRUE(doc["jobs"].empty());
+
+  Outcome stopped;
+  stopped.command = "resume";
+  stopped.exit_status = 130;
+  stopped.error = makeError(ErrorCode::kStopped, "stopped waiting");
+  stopped.jobs = {jobIn(JobState::kRunning)};
+  doc = parsedDocument(stopped);
+  expectErrorShape(doc["error"], "stopped");
+  ASSERT_EQ(doc["jobs"].size(), 1u);
+  EXPECT_EQ(doc["jobs"][0]["local_id"], "tf_1");
+
+  Outcome version;
+  version.command = "version";
+  doc = parsedDocument(version);
+  EXPECT_TRUE(doc["error"].is_null());
+  EXPECT_FALSE(doc.contains("usage"));
+
+  Outcome help;
+  help.command = "help";
+  doc = parsedDocument(help);
+  EXPECT_EQ(doc.value("usage", ""), usageText());
+
+  Outcome quote;
+  quote.command = "generate";
+  quote.quote = Quote{2.5, 0.25};
+  doc = parsedDocument(quote);
+  EXPECT_EQ(doc["quote"]["creative_units"], 2.5);
+  EXPECT_EQ(doc["quote"]["discount"], 0.25);
+  // texforge 0.1's names stay under texforge-cli/1.
+  EXPECT_EQ(doc["creativeUnitsCost"], 2.5);
+  EXPECT_EQ(doc["creativeUnitsDiscount"], 0.25);
+  EXPECT_TRUE(doc["jobs"].empty());
+}
+
+TEST(CliJson, JobsKeepTheirFieldsAndTheirErrorsTakeTheSameShape) {
+  JobSnapshot job = jobIn(JobState::kFailed);
+  job.error = makeError(ErrorCode::kNetwork, "connection reset");
+  job.outputs = {outputIn(OutputState::kImported), outputIn(OutputState::kFailed, 1)};
+  job.outputs[0].imported_path = "assets/generated/a-crate.png";
+  job.outputs[1].error = makeError(ErrorCode::kServer, "bad gateway", 502);
+  job.params.num_outputs = 2;
+  job.params.prompt = "a crate \xff\xfe";  // invalid UTF-8 still makes a document
+  Outcome out = outcomeFor({job}, 1'800'000'000'000);
+  out.command = "generate";
+  nlohmann::json doc = parsedDocument(out);
+  EXPECT_EQ(doc["exit_status"], 4);
+  expectErrorShape(doc["error"], "network");
+  ASSERT_EQ(doc["jobs"].size(), 1u);
+  const nlohmann::json& shown = doc["jobs"][0];
+  for (const char* field :
+       {"local_id", "job_id", "state", "status", "prompt", "model", "num_outputs", "cost", "created_at_ms",
+        "held_by", "other_account", "needs_decision", "resend_allowed_at_ms", "error", "advice", "outputs"}) {
+    EXPECT_TRUE(shown.contains(field)) << field;
+  }
+  expectErrorShape(shown["error"], "network");
+  EXPECT_TRUE(contains(shown.value("advice", ""), "texforge resume")) << shown.dump();
+  EXPECT_EQ(shown["error"]["advice"], shown["advice"]);
+  ASSERT_EQ(shown["outputs"].size(), 2u);
+  EXPECT_TRUE(shown["outputs"][0]["error"].is_null());
+  EXPECT_EQ(shown["outputs"][0]["sidecar"], "assets/generated/a-crate.png.texforge.json");
+  expectErrorShape(shown["outputs"][1]["error"], "server");
+  EXPECT_EQ(shown["outputs"][1]["error"]["http_status"], 502);
+  EXPECT_TRUE(contains(shown.value("prompt", ""), "a crate")) << shown.dump();
+}
+
+TEST(CliOutcome, TheFirstProblemBecomesTheErrorWithItsJobAndItsAdvice) {
+  const int64_t now = 1'800'000'000'000;
+  JobSnapshot done = jobIn(JobState::kImported, "tf_done");
+  done.outputs = {outputIn(OutputState::kImported)};
+  Outcome ok = outcomeFor({done}, now);
+  EXPECT_EQ(ok.exit_status, 0);
+  EXPECT_FALSE(ok.error.has_value());
+  EXPECT_EQ(ok.jobs.size(), 1u);
+
+  JobSnapshot refused = jobIn(JobState::kFailed, "tf_refused");
+  refused.error = makeError(ErrorCode::kInvalidArgument, "The service refused the request", 400);
+  Outcome failed = outcomeFor({done, refused}, now);
+  EXPECT_EQ(failed.exit_status, 1);  // sent: never 2
+  ASSERT_TRUE(failed.error.has_value());
+  EXPECT_EQ(failed.error->code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(failed.error->http_status, 400);
+  EXPECT_EQ(failed.error->message, "tf_refused: The service refused the request");
+
+  JobSnapshot lost = jobIn(JobState::kUnknown, "tf_lost");
+  lost.needs_decision = true;
+  Outcome unknown = outcomeFor({lost}, now);
+  EXPECT_EQ(unknown.exit_status, 5);
+  ASSERT_TRUE(unknown.error.has_value());
+  EXPECT_EQ(unknown.error->code, ErrorCode::kUnknownSubmission);
+  EXPECT_TRUE(contains(unknown.advice, "texforge resolve tf_lost --resend")) << unknown.advice;
+  EXPECT_TRUE(contains(unknown.advice, "you pay twice")) << unknown.advice;
+
+  JobSnapshot stopped = jobIn(JobState::kStopped, "tf_stopped");
+  Outcome stop = outcomeFor({stopped}, now);
+  EXPECT_EQ(stop.exit_status, 1);
+  ASSERT_TRUE(stop.error.has_value());
+  EXPECT_EQ(stop.error->code, ErrorCode::kStopped);
+  EXPECT_TRUE(contains(stop.error->message, "tf_stopped: 0 of 1 images")) << stop.error->message;
+  EXPECT_TRUE(contains(stop.advice, "texforge resume")) << stop.advice;
+
+  JobSnapshot unimported = jobIn(JobState::kReady, "tf_ready");
+  unimported.outputs = {outputIn(OutputState::kReady)};
+  Outcome ready = outcomeFor({unimported}, now);
+  EXPECT_EQ(ready.exit_status, 1);
+  ASSERT_TRUE(ready.error.has_value());
+  EXPECT_TRUE(contains(ready.error->message, "tf_ready: image 1: ready")) << ready.error->message;
+
+  JobSnapshot held = jobIn(JobState::kUnknown, "tf_held");
+  held.held_by = "texforge-cli resume, pid 7 on ws-3, is working on it";
+  Outcome elsewhere = outcomeFor({held}, now);
+  EXPECT_EQ(elsewhere.exit_status, 0);  // another process's to decide
+  EXPECT_FALSE(elsewhere.error.has_value());
+  EXPECT_EQ(exitStatusFor(std::vector<JobSnapshot>{held, lost}), 5);
 }
 
 TEST(CliAdvice, ALostRequestIsNeverAdvisedToBeResentEarlyOrWithoutThePrice) {
