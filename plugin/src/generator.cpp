@@ -608,6 +608,7 @@ bool GeneratorImpl::update(const std::string& local_id, Change change,
       return false;
     if (!mine && !r.lease.owner_id.empty() && leaseAlive(r.lease, nowMs(), leaseMs(), owner_.host))
       return false;
+    if (change.only_while_unknown && r.snap.state != JobState::kUnknown) return false;
     fn(r);
     redactRecord(r);
     r.snap.updated_at_ms = nowMs();

@@ -46,10 +46,18 @@ struct Change {
   GeneratorEvent::Kind event = GeneratorEvent::Kind::kJobChanged;
   int output_index = -1;
   bool even_if_inactive = false;  // imports, resolutions and cache records of finished jobs
+  // Applies only while the job is still unknown: the search for a lost submission must not undo
+  // a decision (discard, resend) the host made while the search was running.
+  bool only_while_unknown = false;
   static Change finished() { return {GeneratorEvent::Kind::kJobFinished}; }
   static Change always(GeneratorEvent::Kind event = GeneratorEvent::Kind::kJobChanged,
                        int output_index = -1) {
     return {event, output_index, true};
+  }
+  static Change whileUnknown() {
+    Change change = always();
+    change.only_while_unknown = true;
+    return change;
   }
 };
 

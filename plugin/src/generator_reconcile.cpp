@@ -103,7 +103,7 @@ void GeneratorImpl::endReconcile(const std::string& local_id, std::string messag
   if (now < allowed) {
     // Too early to tell: a job can take minutes to appear. Look again, and keep the lease meanwhile.
     const int64_t minutes = (allowed - now + 59999) / 60000;
-    update(local_id, Change::always(), [&](JobRecord& rec) {
+    update(local_id, Change::whileUnknown(), [&](JobRecord& rec) {
       rec.snap.resend_allowed_at_ms = allowed;
       rec.snap.needs_decision = false;
       rec.resend_requested = false;  // asked too early (the window was shortened?): not sent
@@ -124,7 +124,7 @@ void GeneratorImpl::endReconcile(const std::string& local_id, std::string messag
   if (searched && r->resend_requested) {
     // Still not there after the window and one more look: sent again, as the user asked.
     size_t resolved = 0;
-    update(local_id, Change::always(), [&](JobRecord& rec) {
+    const bool still_unknown = update(local_id, Change::whileUnknown(), [&](JobRecord& rec) {
       rec.snap.state = JobState::kSubmitting;
       rec.reconciling = false;
       rec.resend_requested = false;
@@ -136,13 +136,14 @@ void GeneratorImpl::endReconcile(const std::string& local_id, std::string messag
       rec.post_sent_at_ms = 0;
       resolved = rec.reference_ids.size() + (rec.mask_id.empty() ? 0 : 1);
     });
+    if (!still_unknown) return;  // discarded meanwhile: nothing is sent
     logJob(LogLevel::kWarning, local_id,
            "still not found after the search window: sent again as the host asked (a second charge if "
            "the first did start)");
     uploadInputs(local_id, resolved);
     return;
   }
-  update(local_id, Change::always(), [&](JobRecord& rec) {
+  update(local_id, Change::whileUnknown(), [&](JobRecord& rec) {
     rec.reconciling = false;
     rec.resend_requested = false;
     rec.snap.resend_allowed_at_ms = allowed;
