@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace texforge::test {
@@ -29,5 +30,18 @@ bool waitUntil(const std::function<bool()>& done, const std::function<void()>& s
 
 std::string readAll(const std::string& path);
 void writeAll(const std::string& path, const std::string& bytes);
+
+// Sets (value non-null) or unsets an environment variable for one test and puts the old value back.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
 
 }  // namespace texforge::test
