@@ -69,10 +69,8 @@ void AssetBrowser::draw(editor::Panel& panel, double now_s) {
   const float preview_height = selected_.empty() ? 0.0f : 300.0f;
   ImGui::BeginChild("asset_grid", ImVec2(0, -preview_height), true);
   const int per_row = std::max(1, static_cast<int>(ImGui::GetContentRegionAvail().x / (kThumb + 10)));
-  const editor::ProjectAsset* chosen = nullptr;
   for (size_t i = 0; i < assets.size(); ++i) {
     const auto& asset = assets[i];
-    if (asset.relative_path == selected_) chosen = &asset;
     ImGui::PushID(asset.relative_path.c_str());
     if (i % per_row != 0) ImGui::SameLine();
     ImGui::BeginGroup();
@@ -103,8 +101,14 @@ void AssetBrowser::draw(editor::Panel& panel, double now_s) {
   }
   ImGui::EndChild();
 
+  // Looked up after the grid, so a click in this frame is already in selected_ (looking it up in
+  // the loop, before the click was read, cleared every new selection in the frame it was made).
+  const editor::ProjectAsset* chosen = nullptr;
+  for (const auto& asset : assets) {
+    if (asset.relative_path == selected_) chosen = &asset;
+  }
   if (!chosen) {
-    selected_.clear();
+    selected_.clear();  // the selected file is gone
     return;
   }
   ImGui::BeginChild("asset_preview", ImVec2(0, 0), true);

@@ -16,6 +16,7 @@ class AssetBrowser {
   // Draws inside the current ImGui window. Thumbnails come from the panel's texture cache.
   void draw(editor::Panel& panel, double now_s);
   size_t count() const { return assets_.assets().size(); }
+  const std::string& selected() const { return selected_; }  // relative path; empty for none
   void refreshNow(double now_s) { assets_.refresh(now_s, 0, true); }
 
  private:
