@@ -42,6 +42,7 @@ const JobSnapshot* Panel::State::findJob(const std::string& local_id) const {
 void Panel::State::setStatus(std::string text, bool error) {
   status = std::move(text);
   status_is_error = error;
+  status_job.clear();
 }
 
 Panel::Panel(PanelOptions options) : s_(new State) {
@@ -95,6 +96,11 @@ void Panel::update() {
   s.jobs = s.generator->jobs();
   for (const auto& job : s.jobs) {
     if (job.created_at_ms >= s.start_time_ms) s.session_ids.insert(job.local_id);
+    // "Submitted: ... on the way" speaks of one job: once it has ended, the job row says the rest.
+    if (job.local_id == s.status_job && !isJobActive(job.state)) {
+      s.setStatus("", false);
+      s.status_job.clear();
+    }
   }
 
   if (!s.schema_requested) {
@@ -192,6 +198,7 @@ GenerationParams& Panel::params() {
 
 void Panel::loadParams(const GenerationParams& p) {
   s_->params = p;
+  s_->preset_hint.clear();  // a loaded prompt is the artist's: no preset text to take out of it
   s_->size_choice = -1;
   const auto& sizes = sizePresets();
   for (size_t i = 0; i < sizes.size(); ++i) {
@@ -207,8 +214,9 @@ bool Panel::applyPresetByName(const std::string& name) {
   for (const auto& preset : presets()) {
     if (lower(preset.name) == lower(name)) {
       GenerationParams p = s_->params;
-      applyPreset(preset, p);
+      std::string appended = applyPreset(preset, p, s_->preset_hint);  // replaces the last preset's hint
       loadParams(p);
+      s_->preset_hint = std::move(appended);
       return true;
     }
   }
@@ -313,6 +321,7 @@ GenerateOutcome Panel::confirmGenerate(bool go_ahead) {
   s.session_ids.insert(*id);
   s.jobs = s.generator->jobs();  // the new job shows (and is listed) at once
   s.setStatus("Submitted: " + std::to_string(s.confirm_params.num_outputs) + " image(s) on the way.", false);
+  s.status_job = *id;
   s.tab = PanelTab::kGenerate;
   return GenerateOutcome::kSubmitted;
 }

@@ -75,7 +75,16 @@ void drawSettings(Panel& panel, Panel::State& s) {
     Status saved = store.save(Credentials{s.key_input, s.secret_input});
     s.key_input.clear();
     s.secret_input.clear();
-    s.settings_message = saved ? "Credentials saved." : describeError(saved.error());
+    if (!saved) {
+      s.settings_message = describeError(saved.error());
+    } else if (store.source() == CredentialSource::kEnvironment) {
+      // The environment wins over the file: saying only "saved" would hide that these are not used.
+      s.settings_message =
+          "Saved, but SCENARIO_API_KEY and SCENARIO_API_SECRET are set in the environment and are used "
+          "instead. Unset them (and restart) to use the saved credentials.";
+    } else {
+      s.settings_message = "Credentials saved.";
+    }
     if (saved && s.options.on_settings_applied) s.options.on_settings_applied(settings);
   }
   ImGui::EndDisabled();

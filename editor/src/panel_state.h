@@ -46,6 +46,7 @@ struct Panel::State {
 
   // Form.
   GenerationParams params;
+  std::string preset_hint;  // what the last preset appended to the prompt; the next preset takes it out
   std::optional<ModelSchema> schema;
   bool schema_requested = false;
   std::string schema_error;
@@ -105,7 +106,8 @@ struct Panel::State {
 
   PanelTab tab = PanelTab::kGenerate;
   bool tab_switch_requested = false;
-  std::string status;  // last message for the status line
+  std::string status;      // last message for the status line
+  std::string status_job;  // the job the status speaks of: it is cleared when that job ends
   bool status_is_error = false;
 
   double now() const;

@@ -158,9 +158,11 @@ std::string describeError(const Error& error) {
     case ErrorCode::kServer: return "Scenario's servers had a problem. Try again in a minute." + detail;
     case ErrorCode::kNetwork:
       return "Cannot reach Scenario: check your connection or the endpoint in Settings." + detail;
-    case ErrorCode::kJobFailed:
-      return "The generation failed: " + error.message +
-             ". Try rewording the prompt or changing the settings.";
+    case ErrorCode::kJobFailed: {
+      std::string reason = error.message;  // the service's words may end with their own full stop
+      while (!reason.empty() && (reason.back() == '.' || reason.back() == ' ')) reason.pop_back();
+      return "The generation failed: " + reason + ". Try rewording the prompt or changing the settings.";
+    }
     case ErrorCode::kJobCanceled: return "The job was canceled on Scenario." + detail;
     case ErrorCode::kTimeout:
       return "This took too long and texforge stopped waiting. It may still finish in Scenario's web app.";

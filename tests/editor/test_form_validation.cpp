@@ -100,5 +100,51 @@ TEST(Presets, EveryPresetProducesAValidForm) {
   }
 }
 
+TEST(Presets, SwitchingPresetsReplacesTheHintInsteadOfPilingUp) {
+  const auto& presets = editor::builtinPresets();
+  auto byName = [&](const std::string& name) {
+    for (const auto& preset : presets)
+      if (preset.name == name) return preset;
+    ADD_FAILURE() << "no preset " << name;
+    return editor::Preset{};
+  };
+  GenerationParams p;
+  p.prompt = "barrel";
+  std::string hint = editor::applyPreset(byName("Texture"), p);
+  hint = editor::applyPreset(byName("Sprite"), p, hint);
+  hint = editor::applyPreset(byName("Icon"), p, hint);
+  EXPECT_EQ(p.prompt, "barrel, " + byName("Icon").prompt_hint);
+  EXPECT_EQ(hint, ", " + byName("Icon").prompt_hint);
+  // Back to Texture: only its hint remains, and the size follows the preset.
+  editor::applyPreset(byName("Texture"), p, hint);
+  EXPECT_EQ(p.prompt, "barrel, " + byName("Texture").prompt_hint);
+  EXPECT_EQ(p.width, byName("Texture").width);
+}
+
+TEST(Presets, AWordThePromptHasIsNotAddedAgain) {
+  GenerationParams p;
+  p.prompt = "a tileable mossy stone wall";
+  editor::Preset texture;
+  texture.prompt_hint = "seamless tileable texture, flat even lighting";
+  const std::string appended = editor::applyPreset(texture, p);
+  EXPECT_EQ(appended, ", seamless texture, flat even lighting");
+  EXPECT_EQ(p.prompt.find("tileable"), p.prompt.rfind("tileable")) << p.prompt;  // once
+  // A prompt that already says everything gets nothing appended.
+  GenerationParams q;
+  q.prompt = "Seamless TILEABLE texture with flat even lighting";
+  EXPECT_EQ(editor::applyPreset(texture, q), "");
+  EXPECT_EQ(q.prompt, "Seamless TILEABLE texture with flat even lighting");
+}
+
+TEST(Presets, EveryBuiltinPresetSizeIsOnTheModelsGrid) {
+  for (const auto& preset : editor::builtinPresets()) {
+    if (preset.width == 0) continue;  // auto
+    EXPECT_EQ(preset.width % 16, 0) << preset.name;
+    EXPECT_EQ(preset.height % 16, 0) << preset.name;
+    // GPT Image 2 produces at least 655,360 pixels.
+    EXPECT_GE(int64_t{preset.width} * preset.height, 655360) << preset.name;
+  }
+}
+
 }  // namespace
 }  // namespace texforge::test

@@ -116,6 +116,29 @@ struct ScriptedPanel : ::testing::Test {
   editor::Panel* panel = nullptr;
 };
 
+TEST_F(ScriptedPanel, TheSubmittedLineGoesWhenItsJobEnds) {
+  GenerationParams p;
+  p.prompt = "a lantern";
+  panel->loadParams(p);
+  const std::string id = pressGenerate();
+  ASSERT_FALSE(id.empty());
+  EXPECT_NE(panel->statusMessage().find("on the way"), std::string::npos) << panel->statusMessage();
+  generator->setState(id, JobState::kRunning);
+  harness->frame();
+  EXPECT_NE(panel->statusMessage().find("on the way"), std::string::npos) << "still on its way while running";
+  generator->setState(id, JobState::kReady);
+  ASSERT_TRUE(frameUntil([&] { return panel->statusMessage().empty(); })) << panel->statusMessage();
+}
+
+TEST(PanelText, AFailedGenerationReadsAsOneSentenceWhateverTheServiceEndsItWith) {
+  for (const char* reason : {"Try again.", "Try again", "Try again. "}) {
+    Error error = makeError(ErrorCode::kJobFailed, reason);
+    const std::string text = editor::describeError(error);
+    EXPECT_EQ(text.find(".."), std::string::npos) << text;
+    EXPECT_NE(text.find("Try again. Try rewording"), std::string::npos) << text;
+  }
+}
+
 TEST_F(ScriptedPanel, EmptyPromptIsExplainedNextToTheFieldAndNothingIsSent) {
   panel->params().prompt = "   ";
   harness->frame();

@@ -23,8 +23,12 @@ struct TEXFORGE_EDITOR_API Preset {
 
 TEXFORGE_EDITOR_API const std::vector<Preset>& builtinPresets();
 
-// Applies a preset to params (keeps the prompt text, references and mask).
-TEXFORGE_EDITOR_API void applyPreset(const Preset& preset, GenerationParams& params);
+// Applies a preset to params (keeps references and mask). Its prompt hint is appended without the
+// words the prompt already has ("tileable" is not added to "a tileable wall" again), after the hint
+// a previous preset appended (previous_hint, as this function returned it then) is taken out, so
+// switching presets replaces the hint instead of piling hints up. Returns the text appended.
+TEXFORGE_EDITOR_API std::string applyPreset(const Preset& preset, GenerationParams& params,
+                                            const std::string& previous_hint = "");
 
 // Named sizes offered in the form besides Custom.
 struct TEXFORGE_EDITOR_API SizePreset {
