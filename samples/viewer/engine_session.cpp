@@ -47,6 +47,15 @@ Result<std::unique_ptr<Generator>> EngineSession::build(const SessionConfig& con
 
 Status EngineSession::open(const SessionConfig& config) {
   auto generator = build(config);
+  problem_.reset();
+  if (!generator && !demo_) {
+    // A setting texforge refuses (an endpoint, a CA file) must not keep the viewer from opening:
+    // it opens in demo mode and shows the problem in Settings, where it can be fixed.
+    problem_ = generator.error();
+    SessionConfig fallback = config;
+    fallback.force_demo = true;
+    generator = build(fallback);
+  }
   if (!generator) return generator.error();
   generator_ = std::move(*generator);
   return Ok{};

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "texforge/editor/panel.h"
@@ -22,9 +23,11 @@ struct SessionConfig {
 
 class EngineSession {
  public:
-  // Opens a Generator. Falls back to demo mode when there are no credentials; the emulator, once
-  // started, is kept for the life of the session so journaled demo jobs can resume.
+  // Opens a Generator. Falls back to demo mode when there are no credentials, or when the
+  // settings are refused (then problem() says why); the emulator, once started, is kept for the
+  // life of the session so journaled demo jobs can resume. Fails only when demo mode fails too.
   Status open(const SessionConfig& config);
+  const std::optional<Error>& problem() const { return problem_; }  // from open(): the refused settings
   Generator* generator() const { return generator_.get(); }
   bool demo() const { return demo_; }
   const std::string& banner() const { return banner_; }  // why demo mode, or empty
@@ -39,6 +42,7 @@ class EngineSession {
   std::unique_ptr<Generator> generator_;
   bool demo_ = false;
   std::string banner_;
+  std::optional<Error> problem_;
 };
 
 }  // namespace texforge::viewer

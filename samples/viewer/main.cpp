@@ -134,6 +134,11 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::string session_error;
+    if (session.problem()) {
+      session_error = "Settings: " + editor::describeError(*session.problem()) +
+                      " The viewer runs in demo mode until this is fixed in Settings.";
+      std::fprintf(stderr, "texforge-viewer: %s\n", session_error.c_str());
+    }
 
     // Applied settings rebuild the Generator at the start of the next frame, not inside draw().
     bool rebuild = false;
@@ -154,7 +159,7 @@ int main(int argc, char** argv) {
     if (args.outputs > 0) panel.params().num_outputs = args.outputs;
     if (!args.reference.empty()) panel.addReference(args.reference);
     if (args.tab == "history") panel.selectTab(editor::PanelTab::kHistory);
-    if (args.tab == "settings") panel.selectTab(editor::PanelTab::kSettings);
+    if (args.tab == "settings" || session.problem()) panel.selectTab(editor::PanelTab::kSettings);
 
     viewer::AssetBrowser browser(args.project_dir);
     viewer::Script script(args);

@@ -43,4 +43,20 @@ grep -q "mossy stone wall" "$(find "$project/assets/generated" -name '*.texforge
 [[ ! -e "$project/.texforge/journal.sqlite" ]] || { echo "FAIL: demo mode wrote the project's real journal"; exit 1; }
 [[ -s "$shot" ]] || { echo "FAIL: no screenshot"; exit 1; }
 python3 "$here/viewer_png_check.py" "$shot"
+
+# An endpoint texforge refuses (plain http to a remote host), saved in the project's settings with
+# credentials present: the viewer still opens, in demo mode, and names the problem (it used to exit
+# with status 1 and no window).
+bad="$work/bad-endpoint"
+mkdir -p "$bad/.texforge"
+printf '{"endpoint": "http://example.com/v1"}\n' >"$bad/.texforge/editor.json"
+rc=0
+XDG_CONFIG_HOME="$work/config" LIBGL_ALWAYS_SOFTWARE=1 SCENARIO_API_KEY=k SCENARIO_API_SECRET=s \
+  xvfb-run -a -s "-screen 0 1440x900x24" \
+  "$bin" --project "$bad" --screenshot "$work/bad.png" --quit-when-idle --timeout 60 \
+  >"$work/bad.log" 2>&1 || rc=$?
+cat "$work/bad.log"
+[[ "$rc" -eq 0 ]] || { echo "FAIL: the viewer exited $rc on a refused endpoint"; exit 1; }
+grep -q "Settings: .*demo mode until this is fixed" "$work/bad.log" || { echo "FAIL: the problem was not named"; exit 1; }
+[[ -s "$work/bad.png" ]] || { echo "FAIL: no window was drawn"; exit 1; }
 echo "PASS"
