@@ -69,8 +69,13 @@ void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int in
   ImGui::InvisibleButton("thumb", ImVec2(kThumb, kThumb));
   if (ImGui::IsItemClicked()) panel.selectOutput(job.local_id, index);
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("%s\n%d x %d  %s", job.params.prompt.substr(0, 120).c_str(), out.width, out.height,
-                      importing ? "importing" : outputStateName(out.state));
+    if (out.state == OutputState::kFailed) {
+      ImGui::SetTooltip("%s\nThis image failed: %s", job.params.prompt.substr(0, 120).c_str(),
+                        view.error.c_str());
+    } else {
+      ImGui::SetTooltip("%s\n%d x %d  %s", job.params.prompt.substr(0, 120).c_str(), out.width, out.height,
+                        importing ? "importing" : outputStateName(out.state));
+    }
   }
 }
 
@@ -184,8 +189,10 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonMiddle);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   if (view.state != TextureState::kReady || view.width <= 0) {
-    draw->AddText(ImVec2(origin.x + 16, origin.y + 16), IM_COL32(200, 200, 205, 255),
-                  view.state == TextureState::kFailed ? view.error.c_str() : "Loading...");
+    const bool failed = view.state == TextureState::kFailed;
+    draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(origin.x + 16, origin.y + 16),
+                  failed ? IM_COL32(255, 120, 110, 255) : IM_COL32(200, 200, 205, 255),
+                  failed ? view.error.c_str() : "Loading...", nullptr, std::max(avail.x - 32, 60.0f));
     ImGui::EndChild();
     return;
   }

@@ -27,6 +27,12 @@ ImVec4 stateColor(JobState state) {
   }
 }
 
+int failedOutputs(const JobSnapshot& job) {
+  int failed = 0;
+  for (const auto& out : job.outputs) failed += out.state == OutputState::kFailed ? 1 : 0;
+  return failed;
+}
+
 int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -136,7 +142,10 @@ void drawJobs(Panel& panel, Panel::State& s) {
   for (const Row& r : rows) {
     const JobSnapshot* job = r.job;
     ImGui::PushID(job->local_id.c_str());
-    ImGui::TextColored(stateColor(job->state), "%-11s", jobStateName(job->state));
+    // A finished job with a failed image is not all green: it reads as a warning.
+    const bool partly_failed = !isJobActive(job->state) && failedOutputs(*job) > 0;
+    ImGui::TextColored(partly_failed ? ImVec4(0.95f, 0.75f, 0.35f, 1) : stateColor(job->state), "%-11s",
+                       jobStateName(job->state));
     ImGui::SameLine();
     const double end = job->finished_at_ms > 0 ? static_cast<double>(job->finished_at_ms) : now;
     ImGui::TextDisabled("%s",
@@ -151,7 +160,7 @@ void drawJobs(Panel& panel, Panel::State& s) {
     char overlay[64];
     if (job->state == JobState::kDownloading || job->state == JobState::kReady ||
         job->state == JobState::kImported) {
-      std::snprintf(overlay, sizeof overlay, "%d / %zu images", job->readyCount(), job->outputs.size());
+      std::snprintf(overlay, sizeof overlay, "%s", describeOutputs(*job).c_str());
     } else {
       std::snprintf(overlay, sizeof overlay, "%s %.0f%%",
                     job->server_status.empty() ? jobStateName(job->state) : job->server_status.c_str(),
@@ -182,6 +191,18 @@ void drawJobs(Panel& panel, Panel::State& s) {
     ImGui::PopID();
   }
   ImGui::EndChild();
+}
+
+std::string describeOutputs(const JobSnapshot& job) {
+  std::string text =
+      std::to_string(job.readyCount()) + " / " + std::to_string(job.outputs.size()) + " images";
+  if (const int failed = failedOutputs(job); failed > 0) text += ", " + std::to_string(failed) + " failed";
+  return text;
+}
+
+std::string describeOutputProblem(const OutputSnapshot& output) {
+  if (output.state != OutputState::kFailed) return {};
+  return output.error ? describeError(*output.error) : "This image could not be downloaded.";
 }
 
 }  // namespace texforge::editor

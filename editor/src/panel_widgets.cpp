@@ -99,6 +99,9 @@ TextureView outputTexture(Panel::State& s, const JobSnapshot& job, int index, bo
   const std::string key = name + (thumbnail ? "#t" : "#f");
   TextureDesc desc = colourTexture("texforge result " + name, thumbnail);
   if (out.image) return s.textures->get(key, out.image, thumbnail, std::move(desc));
+  if (out.state == OutputState::kFailed) {  // says why, instead of loading for ever
+    return TextureView{TextureState::kFailed, {}, out.width, out.height, describeOutputProblem(out)};
+  }
   if (out.state != OutputState::kReady && out.state != OutputState::kImported) {
     return TextureView{TextureState::kLoading, {}, out.width, out.height, {}};
   }

@@ -130,6 +130,27 @@ TEST_F(ScriptedPanel, TheSubmittedLineGoesWhenItsJobEnds) {
   ASSERT_TRUE(frameUntil([&] { return panel->statusMessage().empty(); })) << panel->statusMessage();
 }
 
+TEST_F(ScriptedPanel, AFailedImageSaysWhyAndItsJobIsNotAllGreen) {
+  GenerationParams p;
+  p.prompt = "a lantern";
+  p.num_outputs = 2;
+  panel->loadParams(p);
+  const std::string id = pressGenerate();
+  ASSERT_FALSE(id.empty());
+  generator->setState(id, JobState::kRunning);
+  ASSERT_EQ(generator->addReadyOutput(id, solidImage(64, 64, 90)), 0);
+  ASSERT_EQ(generator->addFailedOutput(id, makeError(ErrorCode::kNetwork, "the download broke off")), 1);
+  ASSERT_TRUE(frameUntil([&] { return generator->job(id)->state == JobState::kReady; }));
+  const JobSnapshot job = *generator->job(id);
+  EXPECT_EQ(editor::describeOutputs(job), "1 / 2 images, 1 failed");
+  const std::string why = editor::describeOutputProblem(job.outputs[1]);
+  EXPECT_NE(why.find("Cannot reach Scenario"), std::string::npos) << why;
+  EXPECT_EQ(editor::describeOutputProblem(job.outputs[0]), "");
+  // Selecting it draws its preview (with that reason) without trouble.
+  panel->selectOutput(id, 1);
+  harness->frame();
+}
+
 TEST(PanelText, AFailedGenerationReadsAsOneSentenceWhateverTheServiceEndsItWith) {
   for (const char* reason : {"Try again.", "Try again", "Try again. "}) {
     Error error = makeError(ErrorCode::kJobFailed, reason);

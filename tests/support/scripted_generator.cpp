@@ -114,6 +114,28 @@ int ScriptedGenerator::addReadyOutput(const std::string& local_id, DecodedImage 
   return index;
 }
 
+int ScriptedGenerator::addFailedOutput(const std::string& local_id, Error error) {
+  int index = -1;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = jobs_.find(local_id);
+    if (it == jobs_.end()) return -1;
+    index = static_cast<int>(it->second.outputs.size());
+  }
+  change(local_id, GeneratorEvent::Kind::kOutputFailed, index, [&](JobSnapshot& job) {
+    OutputSnapshot out;
+    out.index = static_cast<int>(job.outputs.size());
+    out.state = OutputState::kFailed;
+    out.error = std::move(error);
+    job.outputs.push_back(std::move(out));
+    if (static_cast<int>(job.outputs.size()) >= job.params.num_outputs && isJobActive(job.state)) {
+      job.state = job.readyCount() > 0 ? JobState::kReady : JobState::kFailed;
+      job.progress = 1.0;
+    }
+  });
+  return index;
+}
+
 void ScriptedGenerator::failJob(const std::string& local_id, Error error) {
   change(local_id, GeneratorEvent::Kind::kJobFinished, -1, [&](JobSnapshot& job) {
     job.state = JobState::kFailed;

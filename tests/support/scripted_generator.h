@@ -35,6 +35,9 @@ class ScriptedGenerator final : public Generator {
   // the job has all params.num_outputs outputs it becomes ready, as the real one does after the
   // last download.
   int addReadyOutput(const std::string& local_id, DecodedImage image);
+  // Appends an output that failed with error (a download the real engine gave up on); the job ends
+  // ready when another output is, else failed. Its index, -1 for an unknown id.
+  int addFailedOutput(const std::string& local_id, Error error);
   void failJob(const std::string& local_id, Error error);  // failed, with error
   // The paid POST's answer was lost: unknown, with kUnknownSubmission. needs_decision: the search
   // among recent jobs ended without finding it. Resend is refused before resend_allowed_at_ms (unix).

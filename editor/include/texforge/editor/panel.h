@@ -160,6 +160,12 @@ TEXFORGE_EDITOR_API std::string describeJobProblem(const JobSnapshot& job);
 // another endpoint or account), in artist words; empty when this panel may act on it.
 TEXFORGE_EDITOR_API std::string describeJobHolder(const JobSnapshot& job);
 
+// The images line of a job row: "2 / 4 images", with ", 1 failed" when some could not be had.
+TEXFORGE_EDITOR_API std::string describeOutputs(const JobSnapshot& job);
+
+// Why one output has no image, for its preview and tooltip; empty unless it failed.
+TEXFORGE_EDITOR_API std::string describeOutputProblem(const OutputSnapshot& output);
+
 // Until when, and why, Resend stays disabled for an unknown job (a late job may still show up among
 // the account's jobs); empty once it may be resent. now_ms: unix time.
 TEXFORGE_EDITOR_API std::string describeResendWait(const JobSnapshot& job, int64_t now_ms);
