@@ -35,6 +35,16 @@ inline editor::PanelOptions panelOptions(Generator& generator, TextureUploader& 
   return options;
 }
 
+// A width x height PNG-sourced image whose every byte is value.
+inline DecodedImage solidImage(int width, int height, uint8_t value) {
+  DecodedImage image;
+  image.width = width;
+  image.height = height;
+  image.source_format = ImageFormat::kPng;
+  image.rgba.assign(static_cast<size_t>(width) * height * 4, value);
+  return image;
+}
+
 // A panel drawn on the null uploader, or on the host's uploader with the host's options (their
 // uploader is set to it). The Generator must outlive it.
 struct PanelHarness {

@@ -17,15 +17,6 @@
 namespace texforge::test {
 namespace {
 
-DecodedImage solidImage(int width, int height, uint8_t value) {
-  DecodedImage image;
-  image.width = width;
-  image.height = height;
-  image.source_format = ImageFormat::kPng;
-  image.rgba.assign(static_cast<size_t>(width) * height * 4, value);
-  return image;
-}
-
 ModelInput numberInput(const std::string& name, double min, double max, double step) {
   ModelInput input;
   input.name = name;

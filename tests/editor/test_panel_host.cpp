@@ -25,15 +25,6 @@ namespace {
 
 using editor::TextureState;
 
-DecodedImage solidImage(int width, int height, uint8_t value) {
-  DecodedImage image;
-  image.width = width;
-  image.height = height;
-  image.source_format = ImageFormat::kPng;
-  image.rgba.assign(static_cast<size_t>(width) * height * 4, value);
-  return image;
-}
-
 // A renderer that records command buffers: create() answers at once and the texture becomes
 // ready() once the host has ended frames_to_ready frames after it. Remembers every upload's desc.
 class DeferredUploader final : public TextureUploader {
