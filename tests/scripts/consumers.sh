@@ -48,7 +48,10 @@ cmake -S "$TEXFORGE_SOURCE_DIR/tests/consumers/package" -B "$WORK/pkg" -DCMAKE_P
   "${LAUNCHER[@]}" >"$WORK/pkg.log" 2>&1 || { cat "$WORK/pkg.log"; fail "configure the package consumer"; }
 cmake --build "$WORK/pkg" -j"$JOBS" >>"$WORK/pkg.log" 2>&1 || { tail -40 "$WORK/pkg.log"; fail "build the package consumer"; }
 LD_LIBRARY_PATH="$LIB" "$WORK/pkg/consumer" "$WORK/project1" || fail "the package consumer failed"
-ldd "$WORK/pkg/consumer" | grep -q "libtexforge.so.0" || fail "the consumer did not link the shared libtexforge"
+# Read ldd's whole answer before matching: `ldd | grep -q` under pipefail fails at random, when
+# grep exits at the first match and ldd is killed by SIGPIPE writing the next line.
+linked="$(ldd "$WORK/pkg/consumer")"
+[[ "$linked" == *libtexforge.so.0* ]] || fail "the consumer did not link the shared libtexforge: $linked"
 LD_LIBRARY_PATH="$LIB" "$WORK/pkg/consumer_c" || fail "the C consumer failed"
 
 echo "consumers: the same consumer against the build tree (export())"
