@@ -277,25 +277,41 @@ Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
 void GeneratorImpl::quote(const GenerationParams& params, std::function<void(Result<Quote>)> on_done) {
   Status valid = options_.offline ? Status(makeError(ErrorCode::kInvalidArgument, "offline: no cost preview"))
                                   : validateParams(params);
+  if (valid) valid = firstBlocking(checkLocalInputs(params));  // a file that cannot be sent has no price
   if (!valid) {
     Error error = valid.error();
     postToHost([on_done, error] { on_done(error); });
     return;
   }
-  std::vector<std::string> ref_ids;
-  for (const auto& ref : params.reference_images) {
-    if (ref.isAsset()) ref_ids.push_back(ref.asset_id);
-  }
-  const std::string mask_id = params.mask && params.mask->isAsset() ? params.mask->asset_id : "";
-  HttpRequest request;
-  request.method = "POST";
-  request.url = transport_->apiUrl("/generate/custom/" + urlPathSegment(params.model_id), "dryRun=true");
-  request.body = buildGenerateBody(params, ref_ids, mask_id);
-  ++pending_requests_;  // counted from the send, so idle() is false while the answer travels
-  transport_->send(std::move(request), [this, on_done](HttpResponse response) {
-    Result<Quote> quote = parseQuoteAnswer(response);
-    postToHost([on_done, quote] { on_done(quote); });
-    --pending_requests_;
+  // The preview prices the request as it will be sent: local inputs are uploaded first (free),
+  // and the submission reuses those uploads.
+  std::vector<ImageInput> inputs = params.reference_images;
+  if (params.mask && !params.mask->empty()) inputs.push_back(*params.mask);
+  ++pending_requests_;  // counted from here, so idle() is false while uploads and the answer travel
+  transport_->post([this, params, inputs = std::move(inputs), on_done]() mutable {
+    uploadAll(std::move(inputs), {}, [this, params, on_done](Result<std::vector<std::string>> ids) {
+      if (!ids) {
+        Error error = ids.error();
+        postToHost([on_done, error] { on_done(error); });
+        --pending_requests_;
+        return;
+      }
+      std::vector<std::string> ref_ids = *ids;
+      std::string mask_id;
+      if (params.mask && !params.mask->empty()) {
+        mask_id = ref_ids.back();
+        ref_ids.pop_back();
+      }
+      HttpRequest request;
+      request.method = "POST";
+      request.url = transport_->apiUrl("/generate/custom/" + urlPathSegment(params.model_id), "dryRun=true");
+      request.body = buildGenerateBody(params, ref_ids, mask_id);
+      transport_->send(std::move(request), [this, on_done](HttpResponse response) {
+        Result<Quote> quote = parseQuoteAnswer(response);
+        postToHost([on_done, quote] { on_done(quote); });
+        --pending_requests_;
+      });
+    });
   });
 }
 

@@ -93,6 +93,14 @@ class GeneratorImpl final : public Generator {
   void continueJob(const std::string& local_id);
   void proceed(const std::string& local_id);  // picks the job up where the journal left it
   void uploadInputs(const std::string& local_id, size_t next);
+  // Uploads the file at path (what names it in messages), or reuses the asset of the same bytes
+  // uploaded before by this engine, and hands done the asset id.
+  void uploadFile(const std::string& path, const std::string& what, const std::string& log_prefix,
+                  std::function<void(Result<std::string>)> done);
+  // The asset ids of inputs, in order: assets as they are, files through uploadFile (ids holds
+  // those already known).
+  void uploadAll(std::vector<ImageInput> inputs, std::vector<std::string> ids,
+                 std::function<void(Result<std::vector<std::string>>)> done);
   void drainSubmitQueue();  // sends queued submissions while fewer than the cap are in flight
   int jobsInFlight() const;
   void sendGenerate(const std::string& local_id);
@@ -191,10 +199,11 @@ class GeneratorImpl final : public Generator {
     int64_t started_ms = 0;  // when this session began polling the job (the deadline counts from here)
     int refusals = 0;        // 401/403/404 answers in a row: not a verdict on a paid job
   };
-  std::map<std::string, Pacing> pacing_;   // I/O thread only
-  std::vector<std::string> submit_queue_;  // I/O thread only: ready to POST, waiting for a slot
-  int jobs_cap_ = 4;                       // I/O thread only
-  std::atomic<bool> sync_due_{true};       // read the journal back at the next sync
+  std::map<std::string, Pacing> pacing_;         // I/O thread only
+  std::vector<std::string> submit_queue_;        // I/O thread only: ready to POST, waiting for a slot
+  std::map<std::string, std::string> uploaded_;  // I/O thread only: "size:hash" of the bytes -> asset id
+  int jobs_cap_ = 4;                             // I/O thread only
+  std::atomic<bool> sync_due_{true};             // read the journal back at the next sync
 };
 
 }  // namespace texforge
