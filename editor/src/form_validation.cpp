@@ -26,8 +26,23 @@ std::string fileName(const std::string& path) {
 }
 
 std::string between(const char* what, const ParamProblem& p, const char* unit) {
-  return std::string(what) + " must be between " + number(p.limit_min) + " and " + number(p.limit_max) +
-         unit + ".";
+  return std::string(what) + " must be between " + number(p.limit_min) + " and " + number(p.limit_max) + unit;
+}
+
+// 655360 as "655,360".
+std::string grouped(double v) {
+  std::string digits = std::to_string(static_cast<int64_t>(v)), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// "1008x1024" as "1008 x 1024".
+std::string spaced(std::string size) {
+  if (auto x = size.find('x'); x != std::string::npos) size.replace(x, 1, " x ");
+  return size;
 }
 
 }  // namespace
@@ -45,14 +60,21 @@ std::string describeProblem(const ParamProblem& p, const GenerationParams& param
       return "The prompt is " + std::to_string(params.prompt.size()) +
              " characters; the model takes at most " + number(p.limit_max) + ".";
     case ProblemKind::kOutOfRange:
-      if (p.field == ParamField::kNumOutputs) return between("Outputs", p, "");
+      if (p.field == ParamField::kNumOutputs) return between("Outputs", p, ".");
       return between(params.width < p.limit_min || params.width > p.limit_max ? "Width" : "Height", p,
-                     " pixels");
-    case ProblemKind::kOffGrid: {
-      std::string suggestion = p.suggestion;
-      if (auto x = suggestion.find('x'); x != std::string::npos) suggestion.replace(x, 1, " x ");
-      return "Width and height must be multiples of " + number(p.limit_step) + " (try " + suggestion + ").";
+                     " pixels") +
+             (p.suggestion.empty() ? "." : " (try " + spaced(p.suggestion) + ").");
+    case ProblemKind::kPixelCount: {
+      const bool small = static_cast<double>(params.width) * params.height < p.limit_min;
+      return spaced(std::to_string(params.width) + "x" + std::to_string(params.height)) + " is too " +
+             (small ? "small" : "large") + " for this model: it makes " + grouped(p.limit_min) + " to " +
+             grouped(p.limit_max) + " pixels (" +
+             (small ? "1024 x 640 is the smallest 16:10 size" : "3840 x 2160 is the largest 16:9 size") +
+             "). Try " + spaced(p.suggestion) + ".";
     }
+    case ProblemKind::kOffGrid:
+      return "Width and height must be multiples of " + number(p.limit_step) + " (try " +
+             spaced(p.suggestion) + ").";
     case ProblemKind::kExtremeAspect: return "Aspect ratios beyond 3:1 come back padded.";
     case ProblemKind::kNotOffered:
       if (p.field == ParamField::kBackground && params.background == "transparent") {
@@ -76,11 +98,9 @@ std::string describeProblem(const ParamProblem& p, const GenerationParams& param
     case ProblemKind::kMaskNoAlpha:
       return "The mask has no transparency: paint it in the mask painter, or save it as a PNG with alpha "
              "(transparent = the area to change).";
-    case ProblemKind::kMaskSizeMismatch: {
-      std::string size = p.suggestion;
-      if (auto x = size.find('x'); x != std::string::npos) size.replace(x, 1, " x ");
-      return "The mask must be the size of the first reference (" + size + "): paint it again on that image.";
-    }
+    case ProblemKind::kMaskSizeMismatch:
+      return "The mask must be the size of the first reference (" + spaced(p.suggestion) +
+             "): paint it again on that image.";
   }
   return p.message;
 }

@@ -1,5 +1,5 @@
 // The built-in presets for game assets and the size presets shown in the form.
-// Values follow GPT Image 2's grid (multiples of 16) and its supported aspect ratios.
+// Every size is one GPT Image 2 makes as asked: on its grid of 16, within its pixel range, up to 3:1.
 #include "texforge/editor/presets.h"
 
 #include <cctype>
@@ -95,8 +95,8 @@ const std::vector<SizePreset>& sizePresets() {
   static const std::vector<SizePreset> sizes = {
       {"Auto (model decides)", 0, 0},         {"1024 x 1024  square", 1024, 1024},
       {"1536 x 1024  landscape", 1536, 1024}, {"1024 x 1536  portrait", 1024, 1536},
-      {"512 x 512  small", 512, 512},         {"2048 x 2048  large", 2048, 2048},
-      {"256 x 256  tiny", 256, 256},
+      {"816 x 816  small square", 816, 816},  {"2048 x 2048  large", 2048, 2048},
+      {"1024 x 640  small 16:10", 1024, 640},
   };
   return sizes;
 }

@@ -166,11 +166,18 @@ std::string parseGenerateBody(const json& body, const std::function<bool(const s
     for (const char* name : {"width", "height"}) {
       int64_t v = 0;
       if (!readInt(body[name], &v)) return std::string(name) + " must be an integer";
-      if (v < kMinSide || v > kMaxSide) {
+      // A short side below kMinSide is refused below for its pixel count, the clearer reason.
+      if (v < 1 || v > kMaxSide) {
         return std::string(name) + " must be between " + std::to_string(kMinSide) + " and " +
                std::to_string(kMaxSide);
       }
       (std::string(name) == "width" ? out->width : out->height) = int(v);
+    }
+    const int64_t pixels = int64_t(out->width) * out->height;
+    if (pixels < kMinPixels || pixels > kMaxPixels) {
+      return "width x height must be " + std::to_string(kMinPixels) + " to " + std::to_string(kMaxPixels) +
+             " pixels, " + std::to_string(out->width) + "x" + std::to_string(out->height) + " is " +
+             std::to_string(pixels) + " (1024x640 is the smallest 16:10 size, 3840x2160 the largest 16:9)";
     }
   }
 

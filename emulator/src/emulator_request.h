@@ -12,8 +12,10 @@ namespace texforge::emulator::detail {
 constexpr char kModelId[] = "model_openai-gpt-image-2";
 constexpr int kMaxPromptLength = 32000;
 constexpr int kMaxReferences = 10;
-constexpr int kMinSide = 16;
 constexpr int kMaxSide = 3840;
+constexpr int kMinPixels = 655360;   // width x height, as asked
+constexpr int kMaxPixels = 8294400;  // 3840x2160
+constexpr int kMinSide = 176;        // the shortest side that can reach kMinPixels under kMaxSide
 constexpr int kAutoSide = 1024;
 
 struct GenerateRequest {

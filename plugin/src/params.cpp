@@ -70,6 +70,53 @@ ParamProblem hostProblem(ParamField field, ProblemKind kind, std::string message
   return p;
 }
 
+// 655360 as "655,360".
+std::string grouped(int64_t v) {
+  std::string digits = std::to_string(v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// The allowed size nearest to w x h (both positive) and of about its shape: scaled into the pixel
+// range and under the side limits, then put on the grid, rounding away from the limit it broke.
+std::string nearestAllowedSize(int w, int h, const ParamLimits& limits) {
+  const int step = std::max(limits.size_step, 1);
+  const double pixels = static_cast<double>(w) * h;
+  double scale = 1.0;
+  if (pixels < limits.min_pixels) scale = std::sqrt(limits.min_pixels / pixels);
+  if (pixels > limits.max_pixels) scale = std::sqrt(limits.max_pixels / pixels);
+  scale = std::min(
+      {scale, static_cast<double>(limits.max_width) / w, static_cast<double>(limits.max_height) / h});
+  enum class Round { kNearest, kUp, kDown };
+  int sw = 0, sh = 0;
+  auto fit = [&](Round round) {
+    auto side = [&](int v, int lo, int hi) {
+      const double steps = v * scale / step;
+      const double n = round == Round::kUp     ? std::ceil(steps - 1e-6)
+                       : round == Round::kDown ? std::floor(steps + 1e-6)
+                                               : std::round(steps);
+      return std::clamp(toInt(n) * step, lo, hi);
+    };
+    sw = side(w, limits.min_width, limits.max_width);
+    sh = side(h, limits.min_height, limits.max_height);
+  };
+  auto area = [&] { return static_cast<int64_t>(sw) * sh; };
+  fit(scale > 1 ? Round::kUp : scale < 1 ? Round::kDown : Round::kNearest);
+  if (area() < limits.min_pixels) fit(Round::kUp);
+  if (area() > limits.max_pixels) fit(Round::kDown);
+  if (area() < limits.min_pixels) {
+    // Too long a shape to reach the pixel minimum under the side limit: widen the short side.
+    int& short_side = sw < sh ? sw : sh;
+    const int other = sw < sh ? sh : sw;
+    const int hi = sw < sh ? limits.max_width : limits.max_height;
+    short_side = std::min(hi, ((limits.min_pixels + other - 1) / other + step - 1) / step * step);
+  }
+  return sizeText(sw, sh);
+}
+
 void checkSize(const GenerationParams& params, const ParamLimits& limits, std::vector<ParamProblem>& out) {
   if (params.width == 0 && params.height == 0) return;  // automatic size
   if (params.width <= 0 || params.height <= 0) {
@@ -82,20 +129,40 @@ void checkSize(const GenerationParams& params, const ParamLimits& limits, std::v
     const char* name;
     int value, lo, hi;
   };
-  for (const Side& side : {Side{"width", params.width, limits.min_width, limits.max_width},
-                           Side{"height", params.height, limits.min_height, limits.max_height}}) {
-    if (side.value >= side.lo && side.value <= side.hi) continue;
-    out.push_back(rangeProblem(ParamField::kSize, ProblemKind::kOutOfRange, side.lo, side.hi,
-                               std::string(side.name) + " " + std::to_string(side.value) + " is outside " +
-                                   std::to_string(side.lo) + ".." + std::to_string(side.hi)));
+  const Side sides[] = {{"width", params.width, limits.min_width, limits.max_width},
+                        {"height", params.height, limits.min_height, limits.max_height}};
+  auto sideProblem = [&](const Side& side) {
+    ParamProblem p = rangeProblem(ParamField::kSize, ProblemKind::kOutOfRange, side.lo, side.hi, "");
+    p.suggestion = nearestAllowedSize(params.width, params.height, limits);
+    p.message = "size: " + std::string(side.name) + " " + std::to_string(side.value) + " is outside " +
+                std::to_string(side.lo) + ".." + std::to_string(side.hi) + "; try " + p.suggestion;
+    out.push_back(std::move(p));
+  };
+  // The long edge first, then the pixel count, the reason a short side is too short.
+  for (const Side& side : sides) {
+    if (side.value > side.hi) return sideProblem(side);
+  }
+  const int64_t pixels = static_cast<int64_t>(params.width) * params.height;
+  if (pixels < limits.min_pixels || pixels > limits.max_pixels) {
+    const bool few = pixels < limits.min_pixels;
+    ParamProblem p =
+        rangeProblem(ParamField::kSize, ProblemKind::kPixelCount, limits.min_pixels, limits.max_pixels, "");
+    p.suggestion = nearestAllowedSize(params.width, params.height, limits);
+    p.message = "size: " + size + " has " + grouped(pixels) + " pixels, " + (few ? "fewer" : "more") +
+                " than the model's " + grouped(few ? limits.min_pixels : limits.max_pixels) +
+                (few ? " (1024x640 is the smallest 16:10 size)" : " (3840x2160 is the largest 16:9 size)") +
+                "; try " + p.suggestion;
+    out.push_back(std::move(p));
     return;
+  }
+  for (const Side& side : sides) {
+    if (side.value < side.lo) return sideProblem(side);
   }
   const int step = limits.size_step;
   if (params.width % step != 0 || params.height % step != 0) {
     ParamProblem p = problem(ParamField::kSize, ProblemKind::kOffGrid, "");
     p.limit_step = step;
-    p.suggestion = sizeText(snapToGrid(params.width, step, limits.min_width, limits.max_width),
-                            snapToGrid(params.height, step, limits.min_height, limits.max_height));
+    p.suggestion = nearestAllowedSize(params.width, params.height, limits);
     p.message = "size: " + size + " is not a multiple of " + std::to_string(step) + "; try " + p.suggestion;
     out.push_back(std::move(p));
     return;

@@ -56,7 +56,8 @@ Usage:
 
 Generate options:
   --outputs N             number of images, 1..10 (default 1)
-  --size WxH | auto       16..3840 per side, multiples of 16 (default auto)
+  --size WxH | auto       multiples of 16, at most 3840 per side, 655,360 to 8,294,400 pixels in all
+                          (1024x1024, 1536x1024, 1024x640 the smallest 16:10; default auto)
   --quality Q             auto, low, medium, high (default auto)
   --background B          auto, opaque, transparent (default auto)
   --ref FILE|ASSET_ID     a reference image (repeatable, up to 10); local files are uploaded

@@ -55,7 +55,21 @@ TEST(FormValidation, SizesAreWordedWithTheSideAndTheSnappedSize) {
   EXPECT_EQ(validateForm(p, nullptr)["size"], "Width and height must be multiples of 16 (try 1008 x 1024).");
   p.width = 1024;
   p.height = 4096;
-  EXPECT_EQ(validateForm(p, nullptr)["size"], "Height must be between 16 and 3840 pixels.");
+  EXPECT_EQ(validateForm(p, nullptr)["size"], "Height must be between 176 and 3840 pixels (try 960 x 3840).");
+}
+
+TEST(FormValidation, APixelCountOutsideTheModelsRangeSaysWhatToPick) {
+  GenerationParams p;
+  p.prompt = "x";
+  p.width = p.height = 512;
+  EXPECT_EQ(validateForm(p, nullptr)["size"],
+            "512 x 512 is too small for this model: it makes 655,360 to 8,294,400 pixels (1024 x 640 is the "
+            "smallest 16:10 size). Try 816 x 816.");
+  p.width = p.height = 3840;
+  EXPECT_EQ(
+      validateForm(p, nullptr)["size"],
+      "3840 x 3840 is too large for this model: it makes 655,360 to 8,294,400 pixels (3840 x 2160 is the "
+      "largest 16:9 size). Try 2880 x 2880.");
 }
 
 // The core and the panel agree: what the core sends with a warning, the panel lets through with
@@ -134,6 +148,16 @@ TEST(Presets, AWordThePromptHasIsNotAddedAgain) {
   q.prompt = "Seamless TILEABLE texture with flat even lighting";
   EXPECT_EQ(editor::applyPreset(texture, q), "");
   EXPECT_EQ(q.prompt, "Seamless TILEABLE texture with flat even lighting");
+}
+
+TEST(Presets, EverySizeInTheFormIsOneTheModelMakes) {
+  for (const auto& size : editor::sizePresets()) {
+    GenerationParams p;
+    p.prompt = "barrel";
+    p.width = size.width;
+    p.height = size.height;
+    EXPECT_TRUE(checkParams(p).empty()) << size.label;
+  }
 }
 
 TEST(Presets, EveryBuiltinPresetSizeIsOnTheModelsGrid) {

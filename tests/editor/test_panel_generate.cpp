@@ -393,8 +393,8 @@ TEST(EmulatedPanel, GenerateListsTheJobAndImportAllWritesFilesWithSidecars) {
   editor::Panel& panel = *harness.panel;
   panel.params().prompt = "wooden barrel sprite";
   panel.params().num_outputs = 2;
-  panel.params().width = 256;
-  panel.params().height = 256;
+  panel.params().width = 1024;
+  panel.params().height = 640;
   ASSERT_TRUE(harness.frameUntilPriced());
   ASSERT_EQ(panel.pressGenerate(), editor::GenerateOutcome::kSubmitted);
   ASSERT_EQ(panel.sessionJobIds().size(), 1u);

@@ -254,9 +254,9 @@ TEST_F(HostPanel, TheMaskOverlayIsDataAndTheLastReadyOneStaysUntilTheNextIsReady
 
 std::vector<editor::Preset> enginePresets() {
   editor::Preset wall{
-      "Castle wall", "Tileable castle stone", "weathered castle stone wall", 512, 512, "low", "opaque", 1};
+      "Castle wall", "Tileable castle stone", "weathered castle stone wall", 1024, 1024, "low", "opaque", 1};
   editor::Preset potion{
-      "Potion", "Inventory potion icon", "potion bottle icon", 256, 256, "medium", "transparent", 2};
+      "Potion", "Inventory potion icon", "potion bottle icon", 816, 816, "medium", "transparent", 2};
   return {wall, potion};
 }
 
@@ -309,7 +309,7 @@ TEST_F(HostPanel, TheHostsPresetsReplaceTheBuiltInOnesInTheForm) {
   EXPECT_EQ(panel->presets()[0].name, "Castle wall");
   EXPECT_FALSE(panel->applyPresetByName("Texture"));  // a built-in one is not offered
   ASSERT_TRUE(panel->applyPresetByName("potion"));
-  EXPECT_EQ(panel->params().width, 256);
+  EXPECT_EQ(panel->params().width, 816);
   EXPECT_EQ(panel->params().background, "transparent");
   EXPECT_EQ(panel->params().num_outputs, 2);
 

@@ -39,7 +39,7 @@ TEST_F(EmulatorTest, ServesTheGptImage2Schema) {
   EXPECT_EQ(inputs["numOutputs"]["min"], 1);
   EXPECT_EQ(inputs["numOutputs"]["max"], 10);
   EXPECT_EQ(inputs["numOutputs"]["default"], 1);
-  EXPECT_EQ(inputs["width"]["min"], 16);
+  EXPECT_EQ(inputs["width"]["min"], 176);
   EXPECT_EQ(inputs["height"]["max"], 3840);
   EXPECT_EQ(inputs["height"]["step"], 16);
   EXPECT_EQ(inputs["quality"]["allowedValues"], json({"auto", "low", "medium", "high"}));
@@ -97,11 +97,40 @@ TEST_F(EmulatorTest, RejectsInvalidBodiesNamingTheField) {
   EXPECT_EQ(emulator_->stats().jobs_created, 0);
 }
 
+// GPT Image 2 makes 655,360 to 8,294,400 pixels with a long edge of at most 3840: any other size is
+// refused with its reason, by the price preview as by the paid POST, and nothing is charged.
+TEST_F(EmulatorTest, RefusesSizesTheModelCannotMakeInTheDryRunAndThePaidPost) {
+  struct Case {
+    int width, height;
+    std::string reason;
+  };
+  const Case cases[] = {
+      {512, 512, "width x height must be 655360 to 8294400 pixels, 512x512 is 262144"},
+      {1008, 640, "width x height must be 655360 to 8294400 pixels, 1008x640 is 645120"},
+      {3840, 3840, "width x height must be 655360 to 8294400 pixels, 3840x3840 is 14745600"},
+      {4096, 1024, "width must be between 176 and 3840"},
+      {1024, 3856, "height must be between 176 and 3840"},
+  };
+  const std::string dry_run = std::string(kGeneratePath) + "?dryRun=true";
+  for (const Case& c : cases) {
+    const json body = {{"prompt", "x"}, {"width", c.width}, {"height", c.height}};
+    for (const std::string& path : {dry_run, std::string(kGeneratePath)}) {
+      Reply r = post(path, body);
+      EXPECT_EQ(r.status, 400) << path << " " << body.dump();
+      EXPECT_EQ(r.body.value("reason", "").rfind(c.reason, 0), 0u) << r.raw;
+    }
+  }
+  EXPECT_EQ(post(dry_run, {{"prompt", "x"}, {"width", 1024}, {"height", 640}}).status, 269);
+  EXPECT_EQ(post(dry_run, {{"prompt", "x"}, {"width", 3840}, {"height", 2160}}).status, 269);
+  EXPECT_EQ(emulator_->stats().jobs_created, 0);
+  EXPECT_EQ(get("/v1/jobs").body["jobs"].size(), 0u);
+}
+
 TEST_F(EmulatorTest, BareStringReferenceIsSilentlyDropped) {
   std::string id = submit({{"prompt", "a bare string reference"},
                            {"referenceImages", "asset_whatever"},
-                           {"width", 64},
-                           {"height", 64}});
+                           {"width", 1024},
+                           {"height", 640}});
   ASSERT_FALSE(id.empty());
   json job = waitForJob(id);
   EXPECT_EQ(job["status"], "success");
@@ -135,7 +164,7 @@ TEST_F(EmulatorTest, DryRunAnswers269WithADeterministicCostAndCreatesNothing) {
 
 TEST_F(EmulatorTest, JobProgressesThroughStatusesToSuccess) {
   Reply created =
-      post(kGeneratePath, {{"prompt", "progression"}, {"numOutputs", 3}, {"width", 64}, {"height", 64}});
+      post(kGeneratePath, {{"prompt", "progression"}, {"numOutputs", 3}, {"width", 1024}, {"height", 640}});
   ASSERT_EQ(created.status, 200) << created.raw;
   const json& job = created.body["job"];
   EXPECT_EQ(job["status"], "queued");
@@ -182,7 +211,7 @@ TEST_F(EmulatorTest, WaitsAnswerWhatWasCountedAndWhereAJobIs) {
   emulator_->resetStats();
   EXPECT_FALSE(emulator_->waitForRequests(1, now));
 
-  std::string id = submit({{"prompt", "where are you"}, {"width", 32}, {"height", 32}});
+  std::string id = submit({{"prompt", "where are you"}, {"width", 1024}, {"height", 640}});
   EXPECT_TRUE(emulator_->waitForJobStatus(id, "queued", now));
   EXPECT_FALSE(emulator_->waitForJobStatus(id, "pending-review", now));  // not one of the emulator's
   EXPECT_FALSE(emulator_->waitForJobStatus("job_missing", "queued", now));
@@ -192,7 +221,7 @@ TEST_F(EmulatorTest, WaitsAnswerWhatWasCountedAndWhereAJobIs) {
 
 TEST_F(EmulatorTest, ReportsInProgressWithFractionalProgress) {
   emulator_->setJobDurationMs(3000);  // in-progress from 0.9 s to 2.55 s
-  std::string id = submit({{"prompt", "slow"}, {"width", 32}, {"height", 32}});
+  std::string id = submit({{"prompt", "slow"}, {"width", 1024}, {"height", 640}});
   EXPECT_FALSE(emulator_->waitForJobStatus(id, "in-progress", std::chrono::milliseconds(0)));  // still queued
   ASSERT_TRUE(emulator_->waitForJobStatus(id, "in-progress", std::chrono::seconds(40)));
   json job = get("/v1/jobs/" + id).body["job"];
@@ -227,7 +256,7 @@ TEST_F(EmulatorTest, ListsJobsNewestFirstWithPagination) {
 }
 
 TEST_F(EmulatorTest, RefusesToCancelCustomJobs) {
-  std::string id = submit({{"prompt", "cannot cancel"}, {"width", 32}, {"height", 32}});
+  std::string id = submit({{"prompt", "cannot cancel"}, {"width", 1024}, {"height", 640}});
   Reply r = post("/v1/jobs/" + id + "/action", {{"action", "cancel"}});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body.value("reason", ""), "Cannot cancel this type of job. Action not permitted.");
@@ -257,7 +286,7 @@ TEST_F(EmulatorTest, UploadsDataUrlsAndRejectsBadOnes) {
 }
 
 TEST_F(EmulatorTest, RecordsPaidPostsPerBodyAndServesStats) {
-  json body = {{"prompt", "count me"}, {"width", 32}, {"height", 32}};
+  json body = {{"prompt", "count me"}, {"width", 1024}, {"height", 640}};
   submit(body);
   submit(body);
   post(std::string(kGeneratePath) + "?dryRun=true", body);
@@ -291,7 +320,7 @@ TEST_F(EmulatorTest, CountsPaidPostsPerPrompt) {
   std::string again = upload(encodePng(image));  // the same reference uploaded again: a new id
   submit({{"prompt", "one intent"}, {"referenceImages", {first}}});
   submit({{"prompt", "one intent"}, {"referenceImages", {again}}});
-  submit({{"prompt", "another"}, {"width", 32}, {"height", 32}});
+  submit({{"prompt", "another"}, {"width", 1024}, {"height", 640}});
   post(std::string(kGeneratePath) + "?dryRun=true", {{"prompt", "one intent"}});  // not paid
   EXPECT_EQ(postRaw(kGeneratePath, "not json").status, 400);                      // paid, no prompt
 
@@ -366,7 +395,7 @@ TEST_F(EmulatorTest, ControlRoutesRefuseOutOfRangeNumbers) {
 TEST_F(EmulatorTest, ConfigRouteChangesSettingsAtRunTime) {
   Reply r = post("/_emulator/config", {{"output_format", "webp"}, {"job_duration_ms", 50}}, false);
   ASSERT_EQ(r.status, 200) << r.raw;
-  std::vector<std::string> ids = generateAssets({{"prompt", "configured"}, {"width", 32}, {"height", 32}});
+  std::vector<std::string> ids = generateAssets({{"prompt", "configured"}, {"width", 1024}, {"height", 640}});
   ASSERT_EQ(ids.size(), 1u);
   EXPECT_EQ(asset(ids[0])["mimeType"], "image/webp");
   EXPECT_EQ(post("/_emulator/config", {{"output_format", "gif"}}, false).status, 400);

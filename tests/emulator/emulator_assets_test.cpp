@@ -6,15 +6,16 @@ namespace texforge::emulator::testing {
 namespace {
 
 TEST_F(EmulatorTest, AssetUrlDownloadsWithoutCredentials) {
-  std::vector<std::string> ids = generateAssets({{"prompt", "download me"}, {"width", 96}, {"height", 64}});
+  std::vector<std::string> ids =
+      generateAssets({{"prompt", "download me"}, {"width", 1152}, {"height", 640}});
   ASSERT_EQ(ids.size(), 1u);
   json a = asset(ids[0]);
   EXPECT_EQ(a["id"], ids[0]);
   EXPECT_EQ(a["kind"], "image");
   EXPECT_EQ(a["status"], "success");
   EXPECT_EQ(a["mimeType"], "image/png");
-  EXPECT_EQ(a["properties"]["width"], 96);
-  EXPECT_EQ(a["properties"]["height"], 64);
+  EXPECT_EQ(a["properties"]["width"], 1152);
+  EXPECT_EQ(a["properties"]["height"], 640);
   EXPECT_EQ(a["metadata"]["prompt"], "download me");
   EXPECT_EQ(a["metadata"]["modelId"], kModel);
   EXPECT_TRUE(a["createdAt"].is_string());
@@ -31,8 +32,8 @@ TEST_F(EmulatorTest, AssetUrlDownloadsWithoutCredentials) {
   EXPECT_EQ(json(r.raw.size()), a["properties"]["size"]);
   Rgba image;
   ASSERT_TRUE(decodeRgba(r.raw, &image));
-  EXPECT_EQ(image.width, 96);
-  EXPECT_EQ(image.height, 64);
+  EXPECT_EQ(image.width, 1152);
+  EXPECT_EQ(image.height, 640);
 
   Stats stats = emulator_->stats();
   EXPECT_EQ(stats.cdn_requests, 1);
@@ -41,7 +42,8 @@ TEST_F(EmulatorTest, AssetUrlDownloadsWithoutCredentials) {
 }
 
 TEST_F(EmulatorTest, CountsAuthorizationHeadersSentToTheCdn) {
-  std::vector<std::string> ids = generateAssets({{"prompt", "leaky client"}, {"width", 32}, {"height", 32}});
+  std::vector<std::string> ids =
+      generateAssets({{"prompt", "leaky client"}, {"width", 1024}, {"height", 640}});
   ASSERT_EQ(ids.size(), 1u);
   Reply r = get(pathOf(asset(ids[0])["url"]), true);  // a careless client sends its credentials along
   EXPECT_EQ(r.status, 200);
@@ -49,7 +51,7 @@ TEST_F(EmulatorTest, CountsAuthorizationHeadersSentToTheCdn) {
 }
 
 TEST_F(EmulatorTest, AlteredSignedUrlsAreForbidden) {
-  std::vector<std::string> ids = generateAssets({{"prompt", "tamper"}, {"width", 32}, {"height", 32}});
+  std::vector<std::string> ids = generateAssets({{"prompt", "tamper"}, {"width", 1024}, {"height", 640}});
   ASSERT_EQ(ids.size(), 1u);
   const std::string path = pathOf(asset(ids[0])["url"]);
   ASSERT_EQ(get(path, false).status, 200);
@@ -75,7 +77,7 @@ TEST_F(EmulatorTest, ExpiredUrlsAreForbidden) {
   EmulatorOptions options = defaultOptions();
   options.url_ttl_s = -5;  // every URL is issued already expired
   startWith(options);
-  std::vector<std::string> ids = generateAssets({{"prompt", "expired"}, {"width", 32}, {"height", 32}});
+  std::vector<std::string> ids = generateAssets({{"prompt", "expired"}, {"width", 1024}, {"height", 640}});
   ASSERT_EQ(ids.size(), 1u);
   Reply r = get(pathOf(asset(ids[0])["url"]), false);
   EXPECT_EQ(r.status, 403);

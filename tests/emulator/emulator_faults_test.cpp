@@ -44,7 +44,7 @@ TEST_F(EmulatorTest, ServerErrorIsAnHtmlPage) {
 
 TEST_F(EmulatorTest, DroppedGenerateStillCreatesTheJob) {
   emulator_->addFault(fault(Route::kGenerate, FaultKind::kDropConnection));
-  Reply r = post(kGeneratePath, {{"prompt", "answer lost"}, {"width", 32}, {"height", 32}});
+  Reply r = post(kGeneratePath, {{"prompt", "answer lost"}, {"width", 1024}, {"height", 640}});
   EXPECT_FALSE(r.transport_ok);
   EXPECT_NE(r.error, httplib::Error::Success);
   EXPECT_EQ(r.status, 0);
@@ -61,7 +61,7 @@ TEST_F(EmulatorTest, DroppedGenerateStillCreatesTheJob) {
 }
 
 TEST_F(EmulatorTest, TruncatedBodyIsATransportError) {
-  std::string id = submit({{"prompt", "truncate the poll"}, {"width", 32}, {"height", 32}});
+  std::string id = submit({{"prompt", "truncate the poll"}, {"width", 1024}, {"height", 640}});
   emulator_->addFault(fault(Route::kJob, FaultKind::kTruncatedBody));
   Reply r = get("/v1/jobs/" + id);
   EXPECT_FALSE(r.transport_ok);
@@ -86,7 +86,7 @@ TEST_F(EmulatorTest, MalformedJsonIsNotJson) {
 TEST_F(EmulatorTest, UnknownStatusIsReportedThenTheJobContinues) {
   Fault f = fault(Route::kJob, FaultKind::kUnknownStatus, 2);
   emulator_->addFault(f);
-  std::string id = submit({{"prompt", "odd status"}, {"width", 32}, {"height", 32}});
+  std::string id = submit({{"prompt", "odd status"}, {"width", 1024}, {"height", 640}});
   EXPECT_EQ(get("/v1/jobs/" + id).body["job"]["status"], "pending-review");
   std::vector<std::string> statuses;
   json job = waitForJob(id, &statuses);
@@ -114,11 +114,11 @@ TEST_F(EmulatorTest, JobFailureSurfacesItsText) {
   emulator_->addFault(custom);
   EXPECT_EQ(waitForJob(submit({{"prompt", "x"}}))["metadata"]["error"], "GPU on fire");
   // Only the next job: the one after succeeds.
-  EXPECT_EQ(waitForJob(submit({{"prompt", "x"}, {"width", 32}, {"height", 32}}))["status"], "success");
+  EXPECT_EQ(waitForJob(submit({{"prompt", "x"}, {"width", 1024}, {"height", 640}}))["status"], "success");
 }
 
 TEST_F(EmulatorTest, NotFoundAnswersAJobPollWith404ThenNormally) {
-  std::string id = submit({{"prompt", "briefly lost"}, {"width", 32}, {"height", 32}});
+  std::string id = submit({{"prompt", "briefly lost"}, {"width", 1024}, {"height", 640}});
   Reply real = get("/v1/jobs/job_missing");  // before arming: the fault would take this one
   ASSERT_EQ(real.status, 404);
   emulator_->addFault(fault(Route::kJob, FaultKind::kNotFound, 2));
@@ -190,7 +190,8 @@ TEST_F(EmulatorTest, StopWakesARequestHeldByLatency) {
 }
 
 TEST_F(EmulatorTest, ExpiredUrlFaultGivesA403ThenAFreshUrlWorks) {
-  std::vector<std::string> ids = generateAssets({{"prompt", "expire once"}, {"width", 32}, {"height", 32}});
+  std::vector<std::string> ids =
+      generateAssets({{"prompt", "expire once"}, {"width", 1024}, {"height", 640}});
   ASSERT_EQ(ids.size(), 1u);
   emulator_->addFault(fault(Route::kAny, FaultKind::kExpiredUrl));
   Reply expired = get(pathOf(asset(ids[0])["url"]), false);
@@ -207,7 +208,8 @@ TEST_F(EmulatorTest, ExpiredUrlFaultGivesA403ThenAFreshUrlWorks) {
 }
 
 TEST_F(EmulatorTest, CdnServesCorruptAndOversizedImages) {
-  std::vector<std::string> ids = generateAssets({{"prompt", "broken bytes"}, {"width", 32}, {"height", 32}});
+  std::vector<std::string> ids =
+      generateAssets({{"prompt", "broken bytes"}, {"width", 1024}, {"height", 640}});
   ASSERT_EQ(ids.size(), 1u);
   std::string path = pathOf(asset(ids[0])["url"]);
 

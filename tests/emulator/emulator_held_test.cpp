@@ -7,7 +7,7 @@
 namespace texforge::emulator::testing {
 namespace {
 
-const json kSmallJob = {{"prompt", "held"}, {"width", 32}, {"height", 32}};
+const json kSmallJob = {{"prompt", "held"}, {"width", 1024}, {"height", 640}};
 
 TEST_F(EmulatorTest, LateAnswerComesAfterTheJobWasCreated) {
   Fault late = fault(Route::kGenerate, FaultKind::kLateAnswer);

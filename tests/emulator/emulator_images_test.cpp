@@ -14,7 +14,7 @@ Rgba solid(int w, int h, uint8_t r, uint8_t g, uint8_t b, uint8_t a = 255) {
 }
 
 TEST_F(EmulatorTest, SameRequestGivesSamePixels) {
-  json body = {{"prompt", "determinism"}, {"numOutputs", 2}, {"width", 64}, {"height", 48}};
+  json body = {{"prompt", "determinism"}, {"numOutputs", 2}, {"width", 1024}, {"height", 640}};
   std::vector<std::string> first = generateAssets(body);
   std::vector<std::string> second = generateAssets(body);
   ASSERT_EQ(first.size(), 2u);
@@ -31,12 +31,12 @@ TEST_F(EmulatorTest, SameRequestGivesSamePixels) {
 
 TEST_F(EmulatorTest, SizesAutoAndOffGrid) {
   std::vector<std::string> snapped =
-      generateAssets({{"prompt", "off grid"}, {"width", 100}, {"height", 200}});
+      generateAssets({{"prompt", "off grid"}, {"width", 1000}, {"height", 700}});
   ASSERT_EQ(snapped.size(), 1u);
   Rgba image;
   ASSERT_TRUE(decodeRgba(download(snapped[0]), &image));
-  EXPECT_EQ(image.width, 96);
-  EXPECT_EQ(image.height, 208);
+  EXPECT_EQ(image.width, 1008);
+  EXPECT_EQ(image.height, 704);
 
   std::vector<std::string> automatic = generateAssets({{"prompt", "auto size"}, {"quality", "low"}});
   ASSERT_EQ(automatic.size(), 1u);
@@ -47,7 +47,8 @@ TEST_F(EmulatorTest, SizesAutoAndOffGrid) {
 
 TEST_F(EmulatorTest, JpegAndWebpOutputsCarryTheirMagic) {
   emulator_->setOutputFormat("jpeg");
-  std::vector<std::string> jpeg = generateAssets({{"prompt", "jpeg please"}, {"width", 32}, {"height", 32}});
+  std::vector<std::string> jpeg =
+      generateAssets({{"prompt", "jpeg please"}, {"width", 1024}, {"height", 640}});
   ASSERT_EQ(jpeg.size(), 1u);
   std::string bytes = download(jpeg[0]);
   EXPECT_EQ(bytes.substr(0, 3), std::string("\xff\xd8\xff", 3));
@@ -55,7 +56,8 @@ TEST_F(EmulatorTest, JpegAndWebpOutputsCarryTheirMagic) {
   EXPECT_NE(asset(jpeg[0])["url"].get<std::string>().find(".jpg?"), std::string::npos);
 
   emulator_->setOutputFormat("webp");
-  std::vector<std::string> webp = generateAssets({{"prompt", "webp please"}, {"width", 32}, {"height", 32}});
+  std::vector<std::string> webp =
+      generateAssets({{"prompt", "webp please"}, {"width", 1024}, {"height", 640}});
   ASSERT_EQ(webp.size(), 1u);
   bytes = download(webp[0]);
   ASSERT_GE(bytes.size(), 12u);
@@ -63,14 +65,14 @@ TEST_F(EmulatorTest, JpegAndWebpOutputsCarryTheirMagic) {
   EXPECT_EQ(bytes.substr(8, 4), "WEBP");
   int w = 0, h = 0;
   EXPECT_TRUE(WebPGetInfo(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &w, &h));
-  EXPECT_EQ(w, 32);
+  EXPECT_EQ(w, 1024);
 }
 
 TEST_F(EmulatorTest, TransparentBackgroundHasRealAlpha) {
   for (const char* format : {"png", "webp", "jpeg"}) {
     emulator_->setOutputFormat(format);
-    std::vector<std::string> ids =
-        generateAssets({{"prompt", "sprite"}, {"background", "transparent"}, {"width", 64}, {"height", 64}});
+    std::vector<std::string> ids = generateAssets(
+        {{"prompt", "sprite"}, {"background", "transparent"}, {"width", 1024}, {"height", 640}});
     ASSERT_EQ(ids.size(), 1u);
     std::string bytes = download(ids[0]);
     Rgba image;
@@ -95,7 +97,8 @@ TEST_F(EmulatorTest, TransparentBackgroundHasRealAlpha) {
     EXPECT_EQ(image.at(0, 0)[3], 0) << format;
   }
   emulator_->setOutputFormat("png");
-  std::vector<std::string> opaque_ids = generateAssets({{"prompt", "opaque"}, {"width", 32}, {"height", 32}});
+  std::vector<std::string> opaque_ids =
+      generateAssets({{"prompt", "opaque"}, {"width", 1024}, {"height", 640}});
   ASSERT_EQ(opaque_ids.size(), 1u);
   Rgba image;
   ASSERT_TRUE(decodeRgba(download(opaque_ids[0]), &image));

@@ -34,7 +34,7 @@ TEST(EmulatorTlsTest, ServesHttpsWithASelfSignedCertificate) {
   EXPECT_NE(toReply(httplib::Client("127.0.0.1", emulator.port()).Get("/_emulator/stats")).status, 200);
 
   Reply created = toReply(client.Post(
-      kGeneratePath, json({{"prompt", "tls"}, {"width", 32}, {"height", 32}}).dump(), "application/json"));
+      kGeneratePath, json({{"prompt", "tls"}, {"width", 1024}, {"height", 640}}).dump(), "application/json"));
   ASSERT_EQ(created.status, 200) << created.raw;
   std::string id = created.body["job"]["jobId"];
   json job;

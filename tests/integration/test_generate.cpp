@@ -75,8 +75,8 @@ TEST_F(EngineTest, ThreeOutputsArriveDecodeAndImportWithSidecars) {
 TEST_F(EngineTest, EveryParameterReachesTheServerAndShapesTheResult) {
   auto gen = makeGenerator();
   GenerationParams p = params("an icon of a \"golden\" key", 2);
-  p.width = 256;
-  p.height = 128;
+  p.width = 1024;
+  p.height = 640;
   p.quality = "high";
   p.background = "transparent";
   auto id = gen->submit(p);
@@ -88,14 +88,14 @@ TEST_F(EngineTest, EveryParameterReachesTheServerAndShapesTheResult) {
   json body = json::parse(stats.last_generate_bodies[0]);
   EXPECT_EQ(body["prompt"], p.prompt);
   EXPECT_EQ(body["numOutputs"], 2);
-  EXPECT_EQ(body["width"], 256);
-  EXPECT_EQ(body["height"], 128);
+  EXPECT_EQ(body["width"], 1024);
+  EXPECT_EQ(body["height"], 640);
   EXPECT_EQ(body["quality"], "high");
   EXPECT_EQ(body["background"], "transparent");
   ASSERT_EQ(job.outputs.size(), 2u);
   const DecodedImage& img = *job.outputs[0].image;
-  EXPECT_EQ(img.width, 256);
-  EXPECT_EQ(img.height, 128);
+  EXPECT_EQ(img.width, 1024);
+  EXPECT_EQ(img.height, 640);
   bool some_transparent = false;
   for (size_t i = 3; i < img.rgba.size(); i += 4) some_transparent |= img.rgba[i] < 255;
   EXPECT_TRUE(some_transparent) << "transparency was asked for";
@@ -112,9 +112,7 @@ TEST_F(EngineTest, LocalReferenceAndMaskAreUploadedAndOnlyTheMaskedAreaChanges) 
   }
   savePng(m, mask);
   auto gen = makeGenerator();
-  GenerationParams p = params("turn the right half into moss");
-  p.width = 128;
-  p.height = 128;
+  GenerationParams p = params("turn the right half into moss");  // auto size: the reference's
   p.reference_images.push_back(ImageInput{"", ref});
   p.mask = ImageInput{"", mask};
   auto id = gen->submit(p);
@@ -237,15 +235,15 @@ TEST_F(EngineTest, JpegAndWebpOutputsAreSniffedAndDecoded) {
        {std::pair{"jpeg", ImageFormat::kJpeg}, std::pair{"webp", ImageFormat::kWebp}}) {
     emulator_->setOutputFormat(format);
     GenerationParams p = params(std::string("a ") + format + " crate");
-    p.width = 64;
-    p.height = 64;
+    p.width = 1024;
+    p.height = 640;
     auto id = gen->submit(p);
     ASSERT_TRUE(id.ok());
     JobSnapshot job = runToEnd(*gen, *id);
     ASSERT_EQ(job.state, JobState::kReady) << format;
     EXPECT_EQ(job.outputs[0].format, expected) << format;
     ASSERT_NE(job.outputs[0].image, nullptr);
-    EXPECT_EQ(job.outputs[0].image->width, 64);
+    EXPECT_EQ(job.outputs[0].image->width, 1024);
     auto imported = gen->importOutput(*id, 0);
     ASSERT_TRUE(imported.ok());
     EXPECT_EQ(std::filesystem::path(imported->path).extension(), imageFormatExtension(expected));

@@ -204,8 +204,8 @@ TEST_F(EngineTest, CorruptOrOversizedImageFailsThatOutputOnly) {
   emulator_->addFault(fault(Route::kCdn, FaultKind::kOversizedImage, 1));
   auto gen = makeGenerator();
   GenerationParams p = params("three tiles, two bad", 3);
-  p.width = 64;
-  p.height = 64;
+  p.width = 1024;
+  p.height = 640;
   auto id = gen->submit(p);
   ASSERT_TRUE(id.ok());
   JobSnapshot job = runToEnd(*gen, *id);

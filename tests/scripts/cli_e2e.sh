@@ -124,6 +124,9 @@ grep -q "1008x1008" "$WORK/err.txt" || fail "size message should suggest a valid
 "$BIN/texforge" generate "x" --project "$P" --size 1000x1000 --json >"$WORK/doc.json" 2>/dev/null
 json_doc "$WORK/doc.json" $? generate invalid_argument
 json_true "$WORK/doc.json" "d['exit_status'] == 2 and '1008x1008' in d['error']['message']"
+"$BIN/texforge" generate "x" --project "$P" --size 512x512 2>"$WORK/err.txt"
+[ $? = 2 ] || fail "a size under the model's pixel minimum should exit 2"
+grep -q "816x816" "$WORK/err.txt" || fail "size message should suggest an allowed size: $(cat "$WORK/err.txt")"
 python3 - "$WORK/ref.png" "$WORK/mask_noalpha.png" <<'PY'
 import struct, sys, zlib
 def png(path, w, h, color_type, px):
@@ -151,14 +154,14 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['ok'] and 
 json_doc "$WORK/quote.json" 0 generate
 json_true "$WORK/quote.json" "d['quote']['creative_units'] == d['creativeUnitsCost'] > 0 and d['jobs'] == []"
 [ "$(stat_value jobs_created)" = 1 ] || fail "a quote must not create a job"
-"$BIN/texforge" generate "a barrel sprite" --project "$P" --size 256x256 --background transparent --json \
+"$BIN/texforge" generate "a barrel sprite" --project "$P" --size 1024x640 --background transparent --json \
   >"$WORK/gen.json" 2>/dev/null || fail "json generate failed"
 python3 - "$WORK/gen.json" "$P" <<'PY' || fail "bad generate json"
 import json, os, sys
 d = json.load(open(sys.argv[1]))
 assert d['ok'] is True
 out = d['jobs'][0]['outputs'][0]
-assert out['state'] == 'imported' and out['width'] == 256, out
+assert out['state'] == 'imported' and out['width'] == 1024, out
 assert os.path.exists(os.path.join(sys.argv[2], out['path']))
 assert os.path.exists(os.path.join(sys.argv[2], out['sidecar']))
 PY

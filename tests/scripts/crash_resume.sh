@@ -12,7 +12,7 @@ for stage in "${stages[@]}"; do
   n=$((n + 1))
   P="$WORK/project-$stage"
   prompt="crash test at $stage"
-  TEXFORGE_FAILPOINT="$stage" "$BIN/texforge" generate "$prompt" --project "$P" --outputs 2 --size 128x128 \
+  TEXFORGE_FAILPOINT="$stage" "$BIN/texforge" generate "$prompt" --project "$P" --outputs 2 --size 1024x640 \
     >"$WORK/gen.out" 2>"$WORK/gen.err"
   rc=$?
   [ "$rc" = 137 ] || fail "$stage: expected death by SIGKILL (137), got $rc: $(cat "$WORK/gen.err")"

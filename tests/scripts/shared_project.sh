@@ -183,7 +183,7 @@ prompt="shared 1: a brick wall with a reference"
 make_png "$WORK/ref.png"
 uploads_before=$(route_count upload)
 fault "{\"route\": \"upload\", \"kind\": \"latency\", \"latency_ms\": $HOLD_MS}"
-launch gen1 generate "$prompt" --project "$P" --ref "$WORK/ref.png" --size 128x128 --outputs 2
+launch gen1 generate "$prompt" --project "$P" --ref "$WORK/ref.png" --size 1024x640 --outputs 2
 gen=$LAUNCHED
 wait_until "the emulator holds the upload" at_least route_count upload $((uploads_before + 1))
 launch res1 resume --project "$P"
@@ -203,7 +203,7 @@ t0=$(now_s)
 P="$WORK/p2"
 prompt="shared 2: a mossy stone during the paid request"
 fault "{\"route\": \"generate\", \"kind\": \"late_answer\", \"latency_ms\": $HOLD_MS}"
-launch gen2 generate "$prompt" --project "$P" --size 128x128 --outputs 2
+launch gen2 generate "$prompt" --project "$P" --size 1024x640 --outputs 2
 gen=$LAUNCHED
 wait_until "the paid POST has created its job (its answer is held)" at_least posts_for "$prompt" 1
 launch res2 resume --project "$P"
@@ -222,7 +222,7 @@ P="$WORK/p3"
 prompt="shared 3: a wooden crate while downloading"
 cdn_before=$(route_count cdn)
 fault "{\"route\": \"cdn\", \"kind\": \"latency\", \"latency_ms\": $HOLD_MS, \"count\": 1}"
-launch gen3 generate "$prompt" --project "$P" --size 128x128 --outputs 2
+launch gen3 generate "$prompt" --project "$P" --size 1024x640 --outputs 2
 gen=$LAUNCHED
 wait_until "the emulator holds a download" at_least route_count cdn $((cdn_before + 1))
 launch res3a resume --project "$P"
@@ -242,7 +242,7 @@ t0=$(now_s)
 P="$WORK/p4"
 prompt="shared 4: a barrel whose owner died"
 fault "{\"route\": \"generate\", \"kind\": \"late_answer\", \"latency_ms\": $HOLD_MS}"
-launch gen4 generate "$prompt" --project "$P" --size 128x128 --outputs 2
+launch gen4 generate "$prompt" --project "$P" --size 1024x640 --outputs 2
 gen=$LAUNCHED
 wait_until "the paid POST has created its job (its answer is held)" at_least posts_for "$prompt" 1
 disown "$gen"  # bash would print "Killed"; it still reaps the process
@@ -264,7 +264,7 @@ for i in 1 2 3 4 5 6; do
   outputs=$((1 + i % 2))
   prompt="shared 5: storm asset number $i"
   specs+=("$prompt=$outputs")
-  launch "gen5-$i" generate "$prompt" --project "$P" --size 128x128 --outputs "$outputs"
+  launch "gen5-$i" generate "$prompt" --project "$P" --size 1024x640 --outputs "$outputs"
   pids+=("$LAUNCHED:gen5-$i")
 done
 for i in 1 2; do
@@ -289,7 +289,7 @@ fault "{\"route\": \"generate\", \"kind\": \"late_answer\", \"latency_ms\": 3000
 for i in 1 2 3 4; do
   prompt="shared 6: in flight elsewhere $i"
   specs+=("$prompt=1")
-  launch "gen6-$i" generate "$prompt" --project "$P" --size 128x128
+  launch "gen6-$i" generate "$prompt" --project "$P" --size 1024x640
   pids+=("$LAUNCHED:gen6-$i")
 done
 for i in 1 2 3 4; do
@@ -297,7 +297,7 @@ for i in 1 2 3 4; do
 done
 prompt="shared 6: the fifth"
 specs+=("$prompt=1")
-launch gen6-5 generate "$prompt" --project "$P" --size 128x128
+launch gen6-5 generate "$prompt" --project "$P" --size 1024x640
 pids+=("$LAUNCHED:gen6-5")
 for entry in "${pids[@]}"; do expect_ok "${entry%%:*}" "${entry#*:}" "$P"; done
 clear_faults
@@ -308,7 +308,7 @@ CHILDREN=()
 # --- The checks themselves catch a double payment and a second copy ---------------------------------
 # Another generate of case 2's prompt is a second paid POST for it: check_project must refuse that.
 "$BIN/texforge" generate "shared 2: a mossy stone during the paid request" --project "$WORK/p2-again" \
-  --size 128x128 >/dev/null 2>&1 || fail "self-check: the second generate failed"
+  --size 1024x640 >/dev/null 2>&1 || fail "self-check: the second generate failed"
 check_project "self-check" "$WORK/p2" "shared 2: a mossy stone during the paid request=2" >/dev/null 2>&1 &&
   fail "self-check: a request paid twice was not noticed"
 # A "-2" copy of an image with its sidecar (the same asset imported twice) must be refused too.

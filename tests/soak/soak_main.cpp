@@ -128,8 +128,8 @@ std::string promptOf(int i) {
 GenerationParams soakParams(int i, const std::string& project) {
   GenerationParams p;
   p.prompt = promptOf(i);
-  p.width = kSide;
-  p.height = kSide;
+  p.width = 1024;  // the smallest 16:10 size the model makes; the inputs stay small
+  p.height = 640;
   p.num_outputs = 1 + i % 3;
   if (i % 3 == 1) p.reference_images.push_back(ImageInput{"", referencePath(project, i / 3)});
   if (i % 9 == 2) {

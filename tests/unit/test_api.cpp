@@ -46,14 +46,14 @@ TEST(ApiBuild, GenerateBodyHasEveryParameterAndArraysStayArrays) {
   p.prompt = "a \"quoted\" stone wall\nwith a newline";
   p.num_outputs = 3;
   p.width = 1024;
-  p.height = 512;
+  p.height = 768;
   p.quality = "high";
   p.background = "transparent";
   json body = json::parse(buildGenerateBody(p, {"asset_only"}, "asset_mask"));
   EXPECT_EQ(body["prompt"], p.prompt);
   EXPECT_EQ(body["numOutputs"], 3);
   EXPECT_EQ(body["width"], 1024);
-  EXPECT_EQ(body["height"], 512);
+  EXPECT_EQ(body["height"], 768);
   EXPECT_EQ(body["quality"], "high");
   EXPECT_EQ(body["background"], "transparent");
   ASSERT_TRUE(body["referenceImages"].is_array());  // one reference is still an array

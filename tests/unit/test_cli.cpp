@@ -75,10 +75,10 @@ TEST(CliArgs, AZeroSideIsRefusedNotTakenForAuto) {
   auto automatic = parse({"generate", "x", "--project", "P", "--size", "auto"});
   ASSERT_TRUE(automatic.ok());
   EXPECT_EQ(automatic->params.width, 0);
-  auto fixed = parse({"generate", "x", "--project", "P", "--size", "512x256"});
+  auto fixed = parse({"generate", "x", "--project", "P", "--size", "1536x1024"});
   ASSERT_TRUE(fixed.ok());
-  EXPECT_EQ(fixed->params.width, 512);
-  EXPECT_EQ(fixed->params.height, 256);
+  EXPECT_EQ(fixed->params.width, 1536);
+  EXPECT_EQ(fixed->params.height, 1024);
 }
 
 TEST(CliArgs, VerbNamesAndTheExitStatusesAreDocumented) {

@@ -39,7 +39,7 @@ class ImporterTest : public ::testing::Test {
     request_.params.prompt = "A Mossy stone wall, tileable!";
     request_.params.num_outputs = 2;
     request_.params.width = 1024;
-    request_.params.height = 512;
+    request_.params.height = 768;
     request_.params.quality = "high";
     request_.params.background = "transparent";
     request_.params.reference_images = {ImageInput{"", "/home/me/ref.png"}};
@@ -74,7 +74,7 @@ TEST_F(ImporterTest, WritesImageAndSidecar) {
   EXPECT_EQ(doc["parameters"]["prompt"], "A Mossy stone wall, tileable!");
   EXPECT_EQ(doc["parameters"]["numOutputs"], 2);
   EXPECT_EQ(doc["parameters"]["width"], 1024);
-  EXPECT_EQ(doc["parameters"]["height"], 512);
+  EXPECT_EQ(doc["parameters"]["height"], 768);
   EXPECT_EQ(doc["parameters"]["quality"], "high");
   EXPECT_EQ(doc["parameters"]["background"], "transparent");
   EXPECT_EQ(doc["parameters"]["referenceImages"],
@@ -151,7 +151,7 @@ TEST_F(ImporterTest, SidecarRoundTrips) {
   EXPECT_EQ(params->prompt, request_.params.prompt);
   EXPECT_EQ(params->num_outputs, 2);
   EXPECT_EQ(params->width, 1024);
-  EXPECT_EQ(params->height, 512);
+  EXPECT_EQ(params->height, 768);
   EXPECT_EQ(params->quality, "high");
   EXPECT_EQ(params->background, "transparent");
   ASSERT_EQ(params->reference_images.size(), 2u);
@@ -163,7 +163,7 @@ TEST_F(ImporterTest, SidecarRoundTrips) {
 
 TEST_F(ImporterTest, FirstVersionSidecarsStillRebuildTheForm) {
   test::writeAll(project_.file("old.png.texforge.json"), R"({"texforge_sidecar": 1, "model": "model_x",
-    "prompt": "a crate", "parameters": {"numOutputs": 3, "width": 512, "height": 1024, "quality": "low",
+    "prompt": "a crate", "parameters": {"numOutputs": 3, "width": 768, "height": 1024, "quality": "low",
     "background": "opaque", "referenceImages": ["asset_a", "asset_b"], "mask": "asset_m"}})");
   Result<GenerationParams> params = readSidecarParams(project_.file("old.png.texforge.json"));
   ASSERT_TRUE(params.ok()) << params.error().message;
@@ -171,7 +171,7 @@ TEST_F(ImporterTest, FirstVersionSidecarsStillRebuildTheForm) {
   expected.model_id = "model_x";
   expected.prompt = "a crate";
   expected.num_outputs = 3;
-  expected.width = 512;
+  expected.width = 768;
   expected.height = 1024;
   expected.quality = "low";
   expected.background = "opaque";

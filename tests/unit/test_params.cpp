@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <zlib.h>
+
+#include <cstdio>
 #include <functional>
 #include <nlohmann/json.hpp>
 
@@ -93,10 +95,22 @@ TEST(Params, BuiltInRulesOfTheModel) {
       {"too wide", [](GenerationParams& p) { p.width = 4096, p.height = 2048; }, ParamField::kSize,
        ProblemKind::kOutOfRange},
       {"too small", [](GenerationParams& p) { p.width = 1024, p.height = 8; }, ParamField::kSize,
-       ProblemKind::kOutOfRange},
+       ProblemKind::kPixelCount},
+      // The model's pixel range, 655,360 to 8,294,400: 1024x640 is the smallest 16:10 size.
+      {"512x512", [](GenerationParams& p) { p.width = 512, p.height = 512; }, ParamField::kSize,
+       ProblemKind::kPixelCount},
+      {"1008x640", [](GenerationParams& p) { p.width = 1008, p.height = 640; }, ParamField::kSize,
+       ProblemKind::kPixelCount},
+      {"smallest 16:10", [](GenerationParams& p) { p.width = 1024, p.height = 640; }, std::nullopt},
+      {"3840x2176", [](GenerationParams& p) { p.width = 3840, p.height = 2176; }, ParamField::kSize,
+       ProblemKind::kPixelCount},
+      {"square of the long edge", [](GenerationParams& p) { p.width = kMaxSide, p.height = kMaxSide; },
+       ParamField::kSize, ProblemKind::kPixelCount},
       {"off grid", [](GenerationParams& p) { p.width = 1000, p.height = 1024; }, ParamField::kSize,
        ProblemKind::kOffGrid},
-      {"largest", [](GenerationParams& p) { p.width = kMaxSide, p.height = kMaxSide; }, std::nullopt},
+      {"largest 16:9", [](GenerationParams& p) { p.width = kMaxSide, p.height = 2160; }, std::nullopt},
+      {"a long edge over the limit", [](GenerationParams& p) { p.width = 1024, p.height = kMaxSide + 16; },
+       ParamField::kSize, ProblemKind::kOutOfRange},
       // The service pads such images rather than refusing them: a warning, never a refusal.
       {"15:1", [](GenerationParams& p) { p.width = 3840, p.height = 256; }, ParamField::kSize,
        ProblemKind::kExtremeAspect, false},
@@ -163,6 +177,78 @@ TEST(Params, OffGridSuggestsTheSnappedSize) {
   EXPECT_EQ(problems[0].limit_step, kSizeStep);
   EXPECT_EQ(snapToGrid(5, 16, 16, 3840), 16);
   EXPECT_EQ(snapToGrid(5000, 16, 16, 3840), 3840);
+}
+
+// A refused size comes with the allowed size nearest to it, of about its shape; that suggestion
+// passes the same checks.
+TEST(Params, ARefusedSizeSuggestsTheNearestAllowedOne) {
+  struct Expected {
+    int width, height;
+    ProblemKind kind;
+    const char* suggestion;
+  };
+  const Expected cases[] = {
+      {512, 512, ProblemKind::kPixelCount, "816x816"},
+      {512, 320, ProblemKind::kPixelCount, "1024x640"},
+      {256, 768, ProblemKind::kPixelCount, "480x1408"},
+      {1024, 8, ProblemKind::kPixelCount, "3840x176"},
+      {3840, 3840, ProblemKind::kPixelCount, "2880x2880"},
+      {4096, 2048, ProblemKind::kOutOfRange, "3840x1920"},
+      {805, 815, ProblemKind::kOffGrid, "816x816"},
+      {2888, 2872, ProblemKind::kOffGrid, "2880x2864"},
+  };
+  for (const Expected& c : cases) {
+    GenerationParams p;
+    p.prompt = "x";
+    p.width = c.width;
+    p.height = c.height;
+    const auto problems = checkParams(p);
+    ASSERT_EQ(problems.size(), 1u) << c.width << "x" << c.height;
+    EXPECT_EQ(problems[0].kind, c.kind) << c.width << "x" << c.height;
+    EXPECT_TRUE(problems[0].blocking);
+    EXPECT_EQ(problems[0].suggestion, c.suggestion) << c.width << "x" << c.height;
+    EXPECT_NE(problems[0].message.find(std::string("try ") + c.suggestion), std::string::npos)
+        << problems[0].message;
+    GenerationParams suggested = p;
+    ASSERT_EQ(std::sscanf(c.suggestion, "%dx%d", &suggested.width, &suggested.height), 2);
+    EXPECT_TRUE(validateParams(suggested).ok()) << c.suggestion;
+  }
+  GenerationParams p;
+  p.prompt = "x";
+  p.width = p.height = 512;
+  const auto problems = checkParams(p);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].limit_min, kMinPixels);
+  EXPECT_EQ(problems[0].limit_max, kMaxPixels);
+  EXPECT_EQ(
+      problems[0].message,
+      "size: 512x512 has 262,144 pixels, fewer than the model's 655,360 (1024x640 is the smallest 16:10 "
+      "size); try 816x816");
+  EXPECT_EQ(validateParams(p).error().message, problems[0].message);
+}
+
+// A schema that lets a side down to 16 pixels has no say on the pixel count.
+TEST(Params, ThePixelRangeHoldsWhateverTheSchemaSaysOfTheSides) {
+  ModelSchema schema;
+  for (const char* name : {"width", "height"}) {
+    ModelInput side;
+    side.name = name;
+    side.min = 16;
+    side.max = 3840;
+    side.step = 16;
+    schema.inputs.push_back(side);
+  }
+  EXPECT_EQ(paramLimits(&schema).min_width, 16);
+  EXPECT_EQ(paramLimits(&schema).min_pixels, kMinPixels);
+  GenerationParams p;
+  p.prompt = "x";
+  p.width = p.height = 256;
+  const auto problems = checkParams(p, &schema);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].kind, ProblemKind::kPixelCount);
+  p.width = p.height = 816;
+  EXPECT_TRUE(checkParams(p, &schema).empty());
+  EXPECT_EQ(kMinSide, 176);  // kMinPixels over kMaxSide, up to the grid
 }
 
 // A grey PNG, RGBA (colour type 6) or RGB without alpha (colour type 2), written by hand since
@@ -233,7 +319,7 @@ TEST(Params, OneJsonFormRoundTripsAndEqualityFollowsIt) {
   p.prompt = "a barrel, \"wooden\"";
   p.num_outputs = 3;
   p.width = 1024;
-  p.height = 512;
+  p.height = 768;
   p.quality = "high";
   p.background = "transparent";
   p.reference_images = {ImageInput{"asset_a", ""}, ImageInput{"", "refs/b.png"}};

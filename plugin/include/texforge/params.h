@@ -21,9 +21,13 @@ inline constexpr int kMaxPromptChars = 32000;  // Unicode code points of the UTF
 inline constexpr int kMinOutputs = 1;
 inline constexpr int kMaxOutputs = 10;
 inline constexpr int kMaxReferences = 10;
-inline constexpr int kMinSide = 16;
-inline constexpr int kMaxSide = 3840;
+inline constexpr int kMaxSide = 3840;  // the long edge
 inline constexpr int kSizeStep = 16;
+inline constexpr int kMinPixels = 655'360;    // width x height; 1024x640 is the smallest 16:10 size
+inline constexpr int kMaxPixels = 8'294'400;  // 3840x2160
+// The shortest side any allowed size can have (kMinPixels over the longest side, up to the grid).
+inline constexpr int kMinSide =
+    ((kMinPixels + kMaxSide - 1) / kMaxSide + kSizeStep - 1) / kSizeStep * kSizeStep;
 inline constexpr double kMaxAspect = 3.0;             // beyond 1:3..3:1 the service pads the image
 inline constexpr size_t kMaxUploadBytes = 3'500'000;  // the gateway caps request bodies around here
 inline constexpr const char* kQualities[] = {"auto", "low", "medium", "high"};
@@ -49,7 +53,7 @@ struct TEXFORGE_CORE_API GenerationParams {
   std::vector<ImageInput> reference_images;  // at most kMaxReferences
   std::optional<ImageInput> mask;            // PNG with alpha, same size as the first reference
   int num_outputs = 1;                       // kMinOutputs..kMaxOutputs
-  int width = 0;                             // 0 and 0 mean "auto"; else kMinSide..kMaxSide, step kSizeStep
+  int width = 0;  // 0 and 0 mean "auto"; else up to kMaxSide, step kSizeStep, kMinPixels..kMaxPixels in all
   int height = 0;
   std::string quality = "auto";     // one of kQualities
   std::string background = "auto";  // one of kBackgrounds
@@ -87,6 +91,7 @@ struct TEXFORGE_CORE_API ParamLimits {
   int min_width = kMinSide, max_width = kMaxSide;
   int min_height = kMinSide, max_height = kMaxSide;
   int size_step = kSizeStep;
+  int min_pixels = kMinPixels, max_pixels = kMaxPixels;  // width x height; the schema has no say
   int max_references = kMaxReferences;
   std::vector<std::string> qualities;    // never empty
   std::vector<std::string> backgrounds;  // never empty
@@ -115,7 +120,9 @@ TEXFORGE_CORE_API const char* paramFieldName(ParamField field);
 enum class ProblemKind {
   kMissing,           // required and not given (prompt blank, model empty, one side of the size)
   kTooLong,           // prompt longer than limit_max characters (code points)
-  kOutOfRange,        // a number outside limit_min..limit_max
+  kOutOfRange,        // a number outside limit_min..limit_max; for a side, suggestion holds a size that fits
+  kPixelCount,        // width x height outside limit_min..limit_max pixels; suggestion holds the nearest
+                      // allowed size of about the same shape
   kOffGrid,           // width or height not a multiple of limit_step; suggestion holds the snapped size
   kExtremeAspect,     // aspect beyond 1:3..3:1: accepted, the service pads (not blocking)
   kNotOffered,        // value not among allowed
@@ -138,7 +145,7 @@ struct TEXFORGE_CORE_API ParamProblem {
   double limit_step = 0;
   std::vector<std::string> allowed;  // kNotOffered
   std::string path;                  // the local file, for the file problems
-  std::string suggestion;  // "1008x1024" for kOffGrid; "mask WxH, reference WxH" for kMaskSizeMismatch
+  std::string suggestion;  // "1008x1024" for the size problems; the reference's "WxH" for kMaskSizeMismatch
   std::string message;     // what is wrong, in plain words, naming the field
 };
 

@@ -237,7 +237,8 @@ TEXFORGE_C_API texforge_status texforge_engine_stats(const texforge_engine* engi
 
 /* ---------------------------------------------------------------------------------------------
  * Generation parameters (GPT Image 2: 1..10 outputs; width and height both 0 for "auto", else
- * 16..3840 in steps of 16; a prompt of at most 32000 code points).
+ * multiples of 16 up to 3840 making 655,360 to 8,294,400 pixels; a prompt of at most 32000 code
+ * points).
  */
 typedef struct texforge_params {
   uint32_t struct_size; /* sizeof(texforge_params); set by texforge_params_init */
