@@ -54,4 +54,14 @@ inline void applyNewerThemeColors(ImVec4* colors, const ImVec4& accent, const Im
 #endif
 }
 
+// A key that went down this frame (or repeats, when repeat). 1.87 took ImGuiKey values directly
+// and later removed GetKeyIndex, which 1.86 needs to map them.
+inline bool keyPressed(ImGuiKey key, bool repeat = false) {
+#if IMGUI_VERSION_NUM >= 18700
+  return ImGui::IsKeyPressed(key, repeat);
+#else
+  return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat);
+#endif
+}
+
 }  // namespace texforge::editor::compat

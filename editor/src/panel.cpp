@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
+#include <limits>
 
 #include <imgui.h>
 
@@ -84,6 +86,7 @@ const std::string& Panel::projectDir() const {
 
 void Panel::update() {
   State& s = *s_;
+  collectConnectionTest(s);
   if (!s.generator) return;
   if (s.options.pump_generator) {
     for (const GeneratorEvent& event : s.generator->pump()) {
@@ -145,6 +148,32 @@ void Panel::update() {
   s.textures->beginFrame();
 }
 
+double Panel::secondsUntilRedraw() const {
+  const State& s = *s_;
+  const TextureCacheStats textures = s.textures->stats();
+  if (textures.pending_uploads > 0 || textures.not_ready > 0) return 0.0;  // decoders wake for the rest
+  if (s.generator && !s.schema_requested) return 0.0;
+  constexpr double kLate = 0.005;  // a host's timer may fire a little early: it would draw twice
+  double wait = std::numeric_limits<double>::infinity();
+  // The quote is asked once the form has been still for quote_debounce_s; a form changed since the
+  // last update() starts that wait in the next one.
+  const std::string key = paramsToJson(s.params);
+  if (key != s.changed_key) return 0.0;
+  if (s.field_errors.empty() && key != s.quote_key && key != s.pending_quote_key)
+    wait = std::max(0.0, s.changed_at + s.options.quote_debounce_s - s.now()) + kLate;
+  // Job rows count seconds: a running job's elapsed time, an unknown one's wait before Resend.
+  const double now_ms = unixMs();
+  auto untilNextSecond = [](double ms) {
+    return (1000.0 - std::fmod(std::max(ms, 0.0), 1000.0)) / 1000.0 + kLate;
+  };
+  for (const auto& job : s.jobs) {
+    if (isJobActive(job.state)) wait = std::min(wait, untilNextSecond(now_ms - job.created_at_ms));
+    if (job.state == JobState::kUnknown && job.resend_allowed_at_ms > now_ms)
+      wait = std::min(wait, untilNextSecond(job.resend_allowed_at_ms - now_ms));
+  }
+  return wait;
+}
+
 void Panel::draw(const char* window_title) {
   ImGui::SetNextWindowSize(ImVec2(1100, 760), ImGuiCond_FirstUseEver);
   if (ImGui::Begin(window_title)) {
@@ -166,9 +195,20 @@ void Panel::drawContents() {
     };
     if (ImGui::BeginTabItem("Generate", nullptr, flags(PanelTab::kGenerate))) {
       if (!switching) s.tab = PanelTab::kGenerate;
-      const float form_width = std::min(400.0f, ImGui::GetContentRegionAvail().x * 0.42f);
-      ImGui::BeginChild("form", ImVec2(form_width, 0), true);
+      const float form_width = std::min(400.0f * uiScale(), ImGui::GetContentRegionAvail().x * 0.42f);
+      // The fields scroll; Generate with its price and the status line stay in view below them, in
+      // the height they took last frame.
+      ImGui::BeginChild("form", ImVec2(form_width, 0), true,
+                        ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+      ImGui::BeginChild("fields", ImVec2(0, -s.generate_bar_height), false);
       drawForm(*this, s);
+      ImGui::EndChild();
+      const float bar_top = ImGui::GetCursorPosY();
+      drawGenerateBar(*this, s);
+      const float bar_height = ImGui::GetCursorPosY() - bar_top;
+      if (bar_height != s.generate_bar_height && s.options.wake)
+        s.options.wake();  // one more frame to settle
+      s.generate_bar_height = bar_height;
       ImGui::EndChild();
       ImGui::SameLine();
       ImGui::BeginChild("results", ImVec2(0, 0), false);

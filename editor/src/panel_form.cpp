@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 
+#include "imgui_compat.h"
 #include "panel_state.h"
 #include "texforge/editor/presets.h"
 
@@ -35,20 +36,26 @@ bool comboFromList(const char* label, std::string& value, const std::vector<std:
 }
 
 void drawConfirmModal(Panel& panel, Panel::State& s) {
-  if (s.confirm_open && !ImGui::IsPopupOpen("Confirm spending")) ImGui::OpenPopup("Confirm spending");
+  // The keys that asked for it (Ctrl+Enter) must not answer it in the same frame.
+  const bool opening = s.confirm_open && !ImGui::IsPopupOpen("Confirm spending");
+  if (opening) ImGui::OpenPopup("Confirm spending");
   if (ImGui::BeginPopupModal("Confirm spending", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
     ImGui::TextUnformatted(panel.confirmationMessage().c_str());
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
     ImGui::PushStyleColor(ImGuiCol_Button, kAccent);
-    if (ImGui::Button("Generate anyway", ImVec2(160, 0))) {
+    // Enter answers yes and Escape no, as in the host's own dialogs.
+    const bool enter =
+        !opening && (compat::keyPressed(ImGuiKey_Enter) || compat::keyPressed(ImGuiKey_KeyPadEnter));
+    const bool escape = !opening && compat::keyPressed(ImGuiKey_Escape);
+    if (ImGui::Button("Generate anyway", ImVec2(160, 0)) || enter) {
       panel.confirmGenerate(true);
       ImGui::CloseCurrentPopup();
     }
     ImGui::PopStyleColor();
     ImGui::SameLine();
-    if (ImGui::Button("Cancel", ImVec2(100, 0))) {
+    if ((ImGui::Button("Cancel", ImVec2(100, 0)) || escape) && !enter) {
       panel.confirmGenerate(false);
       ImGui::CloseCurrentPopup();
     }
@@ -75,17 +82,20 @@ void drawForm(Panel& panel, Panel::State& s) {
 
   sectionTitle("PRESET");
   const std::vector<Preset>& presets = panel.presets();
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   for (size_t i = 0; i < presets.size(); ++i) {
+    // The buttons wrap onto more lines where the form is narrow (small windows, large scales).
+    const float width = ImGui::CalcTextSize(presets[i].name.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+    if (i > 0 && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right)
+      ImGui::SameLine();
     ImGui::PushID(static_cast<int>(i));  // a host's presets may share a name
     if (ImGui::SmallButton(presets[i].name.c_str())) panel.applyPresetByName(presets[i].name);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", presets[i].description.c_str());
     ImGui::PopID();
-    ImGui::SameLine();
   }
-  ImGui::NewLine();
 
   sectionTitle("PROMPT");
-  inputTextMultiline("##prompt", &p.prompt, ImVec2(-1, ImGui::GetTextLineHeight() * 6));
+  inputTextWrapped("##prompt", &p.prompt, &s.prompt_wrap, ImVec2(-1, ImGui::GetTextLineHeight() * 6));
   const ParamLimits limits = paramLimits(schema);
   ImGui::TextDisabled("%zu / %d characters", p.prompt.size(), limits.max_prompt_chars);
   fieldError(s, "prompt");
@@ -122,7 +132,10 @@ void drawForm(Panel& panel, Panel::State& s) {
     if (ImGui::IsItemDeactivatedAfterEdit()) {
       p.height = snapToGrid(p.height, step, limits.min_height, limits.max_height);
     }
-    ImGui::TextDisabled("%d-%d px, multiples of %d", limits.min_width, limits.max_width, step);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("sides %d-%d px in multiples of %d; %.2f to %.2f megapixels in all", limits.min_width,
+                        limits.max_width, step, limits.min_pixels / 1e6, limits.max_pixels / 1e6);
+    ImGui::PopTextWrapPos();
   }
   fieldError(s, "size");
   for (const auto& warning : formWarnings(p, schema))
@@ -138,18 +151,40 @@ void drawForm(Panel& panel, Panel::State& s) {
   ImGui::PopItemWidth();
 
   drawReferences(panel, s);
+}
 
-  // Generate.
+void drawGenerateBar(Panel& panel, Panel::State& s) {
   ImGui::Spacing();
   ImGui::Separator();
   ImGui::Spacing();
   const bool invalid = !s.field_errors.empty();
-  const std::string label = panel.generateButtonLabel();
+  // The price moves under the action when the form is too narrow for both on one line; the ###
+  // keeps the button's id while its price changes.
+  std::string label = panel.generateButtonLabel();
+  const ImVec2 padding = ImGui::GetStyle().FramePadding;
+  if (const size_t dash = label.find("  -  ");
+      dash != std::string::npos &&
+      ImGui::CalcTextSize(label.c_str()).x + padding.x * 2 > ImGui::GetContentRegionAvail().x)
+    label.replace(dash, 5, "\n");
+  const float button_height =
+      std::max(38 * uiScale(s), ImGui::CalcTextSize(label.c_str()).y + padding.y * 2 + 8 * uiScale(s));
+  label += "###generate";
   ImGui::BeginDisabled(invalid);
   ImGui::PushStyleColor(ImGuiCol_Button, kAccent);
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(1.0f, 0.64f, 0.32f, 1.0f));
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.1f, 0.08f, 0.06f, 1.0f));
-  if (ImGui::Button(label.c_str(), ImVec2(-1, 38))) panel.pressGenerate();
+  // Ctrl+Enter generates from anywhere in the panel, the prompt box included (ImGui lets it go).
+  const bool shortcut = ImGui::GetIO().KeyCtrl && !invalid && !s.confirm_open &&
+                        (compat::keyPressed(ImGuiKey_Enter) || compat::keyPressed(ImGuiKey_KeyPadEnter)) &&
+                        ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+  if (ImGui::Button(label.c_str(), ImVec2(-1, button_height)) || shortcut) panel.pressGenerate();
+  noteLayout(s, "generate");
+  {  // its text, centred as ImGui draws it: a host's check that the price fits inside the button
+    const ImVec2 text = ImGui::CalcTextSize(label.c_str(), nullptr, true);
+    const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+    const ImVec2 mid((min.x + max.x - text.x) * 0.5f, (min.y + max.y - text.y) * 0.5f);
+    noteLayout(s, "generate.label", mid, ImVec2(mid.x + text.x, mid.y + text.y));
+  }
   ImGui::PopStyleColor(3);
   ImGui::EndDisabled();
   if (!s.quote_error.empty() && !invalid) {

@@ -13,9 +13,20 @@
 namespace texforge::editor {
 namespace {
 
-constexpr float kThumb = 112.0f;
+// The thumbnail's side at the host's content scale.
+float thumbSize(const Panel::State& s) {
+  return 112.0f * uiScale(s);
+}
 
 // Width of the preview's view options (Fit, 1:1, Tile 3x3, Checker) with the separator before them.
+// SameLine() when a button reading label still fits on this line; else the button starts the next.
+void sameLineIfRoom(const char* label) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float needed = ImGui::CalcTextSize(label).x + style.FramePadding.x * 2 + style.ItemSpacing.x;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + needed <= right) ImGui::SameLine();
+}
+
 float viewOptionsWidth() {
   const ImGuiStyle& style = ImGui::GetStyle();
   auto button = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2; };
@@ -28,23 +39,24 @@ float viewOptionsWidth() {
 
 void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int index) {
   const OutputSnapshot& out = job.outputs[index];
+  const float thumb = thumbSize(s);
   const ImVec2 pos = ImGui::GetCursorScreenPos();
-  const ImVec2 end(pos.x + kThumb, pos.y + kThumb);
+  const ImVec2 end(pos.x + thumb, pos.y + thumb);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   drawCheckerboard(pos, end, 8.0f);
   TextureView view = outputTexture(s, job, index, true);
   if (view.state == TextureState::kReady && view.width > 0) {
-    const float scale = kThumb / static_cast<float>(std::max(view.width, view.height));
+    const float scale = thumb / static_cast<float>(std::max(view.width, view.height));
     const float w = view.width * scale, h = view.height * scale;
-    draw->AddImage(toImTextureId(view.handle), ImVec2(pos.x + (kThumb - w) / 2, pos.y + (kThumb - h) / 2),
-                   ImVec2(pos.x + (kThumb + w) / 2, pos.y + (kThumb + h) / 2));
+    draw->AddImage(toImTextureId(view.handle), ImVec2(pos.x + (thumb - w) / 2, pos.y + (thumb - h) / 2),
+                   ImVec2(pos.x + (thumb + w) / 2, pos.y + (thumb + h) / 2));
   } else {
     draw->AddRectFilled(pos, end, IM_COL32(30, 31, 35, 220));
     const char* text = out.state == OutputState::kFailed ? "failed"
                        : isJobActive(job.state)          ? "generating"
                                                          : "loading";
     draw->AddText(
-        ImVec2(pos.x + 10, pos.y + kThumb / 2 - 8),
+        ImVec2(pos.x + 10, pos.y + (thumb - ImGui::GetTextLineHeight()) / 2),
         out.state == OutputState::kFailed ? IM_COL32(255, 120, 110, 255) : IM_COL32(200, 200, 205, 255),
         text);
   }
@@ -58,15 +70,17 @@ void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int in
     draw->AddText(ImVec2(pos.x + 8, end.y - strip + 3), IM_COL32(238, 170, 100, 255), "importing...");
   } else if (out.state == OutputState::kImported) {
     // A drawn check mark: the fonts a host loads need not have a check glyph.
-    const ImVec2 c(end.x - 14, pos.y + 14);
-    draw->AddCircleFilled(c, 9.0f, IM_COL32(52, 160, 84, 255));
-    const ImVec2 corner(c.x - 1.3f, c.y + 3.6f);  // two lines: AddPolyline's signature changed in 1.92.8
-    draw->AddLine(ImVec2(c.x - 4.5f, c.y + 0.2f), corner, IM_COL32_WHITE, 2.0f);
-    draw->AddLine(corner, ImVec2(c.x + 4.6f, c.y - 3.4f), IM_COL32_WHITE, 2.0f);
+    const float k = uiScale(s);
+    const ImVec2 c(end.x - 14 * k, pos.y + 14 * k);
+    draw->AddCircleFilled(c, 9.0f * k, IM_COL32(52, 160, 84, 255));
+    // Two lines: AddPolyline's signature changed in 1.92.8.
+    const ImVec2 corner(c.x - 1.3f * k, c.y + 3.6f * k);
+    draw->AddLine(ImVec2(c.x - 4.5f * k, c.y + 0.2f * k), corner, IM_COL32_WHITE, 2.0f * k);
+    draw->AddLine(corner, ImVec2(c.x + 4.6f * k, c.y - 3.4f * k), IM_COL32_WHITE, 2.0f * k);
   }
   compat::addRectOutline(draw, pos, end, selected ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255),
                          3, selected ? 2.5f : 1.0f);
-  ImGui::InvisibleButton("thumb", ImVec2(kThumb, kThumb));
+  ImGui::InvisibleButton("thumb", ImVec2(thumb, thumb));
   if (ImGui::IsItemClicked()) panel.selectOutput(job.local_id, index);
   if (ImGui::IsItemHovered()) {
     if (out.state == OutputState::kFailed) {
@@ -95,7 +109,8 @@ void drawGallery(Panel& panel, Panel::State& s) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.62f, 0.64f, 0.70f, 1.0f));
   ImGui::Text("RESULTS  %d", total);
   ImGui::PopStyleColor();
-  ImGui::SameLine(ImGui::GetContentRegionAvail().x - 150);
+  const float import_width = 150 * uiScale(s);
+  ImGui::SameLine(ImGui::GetContentRegionAvail().x - import_width);
   ImGui::BeginDisabled(ready == 0);
   char label[48];
   if (ready == 0 && !s.importing.empty()) {
@@ -105,24 +120,34 @@ void drawGallery(Panel& panel, Panel::State& s) {
   } else {
     std::snprintf(label, sizeof label, "Import all (%d)", ready);
   }
-  if (ImGui::Button(label, ImVec2(150, 0))) panel.importAll();
+  if (ImGui::Button(label, ImVec2(import_width, 0))) panel.importAll();
   ImGui::EndDisabled();
 
-  ImGui::BeginChild("thumbs", ImVec2(0, kThumb + 28), true, ImGuiWindowFlags_HorizontalScrollbar);
-  bool first = true;
+  // The thumbnails wrap into rows: two rows show, more scroll.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float thumb = thumbSize(s);
+  const float cell = thumb + style.ItemSpacing.x;
+  const float inner = ImGui::GetContentRegionAvail().x - style.WindowPadding.x * 2 - style.ScrollbarSize;
+  const int per_row = std::max(1, static_cast<int>((inner + style.ItemSpacing.x) / cell));
+  const int rows = std::max(1, (total + per_row - 1) / per_row);
+  const float row_height = thumb + style.ItemSpacing.y;
+  ImGui::BeginChild("thumbs", ImVec2(0, std::min(rows, 2) * row_height + style.WindowPadding.y * 2), true);
+  int drawn = 0;
   for (const auto& job : s.jobs) {
     if (!s.session_ids.count(job.local_id)) continue;
     for (size_t i = 0; i < job.outputs.size(); ++i) {
-      if (!first) ImGui::SameLine();
-      first = false;
+      if (drawn % per_row != 0) ImGui::SameLine();
+      ++drawn;
       ImGui::PushID(job.local_id.c_str());
       ImGui::PushID(static_cast<int>(i));
       drawThumbnail(panel, s, job, static_cast<int>(i));
+      if (drawn == 1) noteLayout(s, "gallery.first");
+      noteLayout(s, "gallery.last");
       ImGui::PopID();
       ImGui::PopID();
     }
   }
-  if (first) ImGui::TextDisabled("Results appear here as they arrive.");
+  if (drawn == 0) ImGui::TextDisabled("Results appear here as they arrive.");
   ImGui::EndChild();
 
   drawPreview(panel, s, s.selected, ImGui::GetContentRegionAvail().y);
@@ -152,15 +177,16 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
   if (out.state == OutputState::kImported && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
     ImGui::SetTooltip("%s", out.imported_path.c_str());
   }
-  ImGui::SameLine();
+  sameLineIfRoom("Use as reference");
   ImGui::BeginDisabled(out.cache_path.empty() && out.asset_id.empty());
   if (ImGui::Button("Use as reference")) panel.useAsReference(job->local_id, ref.index);
   ImGui::EndDisabled();
-  ImGui::SameLine();
+  sameLineIfRoom("Re-run");
   if (ImGui::Button("Re-run")) panel.rerun(job->local_id);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Fill the form with these settings");
-  ImGui::SameLine();
+  sameLineIfRoom("Copy prompt");
   if (ImGui::Button("Copy prompt")) panel.copyPrompt(job->local_id);
+  noteLayout(s, "preview.copy_prompt");
   // The view options move to their own line when the pane is too narrow (History's detail pane).
   if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectMax().x + ImGui::GetCursorScreenPos().x >
       viewOptionsWidth()) {

@@ -1,16 +1,86 @@
-// References and mask in the form: thumbnails with reorder and remove, adding from a file path or
-// from the project's assets, and the entry point to the mask painter over the first reference.
+// References and mask in the form: thumbnails with reorder and remove, adding from a file path, the
+// file browser, files the host drops or the project's assets, and the way into the mask painter.
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 
 #include "panel_state.h"
 #include "texforge/editor/imgui_texture.h"
+#include "texforge/image.h"
 
 namespace texforge::editor {
 namespace {
 
 constexpr float kThumb = 64.0f;
+
+float buttonWidth(const char* label) {
+  return ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
+// Why path cannot be a reference or mask, or empty: the bytes decide (a renamed file is caught
+// here, not at upload time), read no further than the signature.
+std::string whyNotAnImage(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) return "not found";
+  if (std::filesystem::is_directory(status)) return "a folder";
+  uint8_t head[16] = {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return "unreadable";
+  in.read(reinterpret_cast<char*>(head), sizeof head);
+  if (sniffImageFormat(head, static_cast<size_t>(in.gcount())) == ImageFormat::kUnknown)
+    return "not a PNG, JPEG or WebP image";
+  return "";
+}
+
+// Adds image files as references, or loads the first into the mask canvas; one status line
+// for the lot. Returns how many were taken.
+int takeImageFiles(Panel::State& s, const std::vector<std::string>& paths, bool into_mask) {
+  int taken = 0;
+  std::string refused;  // "name (why), ..."
+  std::string mask_from;
+  for (const std::string& path : paths) {
+    std::string why = whyNotAnImage(path);
+    if (why.empty() && into_mask && !mask_from.empty()) why = "the mask takes one image";
+    if (why.empty() && !into_mask && s.params.reference_images.size() >= static_cast<size_t>(kMaxReferences))
+      why = "the model takes at most " + std::to_string(kMaxReferences) + " references";
+    if (why.empty() && into_mask) {
+      auto image = loadImageFile(path);
+      Status loaded = image ? s.mask.loadFromImage(*image) : Status(image.error());
+      if (loaded) {
+        mask_from = std::filesystem::path(path).filename().string();
+      } else {
+        why = describeError(loaded.error());
+      }
+    } else if (why.empty()) {
+      ImageInput input;
+      input.local_path = path;
+      s.params.reference_images.push_back(input);
+    }
+    if (!why.empty()) {
+      refused +=
+          (refused.empty() ? "" : ", ") + std::filesystem::path(path).filename().string() + " (" + why + ")";
+    } else {
+      ++taken;
+    }
+  }
+  std::string message;
+  if (!mask_from.empty()) {
+    message = "Mask loaded from " + mask_from + ": \"Use this mask\" keeps it.";
+  } else if (taken > 0) {
+    message = taken == 1 ? "Added as reference " + std::to_string(s.params.reference_images.size()) + "."
+                         : "Added " + std::to_string(taken) + " references.";
+  }
+  if (!refused.empty()) {
+    message += (message.empty() ? "" : " ") + std::string("Not added: ") + refused +
+               ". References and masks are PNG, JPEG or WebP files.";
+  }
+  if (!message.empty()) s.setStatus(message, !refused.empty());
+  return taken;
+}
 
 void drawThumb(Panel::State& s, const ImageInput& input) {
   const ImVec2 pos = ImGui::GetCursorScreenPos();
@@ -72,13 +142,28 @@ void drawReferences(Panel& panel, Panel::State& s) {
   if (move_from >= 0) panel.moveReference(static_cast<size_t>(move_from), static_cast<size_t>(move_to));
   fieldError(s, "referenceImages");
 
-  ImGui::SetNextItemWidth(-60);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float buttons = buttonWidth("Add") + buttonWidth("Browse...") + 2 * style.ItemSpacing.x;
+  ImGui::SetNextItemWidth(-buttons);
   const bool entered = inputTextWithHint("##refpath", "file path or asset_id", &s.new_reference_path,
                                          ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
   if ((ImGui::Button("Add") || entered) && !s.new_reference_path.empty()) {
     panel.addReference(s.new_reference_path);
     s.new_reference_path.clear();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Browse...")) {
+    if (s.reference_browser.isOpen()) {
+      s.reference_browser.close();
+    } else {
+      const std::string& last = s.reference_browser.directory();  // where it was last closed
+      s.reference_browser.open(last.empty() ? panel.projectDir() : last, panel.projectDir());
+    }
+  }
+  if (s.reference_browser.isOpen()) {
+    const std::string picked = s.reference_browser.draw(8);
+    if (!picked.empty()) takeImageFiles(s, {picked}, false);
   }
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##fromproject", "Add from project assets...")) {
@@ -112,6 +197,14 @@ void drawReferences(Panel& panel, Panel::State& s) {
     }
   }
   fieldError(s, "mask");
+}
+
+int Panel::dropFiles(const std::vector<std::string>& paths) {
+  State& s = *s_;
+  const bool into_mask = s.mask_open;
+  const int taken = takeImageFiles(s, paths, into_mask);
+  if (taken > 0 && !into_mask) selectTab(PanelTab::kGenerate);  // where the references are shown
+  return taken;
 }
 
 }  // namespace texforge::editor

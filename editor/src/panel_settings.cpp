@@ -1,6 +1,9 @@
 // Settings: credentials (masked, with their source; stored in the user's config directory, never
 // in the project), endpoint, import folder, jobs in flight and the spending threshold.
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include <imgui.h>
 #include <nlohmann/json.hpp>
@@ -21,7 +24,59 @@ std::string settingsPath(const std::string& project_dir) {
   return project_dir + "/.texforge/editor.json";
 }
 
+// The sentence Settings shows for a connection test.
+std::string describeConnection(const Result<ConnectionCheck>& answer) {
+  if (!answer) return "Test failed: " + describeError(answer.error());
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f s", answer->seconds);
+  return "Connected: " + answer->base_url + " accepted these credentials and offers " + answer->model_id +
+         " (answered in " + seconds + "). Nothing was paid.";
+}
+
 }  // namespace
+
+void Panel::testConnection() {
+  State& s = *s_;
+  if (s.connection_test) return;  // one at a time
+  CredentialStore store(s.options.credential_store);
+  Credentials credentials = store.load();
+  if (!s.key_input.empty() && !s.secret_input.empty()) credentials = Credentials{s.key_input, s.secret_input};
+  std::string endpoint = s.options.settings.endpoint;
+  if (endpoint.empty()) {
+    const char* from_environment =
+        s.options.credential_store.use_environment ? std::getenv("SCENARIO_API_URL") : nullptr;
+    endpoint = from_environment && *from_environment ? from_environment : kDefaultBaseUrl;
+  }
+  s.settings_message = "Testing " + endpoint + "...";
+  auto test = std::make_shared<State::ConnectionTest>();
+  s.connection_test = test;
+  // Detached: a panel closed meanwhile does not wait for a slow endpoint; the answer then goes nowhere.
+  std::weak_ptr<char> alive = s.alive;
+  std::thread([test, endpoint, credentials, wake = s.options.wake, alive] {
+    Result<ConnectionCheck> answer = checkConnection(endpoint, credentials);
+    {
+      std::lock_guard<std::mutex> lock(test->mutex);
+      test->answer = std::move(answer);
+    }
+    if (wake && alive.lock()) wake();
+  }).detach();
+}
+
+bool Panel::connectionTestRunning() const {
+  return s_->connection_test != nullptr;
+}
+
+const std::string& Panel::settingsMessage() const {
+  return s_->settings_message;
+}
+
+void collectConnectionTest(Panel::State& s) {
+  if (!s.connection_test) return;
+  std::lock_guard<std::mutex> lock(s.connection_test->mutex);
+  if (!s.connection_test->answer) return;
+  s.settings_message = describeConnection(*s.connection_test->answer);
+  s.connection_test.reset();
+}
 
 Result<PanelSettings> loadPanelSettings(const std::string& project_dir) {
   PanelSettings settings;
@@ -100,6 +155,14 @@ void drawSettings(Panel& panel, Panel::State& s) {
   ImGui::SetNextItemWidth(380);
   inputTextWithHint("Endpoint", "https://api.cloud.scenario.com/v1", &settings.endpoint);
   ImGui::TextDisabled("Now using: %s", s.generator ? s.generator->baseUrl().c_str() : "-");
+  ImGui::BeginDisabled(s.connection_test != nullptr);
+  if (ImGui::Button(s.connection_test ? "Testing..." : "Test connection")) panel.testConnection();
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip(
+        "Reads the model's description from this endpoint with the key and secret typed above (else the "
+        "saved ones). Nothing is paid.");
+  }
   ImGui::SetNextItemWidth(380);
   inputText("Import folder", &settings.import_folder);
   ImGui::TextDisabled("Inside the project: %s", s.options.project_dir.c_str());
@@ -123,10 +186,10 @@ void drawSettings(Panel& panel, Panel::State& s) {
     }
   }
   if (!s.settings_message.empty()) {
-    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextDisabled("%s", s.settings_message.c_str());
+    ImGui::PopTextWrapPos();
   }
-  (void)panel;
   ImGui::EndChild();
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,6 +14,9 @@
 
 #include <imgui.h>
 
+#include "file_browser.h"
+#include "prompt_wrap.h"
+#include "texforge/connection.h"
 #include "texforge/editor/form_validation.h"
 #include "texforge/editor/panel.h"
 #include "texforge/editor/project_assets.h"
@@ -38,6 +42,7 @@ struct Panel::State {
   std::shared_ptr<char> alive = std::make_shared<char>();  // callbacks check it: the panel may die first
   Generator* generator = nullptr;
   std::unique_ptr<TextureCache> textures;
+  SoftWrap prompt_wrap;      // the prompt box as it shows the prompt, wrapped at its width
   double start_time_ms = 0;  // unix ms: jobs created after it belong to this session
   std::set<std::string> session_ids;
 
@@ -55,6 +60,7 @@ struct Panel::State {
   int size_choice = 1;                       // index in sizePresets(), or -1 for custom
   std::string new_reference_path;
   std::unique_ptr<ProjectAssets> assets;  // for the reference picker
+  FileBrowser reference_browser;          // Browse...: picks reference files, from the project folder on
 
   // Price.
   std::string quote_key;  // form the current quote is for
@@ -89,6 +95,12 @@ struct Panel::State {
   // Settings.
   std::string key_input, secret_input;
   std::string settings_message;
+  // Test connection: the answer, filled by its thread; empty while it runs.
+  struct ConnectionTest {
+    std::mutex mutex;
+    std::optional<Result<ConnectionCheck>> answer;
+  };
+  std::shared_ptr<ConnectionTest> connection_test;
 
   // Mask painter.
   MaskCanvas mask;
@@ -103,6 +115,10 @@ struct Panel::State {
   TextureHandle mask_overlay;
   TextureHandle mask_overlay_next;
   uint64_t mask_overlay_revision = ~0ull;
+
+  float generate_bar_height = 120;  // what the Generate bar under the form's fields took last frame
+  // Named widgets as laid out, with the ImGui frame that drew them (see Panel::layout()).
+  std::map<std::string, std::pair<int, WidgetRect>> layout;
 
   PanelTab tab = PanelTab::kGenerate;
   bool tab_switch_requested = false;
@@ -131,7 +147,8 @@ auto whileSameGenerator(Panel::State& s, Fn fn) {
 }
 
 // Drawing of each part (one file each). All run on the UI thread inside the panel's window.
-void drawForm(Panel& panel, Panel::State& s);
+void drawForm(Panel& panel, Panel::State& s);         // the fields, scrolling
+void drawGenerateBar(Panel& panel, Panel::State& s);  // Generate with its price, and the status line
 void drawReferences(Panel& panel, Panel::State& s);
 void drawJobs(Panel& panel, Panel::State& s);
 // A job's buttons (Resume; Check again, Resend, Discard), or the line saying who holds it.
@@ -140,6 +157,7 @@ void drawGallery(Panel& panel, Panel::State& s);
 void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float height);
 void drawHistory(Panel& panel, Panel::State& s);
 void drawSettings(Panel& panel, Panel::State& s);
+void collectConnectionTest(Panel::State& s);  // Test connection's answer, once it came, into settings_message
 void drawMaskPainter(Panel& panel, Panel::State& s);
 
 // Small shared widgets.
@@ -149,6 +167,10 @@ bool inputTextWithHint(const char* label, const char* hint, std::string* text, I
 bool inputTextMultiline(const char* label, std::string* text, const ImVec2& size = ImVec2(0, 0),
                         ImGuiInputTextFlags flags = 0);
 void drawCheckerboard(const ImVec2& min, const ImVec2& max, float cell = 12.0f);
+// Records where a named widget went (Panel::layout()): the last item, or the rect given.
+void noteLayout(Panel::State& s, const char* name);
+void noteLayout(Panel::State& s, const char* name, const ImVec2& min, const ImVec2& max);
+float uiScale(const Panel::State& s);                       // PanelOptions::ui_scale, at least 0.5
 bool fieldError(const Panel::State& s, const char* field);  // draws the message under a field
 void helpMarker(const char* text);
 TextureView fileTexture(Panel::State& s, const std::string& path, bool thumbnail);

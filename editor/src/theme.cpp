@@ -1,5 +1,5 @@
 // The panel's dark theme: neutral greys, one warm accent for primary actions, generous spacing.
-// Applied by the host once after creating its ImGui context.
+// Applied by the host after creating its ImGui context, and again whenever its content scale changes.
 #include <imgui.h>
 
 #include "imgui_compat.h"
@@ -8,7 +8,10 @@
 namespace texforge::editor {
 
 void applyDarkTheme(float scale) {
+  // From ImGui's defaults each time, so a host may call it again when its scale changes without
+  // scaling twice what the theme leaves as it is.
   ImGuiStyle& style = ImGui::GetStyle();
+  style = ImGuiStyle();
   ImGui::StyleColorsDark(&style);
   style.WindowRounding = 6.0f;
   style.ChildRounding = 6.0f;

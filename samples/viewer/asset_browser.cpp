@@ -58,9 +58,10 @@ std::string fitName(const std::string& relative_path, float width) {
 
 void AssetBrowser::draw(editor::Panel& panel, double now_s) {
   // A finished import rescans at once, so results show up here in the frame their file landed.
-  const bool imported = panel.importsCompleted() != imports_seen_;
+  if (panel.importsCompleted() != imports_seen_) stale_ = true;
   imports_seen_ = panel.importsCompleted();
-  assets_.refresh(now_s, 1.0, imported);
+  if (stale_) assets_.refresh(now_s, 0, true);
+  stale_ = false;
   const auto& assets = assets_.assets();
   ImGui::TextDisabled("%zu images in the project", assets.size());
   ImGui::SameLine(ImGui::GetContentRegionAvail().x - 60);

@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
+#include <string>
+#include <vector>
 
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -16,6 +20,7 @@
 #include "screenshot.h"
 #include "texforge/editor/panel.h"
 #include "texforge/gl/texture_uploader_gl.h"
+#include "ui_scale.h"
 #include "viewer_args.h"
 #include "viewer_script.h"
 
@@ -27,39 +32,59 @@ double nowSeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-void loadFonts(float scale) {
-  ImGuiIO& io = ImGui::GetIO();
-  const char* candidates[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                              "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"};
-  for (const char* path : candidates) {
-    if (std::filesystem::exists(path) && io.Fonts->AddFontFromFileTTF(path, 15.0f * scale)) return;
-  }
-  io.Fonts->AddFontDefault();
-}
-
-void drawBanner(const std::string& text, float width) {
+// The demo/problem banner across the top, as tall as its text wrapped to the window's width needs;
+// returns that height, where the windows below start.
+float drawBanner(const std::string& text, float width) {
+  const ImVec2 padding(ImGui::GetFontSize() * 0.8f, ImGui::GetFontSize() * 0.45f);
+  const float height =
+      ImGui::CalcTextSize(text.c_str(), nullptr, false, width - padding.x * 2).y + padding.y * 2;
   ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(ImVec2(width, 32));
+  ImGui::SetNextWindowSize(ImVec2(width, height));
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.55f, 0.33f, 0.10f, 1.0f));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(12, 7));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, padding);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
   ImGui::Begin("##banner", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
   ImGui::End();
-  ImGui::PopStyleVar(2);
+  ImGui::PopStyleVar(3);
   ImGui::PopStyleColor();
+  return height;
 }
 
-// How long the loop may sleep before the next frame. Whatever finishes on another thread wakes it
-// (the Generator's news and decoded textures call glfwPostEmptyEvent), as does input, so only what
-// nobody announces is timed here.
-double frameWait(bool rebuild, const viewer::Script& script, editor::Panel& panel, Generator& generator) {
-  if (rebuild || panel.textures().stats().pending_uploads > 0) return 0.0;  // left over from the last frame
+// Frames drawn after input: ImGui shows a window or popup that just opened a frame after it measured
+// it, and hover follows the mouse a frame late. Wakes from other threads need none.
+constexpr int kSettleFrames = 2;
+
+// How long the loop may sleep before the next frame: 0 draws at once, infinity waits for an event.
+// Input wakes it, as does whatever finishes on another thread (the Generator's news and decoded
+// textures call glfwPostEmptyEvent); the panel says what it times itself (a debounced quote, the
+// clock of a running job). Nothing else is polled: the asset list rescans on events that matter.
+double frameWait(bool rebuild, int settle_frames, const viewer::Script& script, const editor::Panel& panel) {
+  if (rebuild || settle_frames > 0) return 0.0;
   if (script.running()) return 0.016;  // the script steps and counts quiet frames once per frame
-  if (!generator.idle()) return 0.5;   // the jobs' elapsed-time labels tick each second
-  return 1.0;                          // the asset list rescans about once a second
+  return panel.secondsUntilRedraw();
+}
+
+// What GLFW's callbacks saw, inside glfwWaitEvents() on this thread. Installed before ImGui's
+// backend, which calls them after its own.
+std::vector<std::string> g_dropped;  // paths dropped on the window, for the panel
+bool g_input = false;                // the user did something
+void onDrop(GLFWwindow*, int count, const char** paths) {
+  for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
+  g_input = true;
+}
+void watchInput(GLFWwindow* window) {
+  glfwSetDropCallback(window, onDrop);
+  glfwSetCursorPosCallback(window, [](GLFWwindow*, double, double) { g_input = true; });
+  glfwSetMouseButtonCallback(window, [](GLFWwindow*, int, int, int) { g_input = true; });
+  glfwSetScrollCallback(window, [](GLFWwindow*, double, double) { g_input = true; });
+  glfwSetKeyCallback(window, [](GLFWwindow*, int, int, int, int) { g_input = true; });
+  glfwSetCharCallback(window, [](GLFWwindow*, unsigned int) { g_input = true; });
 }
 
 }  // namespace
@@ -100,16 +125,17 @@ int main(int argc, char** argv) {
   }
   glfwMakeContextCurrent(window);
   glfwSwapInterval(1);
+  watchInput(window);  // before ImGui's backend chains to these callbacks
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;  // the layout is fixed; nothing to remember
-  float xscale = 1.0f, yscale = 1.0f;
-  glfwGetWindowContentScale(window, &xscale, &yscale);
-  const float ui_scale = std::max(1.0f, xscale);
-  editor::applyDarkTheme(ui_scale);
-  loadFonts(ui_scale);
+  io.IniFilename = nullptr;               // the layout is fixed; nothing to remember
+  io.ConfigInputTextCursorBlink = false;  // an idle loop sleeps: a blinking caret would stop mid-blink
+  // UI scale: the monitor's, followed when the window moves, unless --ui-scale forces one.
+  float ui_scale = args.ui_scale > 0 ? args.ui_scale : viewer::monitorUiScale(window);
+  viewer::applyUiScale(ui_scale, false);
+  viewer::watchContentScale(window);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330");
 
@@ -143,6 +169,7 @@ int main(int argc, char** argv) {
     // Applied settings rebuild the Generator at the start of the next frame, not inside draw().
     bool rebuild = false;
     editor::PanelOptions options;
+    options.ui_scale = ui_scale;
     options.generator = session.generator();
     options.uploader = uploader.get();
     options.project_dir = args.project_dir;
@@ -158,6 +185,8 @@ int main(int argc, char** argv) {
     }
     if (args.outputs > 0) panel.params().num_outputs = args.outputs;
     if (!args.reference.empty()) panel.addReference(args.reference);
+    if (args.mask && !panel.openMaskPainter())
+      std::fprintf(stderr, "texforge-viewer: --mask needs a file reference\n");
     if (args.tab == "history") panel.selectTab(editor::PanelTab::kHistory);
     if (args.tab == "settings" || session.problem()) panel.selectTab(editor::PanelTab::kSettings);
 
@@ -165,18 +194,43 @@ int main(int argc, char** argv) {
     viewer::Script script(args);
     const double started = nowSeconds();
 
+    int settle_frames = 0;
+    bool was_focused = true;
     while (!glfwWindowShouldClose(window)) {
-      const double wait_s = frameWait(rebuild, script, panel, *session.generator());
-      if (wait_s > 0) {
-        glfwWaitEventsTimeout(wait_s);
-      } else {
+      double wait_s = frameWait(rebuild, settle_frames, script, panel);
+      if (std::isinf(wait_s)) script.noteSleep(nowSeconds() - started);
+      wait_s = std::min(wait_s, script.wakeIn(nowSeconds() - started));
+      if (wait_s <= 0) {
         glfwPollEvents();
+      } else if (std::isinf(wait_s)) {
+        glfwWaitEvents();
+      } else {
+        glfwWaitEventsTimeout(wait_s);
+      }
+      settle_frames = g_input ? kSettleFrames : std::max(0, settle_frames - 1);
+      g_input = false;
+      // Back in focus: files may have changed while the user was elsewhere.
+      const bool focused = glfwGetWindowAttrib(window, GLFW_FOCUSED) != 0;
+      if (focused && !was_focused) browser.requestRescan();
+      was_focused = focused;
+      if (!g_dropped.empty()) {
+        panel.dropFiles(g_dropped);
+        g_dropped.clear();
       }
       if (rebuild) {
         rebuild = false;
         config.settings = panel.settings();
         Status reopened = session.reopen(config, panel);
         session_error = reopened ? "" : "Settings: " + editor::describeError(reopened.error());
+      }
+
+      if (viewer::contentScaleChanged() && args.ui_scale <= 0) {
+        const float monitor_scale = viewer::monitorUiScale(window);
+        if (monitor_scale != ui_scale) {
+          ui_scale = monitor_scale;
+          viewer::applyUiScale(ui_scale, true);
+          panel.setUiScale(ui_scale);
+        }
       }
 
       const double frame_start = nowSeconds();
@@ -188,10 +242,7 @@ int main(int argc, char** argv) {
       float top = 0;
       std::string banner = session.banner();
       if (!session_error.empty()) banner = session_error + "   " + banner;
-      if (!banner.empty()) {
-        drawBanner(banner, display.x);
-        top = 32;
-      }
+      if (!banner.empty()) top = drawBanner(banner, display.x);
       const float left_width = std::min(320.0f * ui_scale, display.x * 0.3f);
       const ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
@@ -215,8 +266,14 @@ int main(int argc, char** argv) {
       glClearColor(0.08f, 0.08f, 0.09f, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-      if (script.wantsScreenshot())
-        script.screenshotTaken(viewer::writeScreenshot(args.screenshot, fb_width, fb_height));
+      if (script.wantsScreenshot()) {
+        Status shot = viewer::writeScreenshot(args.screenshot, fb_width, fb_height);
+        if (shot && !args.layout.empty())
+          shot =
+              viewer::writeLayout(args.layout, panel.layout(), io.DisplaySize.x, io.DisplaySize.y, fb_width,
+                                  fb_height, ui_scale, {{"generate", panel.generateButtonLabel()}});
+        script.screenshotTaken(shot);
+      }
       glfwSwapBuffers(window);
       if (script.finished()) {
         exit_code = script.exitCode();

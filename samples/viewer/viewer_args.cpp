@@ -12,6 +12,8 @@ const char* viewerUsage() {
          "                       [--reference PATH] [--tab generate|history|settings]\n"
          "                       [--generate] [--import-all] [--screenshot FILE.png] [--quit-when-idle]\n"
          "                       [--size WxH] [--job-ms MS] [--timeout S]\n"
+         "                       [--ui-scale S] [--mask] [--layout FILE.json]\n"
+         "                       [--idle-frames S]\n"
          "Without credentials (SCENARIO_API_KEY/SECRET or Settings) or with --demo it runs on the built-in\n"
          "emulator: nothing is paid.\n";
 }
@@ -63,6 +65,28 @@ bool parseViewerArgs(int argc, char** argv, ViewerArgs& out, std::string& error)
     } else if (arg == "--timeout") {
       if (!value(text)) return false;
       out.timeout_s = std::atof(text.c_str());
+      // --- UI scale and layout checks (issue 10) ---
+    } else if (arg == "--ui-scale") {
+      if (!value(text)) return false;
+      out.ui_scale = static_cast<float>(std::atof(text.c_str()));
+      if (out.ui_scale < 0.5f || out.ui_scale > 4.0f) {
+        error = "--ui-scale wants a scale from 0.5 to 4";
+        return false;
+      }
+    } else if (arg == "--layout") {
+      if (!value(out.layout)) return false;
+    } else if (arg == "--mask") {
+      out.mask = true;
+      // --- end UI scale and layout checks ---
+      // --- idle check ---
+    } else if (arg == "--idle-frames") {
+      if (!value(text)) return false;
+      out.idle_frames_s = std::atof(text.c_str());
+      if (out.idle_frames_s <= 0) {
+        error = "--idle-frames wants a number of seconds";
+        return false;
+      }
+      // --- end idle check ---
     } else if (arg == "--help" || arg == "-h") {
       out.help = true;
     } else {

@@ -22,6 +22,16 @@ struct ViewerArgs {
   int height = 900;
   int job_duration_ms = 4000;  // emulator job length in demo mode
   double timeout_s = 120.0;    // scripted runs give up (exit 3) after this long
+  // --- UI scale and layout checks (issue 10) ---
+  float ui_scale = 0;  // --ui-scale S: force this scale; 0 follows the monitor's content scale
+  std::string layout;  // --layout FILE.json: with the screenshot, where the named widgets landed
+  bool mask = false;   // --mask: open the mask painter over the first reference
+  // --- end UI scale and layout checks ---
+  // --- idle check (issue 10) ---
+  // --idle-frames S: once the scripted steps are done and nothing is timed, count the frames drawn
+  // in the next S seconds and print "idle: N frames in S s"; 0: no check
+  double idle_frames_s = 0;
+  // --- end idle check ---
   bool help = false;
 };
 

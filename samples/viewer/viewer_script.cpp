@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
 namespace texforge::viewer {
 
@@ -20,7 +21,10 @@ void Script::fail(const std::string& message, int code) {
 
 void Script::step(editor::Panel& panel, Generator& generator, double elapsed_s) {
   idle_ = generator.idle() && !panel.textures().busy();
-  if (step_ == Step::kDone) return;
+  if (step_ == Step::kDone) {
+    stepIdleCheck(elapsed_s);
+    return;
+  }
   if (elapsed_s > args_.timeout_s) {
     fail("scripted run timed out", 3);
     step_ = Step::kDone;
@@ -100,6 +104,33 @@ void Script::step(editor::Panel& panel, Generator& generator, double elapsed_s) 
     case Step::kDone: break;
   }
   std::fflush(stdout);
+}
+
+void Script::stepIdleCheck(double elapsed_s) {
+  if (args_.idle_frames_s <= 0 || idle_checked_) return;
+  if (idle_from_s_ < 0) {
+    if (elapsed_s > args_.timeout_s) {
+      fail("the viewer never went idle", 3);
+      idle_checked_ = true;
+    }
+    return;
+  }
+  if (elapsed_s < idle_from_s_ + args_.idle_frames_s) {
+    ++idle_frames_;  // a frame nobody asked for
+    return;
+  }
+  idle_checked_ = true;  // this frame is the check's own wake-up, not counted
+  std::printf("idle: %d frames in %.1f s\n", idle_frames_, args_.idle_frames_s);
+  std::fflush(stdout);
+}
+
+void Script::noteSleep(double elapsed_s) {
+  if (args_.idle_frames_s > 0 && step_ == Step::kDone && idle_ && idle_from_s_ < 0) idle_from_s_ = elapsed_s;
+}
+
+double Script::wakeIn(double elapsed_s) const {
+  if (idle_from_s_ < 0 || idle_checked_) return std::numeric_limits<double>::infinity();
+  return std::max(0.0, idle_from_s_ + args_.idle_frames_s - elapsed_s);
 }
 
 void Script::screenshotTaken(const Status& status) {

@@ -1,5 +1,5 @@
-// The scripted run behind --generate --import-all --screenshot --quit-when-idle: a small state
-// machine advanced once per frame, plus frame-time figures printed at exit.
+// The scripted run behind --generate --import-all --screenshot --quit-when-idle --idle-frames: a
+// small state machine advanced once per frame, plus frame-time figures printed at exit.
 #pragma once
 
 #include <string>
@@ -18,7 +18,15 @@ class Script {
   bool running() const { return step_ != Step::kDone; }
   bool wantsScreenshot() const { return step_ == Step::kScreenshot; }
   void screenshotTaken(const Status& status);
-  bool finished() const { return step_ == Step::kDone && idle_; }
+  // The steps are done, nothing runs, and the idle check (if asked) has ended.
+  bool finished() const {
+    return step_ == Step::kDone && idle_ && (args_.idle_frames_s <= 0 || idle_checked_);
+  }
+  // The loop is about to wait for an event with nothing timed: the idle check starts at the first
+  // such wait once the steps are done. elapsed_s since start.
+  void noteSleep(double elapsed_s);
+  // How long the loop may sleep before the idle check must end; infinity when none is counting.
+  double wakeIn(double elapsed_s) const;
   int exitCode() const { return exit_code_; }
   void noteFrame(double cpu_s, int uploads);
   void printFrameStats() const;
@@ -26,6 +34,7 @@ class Script {
  private:
   enum class Step { kWaitSchema, kGenerate, kWaitJob, kImport, kWaitImports, kSettle, kScreenshot, kDone };
   void fail(const std::string& message, int code);
+  void stepIdleCheck(double elapsed_s);
   ViewerArgs args_;
   Step step_ = Step::kWaitSchema;
   std::string local_id_;
@@ -38,6 +47,9 @@ class Script {
   double import_max_ms_ = 0;             // worst frame from pressing Import all to the last answer
   int imports_queued_ = 0;
   std::string last_error_;
+  double idle_from_s_ = -1;  // when the idle check started; -1 before
+  int idle_frames_ = 0;      // frames drawn since then
+  bool idle_checked_ = false;
 };
 
 }  // namespace texforge::viewer

@@ -67,5 +67,37 @@ TEST(AssetBrowser, AClickOnAThumbnailSelectsItAndTheSelectionLasts) {
   EXPECT_EQ(browser.selected(), "");
 }
 
+// The folder is scanned when something says it may have changed, never by the clock: drawing an
+// hour later finds nothing new until the host asks (its window got the focus back) or an import ends.
+TEST(AssetBrowser, RescansWhenAskedNotByTheClock) {
+  TempDir project;
+  DecodedImage image;
+  image.width = image.height = 8;
+  image.rgba.assign(8 * 8 * 4, 90);
+  auto png = encodePng(image);
+  ASSERT_TRUE(png.ok());
+  const std::string bytes(png->begin(), png->end());
+  writeAll(project.file("first.png"), bytes);
+
+  ScriptedGenerator generator;
+  PanelHarness harness(generator, project.path());
+  viewer::AssetBrowser browser(project.path());
+  auto drawBrowser = [&](double now_s) {
+    harness.imgui.frame([&] {
+      ImGui::Begin("Project assets");
+      browser.draw(*harness.panel, now_s);
+      ImGui::End();
+    });
+  };
+  drawBrowser(0.0);
+  EXPECT_EQ(browser.count(), 1u);
+  writeAll(project.file("second.png"), bytes);
+  drawBrowser(3600.0);
+  EXPECT_EQ(browser.count(), 1u) << "the folder was polled";
+  browser.requestRescan();
+  drawBrowser(3600.0);
+  EXPECT_EQ(browser.count(), 2u);
+}
+
 }  // namespace
 }  // namespace texforge::test

@@ -59,4 +59,64 @@ cat "$work/bad.log"
 [[ "$rc" -eq 0 ]] || { echo "FAIL: the viewer exited $rc on a refused endpoint"; exit 1; }
 grep -q "Settings: .*demo mode until this is fixed" "$work/bad.log" || { echo "FAIL: the problem was not named"; exit 1; }
 [[ -s "$work/bad.png" ]] || { echo "FAIL: no window was drawn"; exit 1; }
+# --- Layout at 800x600, 1440x900 and 2x scale (issue 10) ---
+# The viewer writes where its named widgets landed (--layout); the Generate button with its price and
+# the mask painter's buttons must lie wholly inside the window, uncut, and History's prompt column must
+# stay readable. 2x comes from Xft.dpi through GLFW's content scale (xrdb; -noreset keeps the server,
+# and so the resource, once xrdb disconnects), else from --ui-scale.
+# TEXFORGE_VIEWER_SHOTS=DIR keeps the captures and layout files there.
+shots="${TEXFORGE_VIEWER_SHOTS:-$work/shots}"
+mkdir -p "$shots"
+reference="$(find "$project/assets/generated" -maxdepth 1 -name '*.png' | sort | head -1)"
+layout_run() {  # name WxH dpi-or-empty viewer-args...
+  local name="$1" size="$2" dpi="$3"
+  shift 3
+  local scale_args=() dpi_setup=":"
+  if [[ -n "$dpi" ]] && command -v xrdb >/dev/null 2>&1; then
+    dpi_setup="echo 'Xft.dpi: $dpi' | xrdb -merge"
+  elif [[ -n "$dpi" ]]; then
+    echo "note: xrdb not found; forcing the scale with --ui-scale instead of Xft.dpi"
+    scale_args=(--ui-scale "$(python3 -c "print($dpi / 96)")")
+  fi
+  XDG_CONFIG_HOME="$work/config" LIBGL_ALWAYS_SOFTWARE=1 \
+    xvfb-run -a -s "-screen 0 1600x1000x24 -noreset" bash -c "$dpi_setup && exec \"\$@\"" viewer \
+    "$bin" --project "$project" --demo --size "$size" "${scale_args[@]}" "$@" \
+    --screenshot "$shots/$name.png" --layout "$shots/$name.json" --quit-when-idle --timeout 60 \
+    >"$work/$name.log" 2>&1 || { cat "$work/$name.log"; echo "FAIL: $name: the viewer failed"; exit 1; }
+  [[ -s "$shots/$name.png" ]] || { echo "FAIL: $name: no capture"; exit 1; }
+}
+for run in "800x600 800x600 -" "1440x900 1440x900 -" "1440x900-2x 1440x900 192"; do
+  read -r name size dpi <<<"$run"
+  [[ "$dpi" == "-" ]] && dpi=""
+  scale=1
+  [[ -n "$dpi" ]] && scale=2
+  # A prompt, 4 outputs and a reference: the button carries its longest price label.
+  layout_run "generate-$name" "$size" "$dpi" --prompt "mossy stone wall" --reference "$reference" --outputs 4
+  python3 "$here/viewer_layout_check.py" "$shots/generate-$name.json" --scale "$scale" \
+    --inside generate.label=generate --text generate=CU generate
+  layout_run "mask-$name" "$size" "$dpi" --reference "$reference" --mask
+  python3 "$here/viewer_layout_check.py" "$shots/mask-$name.json" --scale "$scale" \
+    generate mask.use mask.close mask.canvas
+  layout_run "history-$name" "$size" "$dpi" --tab history
+  python3 "$here/viewer_layout_check.py" "$shots/history-$name.json" --scale "$scale" \
+    --min-width "history.prompt=$((scale * 140))"
+done
+# --- end layout ---
+
+# --- Idle: nothing changes, nothing is drawn (issue 10) ---
+# With nothing to do the viewer sleeps until an event or a wake; it used to redraw once a second.
+# Frames are counted, not timed, over 4 idle seconds of the project above (thumbnails decoded,
+# price known): a loop on a timer draws about 4, a sleeping one none; 2 leaves room for a stray event.
+rc=0
+XDG_CONFIG_HOME="$work/config" LIBGL_ALWAYS_SOFTWARE=1 \
+  xvfb-run -a -s "-screen 0 1440x900x24" \
+  "$bin" --project "$project" --demo --idle-frames 4 --quit-when-idle --timeout 60 \
+  >"$work/idle.log" 2>&1 || rc=$?
+cat "$work/idle.log"
+[[ "$rc" -eq 0 ]] || { echo "FAIL: the idle run exited $rc"; exit 1; }
+idle_frames=$(sed -n 's/^idle: \([0-9]*\) frames.*/\1/p' "$work/idle.log")
+[[ -n "$idle_frames" ]] || { echo "FAIL: the idle run printed no frame count"; exit 1; }
+[[ "$idle_frames" -le 2 ]] || { echo "FAIL: $idle_frames frames drawn in 4 idle seconds"; exit 1; }
+# --- end idle ---
+
 echo "PASS"

@@ -149,6 +149,14 @@ void HeadlessImGui::key(int imgui_key, bool down) {
   queueKey(ImGui::GetIO(), static_cast<ImGuiKey>(imgui_key), down, 0);
 }
 
+void HeadlessImGui::ctrl(bool down) {
+#if IMGUI_VERSION_NUM >= 18900
+  ImGui::GetIO().AddKeyEvent(ImGuiMod_Ctrl, down);
+#else
+  ImGui::GetIO().KeyCtrl = down;
+#endif
+}
+
 unsigned HeadlessImGui::hoveredId() {
   return GImGui->HoveredId;
 }

@@ -36,6 +36,7 @@ class HeadlessImGui {
   static void mouseButton(int button, bool down);
   static void typeText(const char* utf8);     // characters for the focused text field
   static void key(int imgui_key, bool down);  // an ImGuiKey_ value (Backspace, Enter...)
+  static void ctrl(bool down);                // the Ctrl modifier, held or released
 
   // What the frame just drawn shows.
   static unsigned hoveredId();      // the item under the mouse; 0 for none

@@ -56,6 +56,17 @@ struct TEXFORGE_EDITOR_API PanelOptions {
   // credentials). The host rebuilds it and calls setGenerator(). UI thread.
   std::function<void(const PanelSettings&)> on_settings_applied;
   std::function<double()> clock;  // seconds, monotonic; default steady_clock (tests may inject)
+  // The monitor's content scale (2 on a 192 dpi screen): thumbnails, previews and the panel's fixed
+  // widths grow with it. The host loads its fonts and calls applyDarkTheme() at the same scale.
+  float ui_scale = 1.0f;
+};
+
+// Where a named widget landed in the last frame the panel drew, in ImGui's screen coordinates (the
+// host's display, as io.DisplaySize measures it). visible_* is the part its window showed (clipped);
+// it equals the item's rect when nothing of the widget was cut off. For hosts' layout checks.
+struct TEXFORGE_EDITOR_API WidgetRect {
+  float min_x = 0, min_y = 0, max_x = 0, max_y = 0;
+  float visible_min_x = 0, visible_min_y = 0, visible_max_x = 0, visible_max_y = 0;
 };
 
 enum class PanelTab { kGenerate, kHistory, kSettings };
@@ -82,6 +93,10 @@ class TEXFORGE_EDITOR_API Panel {
   void drawContents();
   // Work without drawing (pump, quotes, uploads); draw() calls it. For headless tests and hosts.
   void update();
+  // How long a host may sleep after this frame if no input or wake comes: 0 when it should draw
+  // again at once (uploads left over), the time to the next change nobody announces (a debounced
+  // quote, the clock of a running job), or infinity when nothing changes by itself. UI thread.
+  double secondsUntilRedraw() const;
 
   void setGenerator(Generator* generator);  // waits for texture loaders that use the old one
   Generator* generator() const;
@@ -130,6 +145,11 @@ class TEXFORGE_EDITOR_API Panel {
   void addReference(const std::string& path_or_asset_id);
   void removeReference(size_t index);
   void moveReference(size_t from, size_t to);
+  // Files dropped on the panel (the host forwards its window's drops): PNG, JPEG and WebP files
+  // become references, or load into the mask while the mask painter is open; anything else is
+  // refused and the status line says what was taken and why the rest was not. Returns how many
+  // were taken. UI thread.
+  int dropFiles(const std::vector<std::string>& paths);
   std::vector<std::string> sessionJobIds() const;  // jobs submitted in this session, newest first
   void setHistoryFilter(const std::string& text);
   std::vector<std::string> historyMatches() const;  // local ids matching the filter, newest first
@@ -140,7 +160,22 @@ class TEXFORGE_EDITOR_API Panel {
   Status applyMask();                        // saves the painted mask and sets it on the form
   const std::string& statusMessage() const;  // the last message shown to the user
   PanelSettings& settings();
+  // Settings' "Test connection": reads the model's schema from the endpoint field (empty: the
+  // default) with the credentials typed in Settings, else the saved ones; nothing is paid. Runs off
+  // the UI thread; settingsMessage() says how it went once update() has seen the answer.
+  void testConnection();
+  bool connectionTestRunning() const;
+  const std::string& settingsMessage() const;
   TextureCache& textures();
+  // The content scale (PanelOptions::ui_scale); a host calls it when the window moves to a monitor
+  // with another scale, after it rebuilt its fonts and theme. UI thread.
+  void setUiScale(float scale);
+  float uiScale() const;
+  // The named widgets of the last frame drawn: "generate" (the button with its price), "mask.use",
+  // "mask.close", "mask.canvas" while the mask painter is open, "history.prompt" (the first row's
+  // prompt) on the History tab; "gallery.first" and "gallery.last" (thumbnails) and
+  // "preview.copy_prompt" (the preview's last action) while results show. Empty before the first frame.
+  std::map<std::string, WidgetRect> layout() const;
 
   struct State;  // the view state, private to editor/src (declared here so its parts can share it)
 
@@ -171,8 +206,9 @@ TEXFORGE_EDITOR_API std::string describeOutputProblem(const OutputSnapshot& outp
 TEXFORGE_EDITOR_API std::string describeResendWait(const JobSnapshot& job, int64_t now_ms);
 
 // Applies the panel's dark theme to the current ImGui context; scale multiplies its spacing and
-// sizes. Fonts stay the host's: it loads them at that scale, or on Dear ImGui 1.92 may set
-// ImGuiStyle::FontScaleDpi instead.
+// sizes. It starts from ImGui's default style, so a host calls it again when its scale changes.
+// Fonts stay the host's: it loads them at that scale, or on Dear ImGui 1.92 may set
+// ImGuiStyle::FontScaleDpi after this call instead.
 TEXFORGE_EDITOR_API void applyDarkTheme(float scale = 1.0f);
 
 }  // namespace texforge::editor
