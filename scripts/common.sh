@@ -11,7 +11,7 @@ TEXFORGE_PACKAGES=(
   libimgui-dev libglfw3-dev libgl-dev libgl1-mesa-dri
   libvulkan-dev mesa-vulkan-drivers glslc vulkan-validationlayers
   g++-mingw-w64-x86-64
-  xvfb xauth imagemagick python3 openssl curl
+  xvfb xauth x11-xserver-utils imagemagick python3 openssl curl
   clang libclang-rt-14-dev clang-format
 )
 
