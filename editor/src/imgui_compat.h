@@ -54,6 +54,13 @@ inline void applyNewerThemeColors(ImVec4* colors, const ImVec4& accent, const Im
 #endif
 }
 
+// The keypad's Enter was renamed in 1.87 (KeyPad to Keypad).
+#if IMGUI_VERSION_NUM >= 18700
+constexpr ImGuiKey kKeypadEnter = ImGuiKey_KeypadEnter;
+#else
+constexpr ImGuiKey kKeypadEnter = ImGuiKey_KeyPadEnter;
+#endif
+
 // A key that went down this frame (or repeats, when repeat). 1.87 took ImGuiKey values directly
 // and later removed GetKeyIndex, which 1.86 needs to map them.
 inline bool keyPressed(ImGuiKey key, bool repeat = false) {

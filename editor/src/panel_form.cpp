@@ -47,7 +47,7 @@ void drawConfirmModal(Panel& panel, Panel::State& s) {
     ImGui::PushStyleColor(ImGuiCol_Button, kAccent);
     // Enter answers yes and Escape no, as in the host's own dialogs.
     const bool enter =
-        !opening && (compat::keyPressed(ImGuiKey_Enter) || compat::keyPressed(ImGuiKey_KeyPadEnter));
+        !opening && (compat::keyPressed(ImGuiKey_Enter) || compat::keyPressed(compat::kKeypadEnter));
     const bool escape = !opening && compat::keyPressed(ImGuiKey_Escape);
     if (ImGui::Button("Generate anyway", ImVec2(160, 0)) || enter) {
       panel.confirmGenerate(true);
@@ -175,7 +175,7 @@ void drawGenerateBar(Panel& panel, Panel::State& s) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.1f, 0.08f, 0.06f, 1.0f));
   // Ctrl+Enter generates from anywhere in the panel, the prompt box included (ImGui lets it go).
   const bool shortcut = ImGui::GetIO().KeyCtrl && !invalid && !s.confirm_open &&
-                        (compat::keyPressed(ImGuiKey_Enter) || compat::keyPressed(ImGuiKey_KeyPadEnter)) &&
+                        (compat::keyPressed(ImGuiKey_Enter) || compat::keyPressed(compat::kKeypadEnter)) &&
                         ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
   if (ImGui::Button(label.c_str(), ImVec2(-1, button_height)) || shortcut) panel.pressGenerate();
   noteLayout(s, "generate");
