@@ -345,6 +345,38 @@ void GeneratorImpl::stopWaiting(const std::string& local_id) {
   transport_->post([this] { drainSubmitQueue(); });
 }
 
+Status GeneratorImpl::removeJob(const std::string& local_id) {
+  auto r = record(local_id);
+  if (!r) return makeError(ErrorCode::kNotFound, "no job " + local_id);
+  if (options_.offline) return makeError(ErrorCode::kInvalidArgument, "this engine was opened offline");
+  if (isJobActive(r->snap.state) || r->snap.state == JobState::kUnknown) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "job " + local_id + " is " + jobStateName(r->snap.state) +
+                         ": only a finished job can be deleted, so that nothing the service may still "
+                         "deliver (and charge) is forgotten");
+  }
+  auto removed = journal_->remove(local_id, owner_, nowMs(), leaseMs());
+  if (!removed) return removed.error();
+  if (!*removed) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "job " + local_id + " is not this program's to delete: " + heldBy(*r));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.erase(local_id);
+  }
+  // Only texforge's own copies go: an imported asset belongs to the project.
+  const std::filesystem::path cache = cacheDir();
+  for (const OutputSnapshot& o : r->snap.outputs) {
+    if (o.cache_path.empty() || std::filesystem::path(o.cache_path).parent_path() != cache) continue;
+    std::error_code ec;
+    std::filesystem::remove(o.cache_path, ec);
+  }
+  logJob(LogLevel::kInfo, local_id, "deleted from the history at the host's request");
+  mailbox_.post([this, local_id] { pumped_.push_back({GeneratorEvent::Kind::kJobChanged, local_id, -1}); });
+  return Ok{};
+}
+
 // The job, taken over for a host's decision: held by nobody else, and this engine's from now on.
 Result<JobRecord> GeneratorImpl::recordToDecide(const std::string& local_id) {
   auto r = record(local_id);

@@ -71,6 +71,7 @@ class GeneratorImpl final : public Generator {
   void quote(const GenerationParams& params, std::function<void(Result<Quote>)> on_done) override;
   void fetchSchema(const std::string& model_id, std::function<void(Result<ModelSchema>)> on_done) override;
   void stopWaiting(const std::string& local_id) override;
+  Status removeJob(const std::string& local_id) override;
   Status recheckUnknown(const std::string& local_id) override;
   Status resumeJob(const std::string& local_id) override;
   Status resolveUnknown(const std::string& local_id, bool resend) override;
@@ -82,6 +83,8 @@ class GeneratorImpl final : public Generator {
   Result<ImportedAsset> importOutput(const std::string& local_id, int output_index) override;
   void importOutputAsync(const std::string& local_id, int output_index,
                          std::function<void(Result<ImportedAsset>)> on_done) override;
+  Status forgetImport(const std::string& local_id, int output_index) override;  // generator_undo.cpp
+  Status recordImport(const std::string& local_id, int output_index, const std::string& path) override;
   Result<DecodedImage> loadOutputImage(const std::string& local_id, int output_index) const override;
   GeneratorStats stats() const override;
   std::string baseUrl() const override { return transport_->baseUrl(); }

@@ -4,6 +4,7 @@
 // endpoint or account is never touched here.
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "generator_impl.h"
 #include "platform.h"
@@ -132,6 +133,8 @@ void GeneratorImpl::syncWithJournal() {
     sync_due_ = false;
     auto records = journal_->loadAll();
     if (records) {
+      std::set<std::string> journaled;  // before the loop below moves the records away
+      for (const JobRecord& jr : *records) journaled.insert(jr.snap.local_id);
       std::vector<GeneratorEvent> events;
       std::lock_guard<std::mutex> lock(mutex_);
       for (JobRecord& jr : *records) {
@@ -177,6 +180,16 @@ void GeneratorImpl::syncWithJournal() {
         jr.snap.resend_allowed_at_ms = jr.snap.state == JobState::kUnknown ? resendAllowedAt(jr) : 0;
         events.push_back({GeneratorEvent::Kind::kJobChanged, id, -1});
         jobs_[id] = std::move(jr);
+      }
+      // A finished job that is no longer journaled was deleted by another program.
+      for (auto it = jobs_.begin(); it != jobs_.end();) {
+        const JobState state = it->second.snap.state;
+        if (journaled.count(it->first) || isJobActive(state) || state == JobState::kUnknown) {
+          ++it;
+          continue;
+        }
+        events.push_back({GeneratorEvent::Kind::kJobChanged, it->first, -1});
+        it = jobs_.erase(it);
       }
       for (const GeneratorEvent& event : events) mailbox_.post([this, event] { pumped_.push_back(event); });
     }

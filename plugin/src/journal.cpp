@@ -471,6 +471,39 @@ Result<std::optional<JobRecord>> Journal::claim(const std::string& local_id, con
   return std::optional<JobRecord>(std::move(record));
 }
 
+Result<bool> Journal::remove(const std::string& local_id, const JournalOwner& owner, int64_t now_ms,
+                             int64_t lease_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (read_only_) return makeError(ErrorCode::kInvalidArgument, "the journal was opened read-only");
+  if (Status st = exec("BEGIN IMMEDIATE;"); !st) return st.error();
+  Stmt select =
+      prepare(db_, (std::string("SELECT ") + kJobColumns + " FROM jobs WHERE local_id = ?1;").c_str());
+  if (!select) return writeError("read");
+  bindText(select.get(), 1, local_id);
+  if (sqlite3_step(select.get()) == SQLITE_ROW) {
+    const JobRecord record = readJob(select.get());
+    select.reset();
+    if (record.lease.owner_id != owner.id && leaseAlive(record.lease, now_ms, lease_ms, owner.host)) {
+      exec("ROLLBACK;");
+      return false;
+    }
+  }
+  select.reset();
+  for (const char* sql :
+       {"DELETE FROM outputs WHERE local_id = ?1;", "DELETE FROM jobs WHERE local_id = ?1;"}) {
+    Stmt erase = prepare(db_, sql);
+    if (!erase) return writeError("write");
+    bindText(erase.get(), 1, local_id);
+    if (sqlite3_step(erase.get()) != SQLITE_DONE) return writeError("write");
+  }
+  if (Status st = exec("COMMIT;"); !st) {
+    exec("ROLLBACK;");
+    return st.error();
+  }
+  written_versions_.erase(local_id);
+  return true;
+}
+
 Status Journal::renew(const JournalOwner& owner, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (read_only_) return Ok{};
@@ -587,6 +620,29 @@ Status Journal::releaseImport(const std::string& local_id, int index, const Jour
   bindText(release.get(), 3, owner.id);
   if (sqlite3_step(release.get()) != SQLITE_DONE) return writeError("write");
   return Ok{};
+}
+
+Result<bool> Journal::forgetImport(const std::string& local_id, int index) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (read_only_) return makeError(ErrorCode::kIo, "the journal " + path_ + " was opened read-only");
+  if (Status st = exec("BEGIN IMMEDIATE;"); !st) return st.error();
+  Stmt forget = prepare(db_,
+                        "UPDATE outputs SET state='ready', imported_path='' "
+                        "WHERE local_id=?1 AND idx=?2 AND state='imported';");
+  if (!forget) return writeError("write");
+  bindText(forget.get(), 1, local_id);
+  sqlite3_bind_int(forget.get(), 2, index);
+  if (sqlite3_step(forget.get()) != SQLITE_DONE) return writeError("write");
+  const bool forgotten = sqlite3_changes(db_) > 0;
+  Stmt unsettle = prepare(db_, "UPDATE jobs SET state='ready' WHERE local_id=?1 AND state='imported';");
+  if (!unsettle) return writeError("write");
+  bindText(unsettle.get(), 1, local_id);
+  if (sqlite3_step(unsettle.get()) != SQLITE_DONE) return writeError("write");
+  if (Status st = exec("COMMIT;"); !st) {
+    exec("ROLLBACK;");
+    return st.error();
+  }
+  return forgotten;
 }
 
 Result<std::vector<JobRecord>> Journal::loadAll() {

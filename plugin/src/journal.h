@@ -63,6 +63,14 @@ class Journal {
                                   int64_t now_ms, int64_t lease_ms);
   Status finishImport(const std::string& local_id, int index, const std::string& imported_path);
   Status releaseImport(const std::string& local_id, int index, const JournalOwner& owner);
+  // Undoes finishImport (the file was moved away): the output is ready again, its job too. false
+  // when the output was not imported.
+  Result<bool> forgetImport(const std::string& local_id, int index);
+
+  // Deletes the job and its outputs unless another owner alive holds it (then false, nothing
+  // deleted). A job already gone counts as deleted.
+  Result<bool> remove(const std::string& local_id, const JournalOwner& owner, int64_t now_ms,
+                      int64_t lease_ms);
 
   // Every job, oldest first.
   Result<std::vector<JobRecord>> loadAll();

@@ -87,6 +87,12 @@ Status removeFile(const std::string& path);
 // may have removed owner bits; Win32: the owner-only DACL). kIo "cannot create <path>: ...".
 Status createFolder(const std::string& path, bool owner_only);
 
+// Moves the file at from to to (same file system) without ever replacing what stands at to:
+// renameat2 RENAME_NOREPLACE or link()+unlink() on POSIX, MoveFileExW without REPLACE_EXISTING on
+// Win32. The folder of to must exist. kIo "cannot move <from> to <to>: ..." on failure, with
+// *existed (when not null) set to whether to was taken.
+Status moveNoReplace(const std::string& from, const std::string& to, bool* existed = nullptr);
+
 // What stands at path, without following a link there.
 enum class EntryKind {
   kMissing,  // nothing: path, or a folder on the way to it, does not exist
@@ -109,6 +115,15 @@ std::time_t timeFromUtc(std::tm tm);
 // The UTC calendar fields of t (gmtime_r on POSIX, gmtime_s on Win32) into *out. false (and *out
 // zeroed) when t is out of the system's range.
 bool utcFromTime(std::time_t t, std::tm* out);
+
+// ---- The desktop ------------------------------------------------------------------------------
+
+// Opens the system's file manager at the file (or folder) at absolute_path, selected where the
+// system can: Linux and other Unix, the org.freedesktop.FileManager1 ShowItems D-Bus call through
+// gdbus, falling back to xdg-open on the folder; macOS "open -R"; Win32 "explorer /select,". The
+// tool runs detached, without a shell (the path is one argv entry), and is never waited for.
+// kNotFound when nothing stands at the path, kIo when no tool is found or it cannot be started.
+Status revealInFileManager(const std::string& absolute_path);
 
 // ---- Processes and the machine ------------------------------------------------------------------
 

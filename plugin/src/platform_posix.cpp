@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -15,6 +17,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <vector>
 
 namespace texforge::platform {
 namespace {
@@ -117,6 +120,80 @@ int createAndWrite(const std::string& path, const void* data, size_t size, bool 
   }
   if (::fsync(fd.get()) != 0) return fail(errno);
   if (const int err = fd.close(); err != 0) return fail(err);
+  return 0;
+}
+
+// The executable called name in one of $PATH's folders; empty when there is none.
+std::string findInPath(const char* name) {
+  const char* env = std::getenv("PATH");
+  const std::string dirs = env && *env ? env : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const std::string dir = end > start ? dirs.substr(start, end - start) : ".";
+    const std::string candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return {};
+}
+
+// A file:// URI for an absolute path: every byte but unreserved ones and '/' percent-encoded, so
+// the URI also sits safely inside the GVariant string literal gdbus parses.
+std::string fileUri(const std::string& path) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string uri = "file://";
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      uri.push_back(static_cast<char>(c));
+    } else {
+      uri += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return uri;
+}
+
+// Runs the commands (absolute executable first) one after another, in a process of their own that
+// nobody waits for, until one exits with 0. Only the middle process, which forks it and exits at
+// once, is reaped here. Returns 0 or fork's errno.
+int spawnDetached(const std::vector<std::vector<std::string>>& commands) {
+  // Everything the children use is prepared before fork(): a child of a threaded process may only
+  // make async-signal-safe calls until it execs.
+  std::vector<std::vector<char*>> argvs;
+  for (const auto& command : commands) {
+    std::vector<char*> argv;
+    for (const auto& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    argvs.push_back(std::move(argv));
+  }
+  const pid_t middle = ::fork();
+  if (middle < 0) return errno;
+  if (middle == 0) {
+    if (::fork() != 0) ::_exit(0);
+    ::setsid();
+    const int null_fd = ::open("/dev/null", O_RDWR);
+    if (null_fd >= 0) {
+      ::dup2(null_fd, 0);
+      ::dup2(null_fd, 1);
+      ::dup2(null_fd, 2);
+    }
+    for (size_t i = 0; i + 1 < argvs.size(); ++i) {
+      const pid_t tool = ::fork();
+      if (tool == 0) {
+        ::execv(argvs[i][0], argvs[i].data());
+        ::_exit(127);
+      }
+      int status = 0;
+      if (tool > 0 && ::waitpid(tool, &status, 0) == tool && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        ::_exit(0);
+    }
+    ::execv(argvs.back()[0], argvs.back().data());
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
+  }
   return 0;
 }
 
@@ -223,6 +300,18 @@ Status createFolder(const std::string& path, bool owner_only) {
   return Ok{};
 }
 
+Status moveNoReplace(const std::string& from, const std::string& to, bool* existed) {
+  if (existed) *existed = false;
+  if (const int err = publishNoReplace(from, to); err != 0) {
+    if (existed) *existed = err == EEXIST;
+    return makeError(ErrorCode::kIo,
+                     "cannot move " + from + " to " + to + ": " + std::strerror(err) + "." + hintFor(err));
+  }
+  syncFolder(fsPath(to).parent_path().string());
+  syncFolder(fsPath(from).parent_path().string());
+  return Ok{};
+}
+
 EntryKind entryKind(const std::string& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return errno == ENOENT ? EntryKind::kMissing : EntryKind::kUnknown;
@@ -237,6 +326,46 @@ bool utcFromTime(std::time_t t, std::tm* out) {
   if (::gmtime_r(&t, out)) return true;
   *out = std::tm{};
   return false;
+}
+
+Status revealInFileManager(const std::string& absolute_path) {
+  struct stat st {};
+  if (::stat(absolute_path.c_str(), &st) != 0) {
+    const int err = errno;
+    Error error = failure("cannot show", absolute_path, err);
+    if (err == ENOENT || err == ENOTDIR) error.code = ErrorCode::kNotFound;
+    return error;
+  }
+  std::vector<std::vector<std::string>> commands;
+#ifdef __APPLE__
+  const std::string open = findInPath("open");
+  if (!open.empty()) commands.push_back({open, "-R", absolute_path});
+#else
+  // The file manager's own "show this item" first; xdg-open can only open the folder.
+  const std::string gdbus = findInPath("gdbus");
+  if (!gdbus.empty()) {
+    commands.push_back({gdbus, "call", "--session", "--timeout", "5", "--dest",
+                        "org.freedesktop.FileManager1", "--object-path", "/org/freedesktop/FileManager1",
+                        "--method", "org.freedesktop.FileManager1.ShowItems",
+                        "['" + fileUri(absolute_path) + "']", ""});
+  }
+  const std::string xdg_open = findInPath("xdg-open");
+  if (!xdg_open.empty()) {
+    const std::string folder =
+        S_ISDIR(st.st_mode) ? absolute_path : fsPath(absolute_path).parent_path().string();
+    commands.push_back({xdg_open, folder.empty() ? "/" : folder});
+  }
+#endif
+  if (commands.empty()) {
+    return makeError(ErrorCode::kIo, "cannot show " + absolute_path +
+                                         ": no file manager tool was found (xdg-open or gdbus; open on "
+                                         "macOS). Install xdg-utils, or open the folder by hand.");
+  }
+  if (const int err = spawnDetached(commands); err != 0) {
+    return makeError(ErrorCode::kIo,
+                     "cannot start the file manager for " + absolute_path + ": " + std::strerror(err) + ".");
+  }
+  return Ok{};
 }
 
 int64_t currentProcessId() {

@@ -334,6 +334,16 @@ Status createFolder(const std::string& path, bool owner_only) {
   return Ok{};
 }
 
+Status moveNoReplace(const std::string& from, const std::string& to, bool* existed) {
+  if (existed) *existed = false;
+  if (const DWORD err = moveFile(widen(from), widen(to), false); err != 0) {
+    if (existed) *existed = isExists(err);
+    return makeError(ErrorCode::kIo,
+                     "cannot move " + from + " to " + to + ": " + systemMessage(err) + "." + hintFor(err));
+  }
+  return Ok{};
+}
+
 EntryKind entryKind(const std::string& path) {
   std::wstring wide = widen(path);
   const DWORD attributes = ::GetFileAttributesW(wide.c_str());
@@ -358,6 +368,35 @@ bool utcFromTime(std::time_t t, std::tm* out) {
   if (::gmtime_s(out, &t) == 0) return true;
   *out = std::tm{};
   return false;
+}
+
+Status revealInFileManager(const std::string& absolute_path) {
+  std::wstring wide = widen(absolute_path);
+  for (wchar_t& c : wide) {
+    if (c == L'/') c = L'\\';
+  }
+  if (::GetFileAttributesW(wide.c_str()) == INVALID_FILE_ATTRIBUTES) {
+    const DWORD err = ::GetLastError();
+    Error error = failure("cannot show", absolute_path, err);
+    if (isMissing(err)) error.code = ErrorCode::kNotFound;
+    return error;
+  }
+  wchar_t windows[MAX_PATH] = {};
+  const UINT length = ::GetWindowsDirectoryW(windows, MAX_PATH);
+  if (length == 0 || length >= MAX_PATH) return failure("cannot show", absolute_path, ::GetLastError());
+  const std::wstring explorer = std::wstring(windows, length) + L"\\explorer.exe";
+  // No shell reads this line; Windows paths cannot hold '"', so the quotes keep the path one argument.
+  std::wstring line = L"\"" + explorer + L"\" /select,\"" + wide + L"\"";
+  STARTUPINFOW startup{};
+  startup.cb = sizeof startup;
+  PROCESS_INFORMATION process{};
+  if (!::CreateProcessW(explorer.c_str(), &line[0], nullptr, nullptr, FALSE, 0, nullptr, nullptr, &startup,
+                        &process)) {
+    return failure("cannot start the file manager for", absolute_path, ::GetLastError());
+  }
+  ::CloseHandle(process.hThread);
+  ::CloseHandle(process.hProcess);
+  return Ok{};
 }
 
 int64_t currentProcessId() {

@@ -259,6 +259,20 @@ void ScriptedGenerator::stopWaiting(const std::string& local_id) {
   });
 }
 
+Status ScriptedGenerator::removeJob(const std::string& local_id) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = jobs_.find(local_id);
+    if (it == jobs_.end()) return makeError(ErrorCode::kNotFound, "no job " + local_id);
+    if (isJobActive(it->second.state) || it->second.state == JobState::kUnknown ||
+        !it->second.held_by.empty())
+      return makeError(ErrorCode::kInvalidArgument, "job " + local_id + " is not finished here");
+    jobs_.erase(it);
+  }
+  wakeHost();
+  return Ok{};
+}
+
 std::vector<GeneratorEvent> ScriptedGenerator::pump() {
   std::vector<std::function<void()>> callbacks;
   std::vector<GeneratorEvent> events;
@@ -335,6 +349,37 @@ Result<ImportedAsset> ScriptedGenerator::importOutput(const std::string& local_i
     if (all && job.state == JobState::kReady) job.state = JobState::kImported;
   });
   return imported;
+}
+
+Status ScriptedGenerator::forgetImport(const std::string& local_id, int output_index) {
+  auto current = job(local_id);
+  if (!current || output_index < 0 || output_index >= static_cast<int>(current->outputs.size()))
+    return makeError(ErrorCode::kNotFound, "no such output");
+  if (current->outputs[output_index].state != OutputState::kImported)
+    return makeError(ErrorCode::kInvalidArgument, "output not imported");
+  change(local_id, GeneratorEvent::Kind::kJobChanged, output_index, [&](JobSnapshot& job) {
+    job.outputs[output_index].state = OutputState::kReady;
+    job.outputs[output_index].imported_path.clear();
+    if (job.state == JobState::kImported) job.state = JobState::kReady;
+  });
+  return Ok{};
+}
+
+Status ScriptedGenerator::recordImport(const std::string& local_id, int output_index,
+                                       const std::string& path) {
+  auto current = job(local_id);
+  if (!current || output_index < 0 || output_index >= static_cast<int>(current->outputs.size()))
+    return makeError(ErrorCode::kNotFound, "no such output");
+  if (current->outputs[output_index].state != OutputState::kReady)
+    return makeError(ErrorCode::kInvalidArgument, "output not ready");
+  change(local_id, GeneratorEvent::Kind::kJobChanged, output_index, [&](JobSnapshot& job) {
+    job.outputs[output_index].state = OutputState::kImported;
+    job.outputs[output_index].imported_path = path;
+    const bool all = std::all_of(job.outputs.begin(), job.outputs.end(),
+                                 [](const OutputSnapshot& o) { return o.state == OutputState::kImported; });
+    if (all && job.state == JobState::kReady) job.state = JobState::kImported;
+  });
+  return Ok{};
 }
 
 void ScriptedGenerator::importOutputAsync(const std::string& local_id, int output_index,

@@ -66,6 +66,7 @@ class ScriptedGenerator final : public Generator {
   Status recheckUnknown(const std::string& local_id) override;
   Status resumeJob(const std::string& local_id) override;
   void stopWaiting(const std::string& local_id) override;
+  Status removeJob(const std::string& local_id) override;  // a finished job leaves jobs()
   std::vector<GeneratorEvent> pump() override;
   bool waitForActivity(double timeout_s) override;
   std::vector<JobSnapshot> jobs() const override;
@@ -75,6 +76,9 @@ class ScriptedGenerator final : public Generator {
   Result<ImportedAsset> importOutput(const std::string& local_id, int output_index) override;
   void importOutputAsync(const std::string& local_id, int output_index,
                          std::function<void(Result<ImportedAsset>)> on_done) override;
+  // Undo import: the output becomes ready again, or imported at path again (no journal here).
+  Status forgetImport(const std::string& local_id, int output_index) override;
+  Status recordImport(const std::string& local_id, int output_index, const std::string& path) override;
   Result<DecodedImage> loadOutputImage(const std::string& local_id, int output_index) const override;
   GeneratorStats stats() const override { return {}; }
   std::string baseUrl() const override { return "scripted:"; }

@@ -448,6 +448,7 @@ class FakeGenerator : public Generator {
   Status recheckUnknown(const std::string&) override { return Ok{}; }
   Status resumeJob(const std::string&) override { return Ok{}; }
   void stopWaiting(const std::string&) override {}
+  Status removeJob(const std::string&) override { return Ok{}; }
   std::vector<GeneratorEvent> pump() override { return {}; }
   bool waitForActivity(double) override { return false; }
   std::vector<JobSnapshot> jobs() const override { return jobs_; }

@@ -142,6 +142,11 @@ class TEXFORGE_CORE_API Generator {
   // Stops polling and downloading a job (the credits are spent: the API cannot cancel custom
   // jobs); the job becomes stopped. Unknown ids and finished jobs are ignored. Any thread.
   virtual void stopWaiting(const std::string& local_id) = 0;
+  // Deletes a finished job from the project's history: its journal entry and its cached images
+  // (imported assets stay where they are). Refused (kInvalidArgument) for a job still running or
+  // whose fate is unknown (the service may still deliver it), and for one another program holds.
+  // Every engine on the project drops it at its next journal sync. Any thread.
+  virtual Status removeJob(const std::string& local_id) = 0;
 
   // Drains the mailbox: runs the callbacks posted since the last call and returns the events.
   // Call once per frame on the host's thread, the only one that may. Never blocks on the network.
@@ -170,6 +175,20 @@ class TEXFORGE_CORE_API Generator {
   // Errors: as importOutput.
   virtual void importOutputAsync(const std::string& local_id, int output_index,
                                  std::function<void(Result<ImportedAsset>)> on_done) = 0;
+
+  // Undo of an import, journaled. forgetImport: the output's file was moved away (to the project's
+  // trash): the output is ready again and the next import writes it anew. recordImport: the file
+  // came back at path (relative to the project): the output is imported there again. The caller
+  // moves the files. Any thread. Errors: kNotFound (no such job or output),
+  // kInvalidArgument (forget: not imported; record: not ready; a generator that cannot), kIo.
+  virtual Status forgetImport(const std::string& local_id, int output_index) {
+    (void)local_id, (void)output_index;
+    return makeError(ErrorCode::kInvalidArgument, "this generator cannot undo imports");
+  }
+  virtual Status recordImport(const std::string& local_id, int output_index, const std::string& path) {
+    (void)local_id, (void)output_index, (void)path;
+    return makeError(ErrorCode::kInvalidArgument, "this generator cannot undo imports");
+  }
 
   // Decodes a downloaded output from the cache (for history thumbnails). Any thread.
   // Errors: kNotFound (no such output, or not downloaded), kIo, kDecode.
