@@ -71,4 +71,13 @@ inline bool keyPressed(ImGuiKey key, bool repeat = false) {
 #endif
 }
 
+// A key held down this frame (see keyPressed).
+inline bool keyDown(ImGuiKey key) {
+#if IMGUI_VERSION_NUM >= 18700
+  return ImGui::IsKeyDown(key);
+#else
+  return ImGui::IsKeyDown(ImGui::GetKeyIndex(key));
+#endif
+}
+
 }  // namespace texforge::editor::compat

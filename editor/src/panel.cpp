@@ -57,9 +57,11 @@ Panel::Panel(PanelOptions options) : s_(new State) {
   s_->start_time_ms = unixMs() - 1000.0;  // clock skew margin between here and the journal's stamps
   s_->params.width = 1024;
   s_->params.height = 1024;
+  loadPanelSession(*s_);
 }
 
 Panel::~Panel() {
+  savePanelSession(*s_);
   if (s_->mask_overlay) s_->options.uploader->destroy(s_->mask_overlay);
   if (s_->mask_overlay_next) s_->options.uploader->destroy(s_->mask_overlay_next);
 }
@@ -104,6 +106,10 @@ void Panel::update() {
       s.setStatus("", false);
       s.status_job.clear();
     }
+  }
+  if (s.session_ids.size() + s.discarded.size() != s.saved_counts) {
+    s.saved_counts = s.session_ids.size() + s.discarded.size();
+    savePanelSession(s);
   }
 
   if (!s.schema_requested) {
@@ -525,6 +531,18 @@ void Panel::selectOutput(const std::string& local_id, int output_index) {
   s_->selected = OutputRef{local_id, output_index};
   s_->fit = true;
   s_->pan_x = s_->pan_y = 0;
+  s_->compare = OutputRef{};
+  s_->compare_before = false;
+}
+
+void Panel::compareWith(const std::string& local_id, int output_index) {
+  s_->compare = OutputRef{local_id, output_index};
+  s_->compare_before = false;
+}
+
+void Panel::compareWithBefore(bool on) {
+  s_->compare_before = on;
+  if (on) s_->compare = OutputRef{};
 }
 
 bool Panel::openMaskPainter() {

@@ -200,6 +200,7 @@ void drawGenerateBar(Panel& panel, Panel::State& s) {
     }
     ImGui::PopTextWrapPos();
   }
+  drawImportUndo(panel, s);
   drawConfirmModal(panel, s);
 }
 

@@ -81,7 +81,14 @@ void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int in
   compat::addRectOutline(draw, pos, end, selected ? IM_COL32(238, 140, 56, 255) : IM_COL32(70, 72, 78, 255),
                          3, selected ? 2.5f : 1.0f);
   ImGui::InvisibleButton("thumb", ImVec2(thumb, thumb));
-  if (ImGui::IsItemClicked()) panel.selectOutput(job.local_id, index);
+  if (ImGui::IsItemClicked()) {
+    // Ctrl+click puts the result beside the selected one; a plain click selects it.
+    if (ImGui::GetIO().KeyCtrl && s.selected.valid() &&
+        !(s.selected.local_id == job.local_id && s.selected.index == index))
+      panel.compareWith(job.local_id, index);
+    else
+      panel.selectOutput(job.local_id, index);
+  }
   if (ImGui::IsItemHovered()) {
     if (out.state == OutputState::kFailed) {
       ImGui::SetTooltip("%s\nThis image failed: %s", job.params.prompt.substr(0, 120).c_str(),
@@ -93,17 +100,72 @@ void drawThumbnail(Panel& panel, Panel::State& s, const JobSnapshot& job, int in
   }
 }
 
+// Two images fitted into the halves of the preview, each with its label in the corner.
+void drawSideBySide(Panel::State& s, const TextureView& left, const std::string& left_label,
+                    const TextureView& right, const std::string& right_label, const ImVec2& origin,
+                    const ImVec2& avail) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float half = avail.x / 2;
+  const struct {
+    const TextureView* view;
+    const std::string* label;
+    const char* layout_name;
+  } sides[] = {{&left, &left_label, "preview.a"}, {&right, &right_label, "preview.b"}};
+  for (int i = 0; i < 2; ++i) {
+    const ImVec2 area(origin.x + half * i, origin.y);
+    const TextureView& view = *sides[i].view;
+    if (view.state == TextureState::kReady && view.width > 0 && view.height > 0) {
+      const float zoom = std::min((half - 8) / view.width, avail.y / static_cast<float>(view.height));
+      const float w = view.width * zoom, h = view.height * zoom;
+      const ImVec2 min(area.x + (half - w) / 2, area.y + (avail.y - h) / 2), max(min.x + w, min.y + h);
+      if (s.checker) drawCheckerboard(min, max);
+      draw->AddImage(toImTextureId(view.handle), min, max);
+      noteLayout(s, sides[i].layout_name, min, max);
+    } else {
+      draw->AddText(ImVec2(area.x + 16, area.y + 40), IM_COL32(200, 200, 205, 255),
+                    view.state == TextureState::kFailed ? view.error.c_str() : "Loading...");
+    }
+    const ImVec2 text = ImGui::CalcTextSize(sides[i].label->c_str());
+    draw->AddRectFilled(ImVec2(area.x + 6, area.y + 6), ImVec2(area.x + 18 + text.x, area.y + 12 + text.y),
+                        IM_COL32(20, 20, 24, 200), 4);
+    draw->AddText(ImVec2(area.x + 12, area.y + 9), IM_COL32(225, 225, 230, 255), sides[i].label->c_str());
+  }
+}
+
+// The arrow keys move the selection through the gallery (up and down by a row), Delete takes
+// the selected result out of it; not while a text field has the keyboard.
+void galleryKeys(Panel& panel, Panel::State& s, const std::vector<std::pair<std::string, int>>& shown,
+                 int per_row) {
+  if (shown.empty() || ImGui::GetIO().WantTextInput ||
+      !ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows))
+    return;
+  const auto selected =
+      std::find(shown.begin(), shown.end(), std::make_pair(s.selected.local_id, s.selected.index));
+  const int at = selected == shown.end() ? -1 : static_cast<int>(selected - shown.begin());
+  const int last = static_cast<int>(shown.size()) - 1;
+  int to = at;
+  if (compat::keyPressed(ImGuiKey_RightArrow, true)) to = at < 0 ? 0 : std::min(at + 1, last);
+  if (compat::keyPressed(ImGuiKey_LeftArrow, true)) to = at < 0 ? 0 : std::max(at - 1, 0);
+  if (compat::keyPressed(ImGuiKey_DownArrow, true)) to = at < 0 ? 0 : std::min(at + per_row, last);
+  if (compat::keyPressed(ImGuiKey_UpArrow, true)) to = at < 0 ? 0 : std::max(at - per_row, 0);
+  if (to != at) panel.selectOutput(shown[to].first, shown[to].second);
+  if (at >= 0 && compat::keyPressed(ImGuiKey_Delete)) {
+    panel.discardOutput(shown[at].first, shown[at].second);
+    const int next = at < last ? at + 1 : at - 1;  // the neighbour takes its place
+    if (next >= 0) panel.selectOutput(shown[next].first, shown[next].second);
+  }
+}
+
 }  // namespace
 
 void drawGallery(Panel& panel, Panel::State& s) {
-  int ready = 0, imported = 0, total = 0;  // ready: what Import all would queue now
-  for (const auto& job : s.jobs) {
-    if (!s.session_ids.count(job.local_id)) continue;
-    for (const auto& out : job.outputs) {
-      ++total;
-      ready += out.state == OutputState::kReady && !s.isImporting(job.local_id, out.index) ? 1 : 0;
-      imported += out.state == OutputState::kImported ? 1 : 0;
-    }
+  const std::vector<std::pair<std::string, int>> shown = panel.galleryOutputs();
+  const int total = static_cast<int>(shown.size());
+  int ready = 0, imported = 0;  // ready: what Import all would queue now
+  for (const auto& [id, index] : shown) {
+    const OutputSnapshot& out = s.findJob(id)->outputs[index];
+    ready += out.state == OutputState::kReady && !s.isImporting(id, index) ? 1 : 0;
+    imported += out.state == OutputState::kImported ? 1 : 0;
   }
   ImGui::Spacing();
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.62f, 0.64f, 0.70f, 1.0f));
@@ -133,22 +195,20 @@ void drawGallery(Panel& panel, Panel::State& s) {
   const float row_height = thumb + style.ItemSpacing.y;
   ImGui::BeginChild("thumbs", ImVec2(0, std::min(rows, 2) * row_height + style.WindowPadding.y * 2), true);
   int drawn = 0;
-  for (const auto& job : s.jobs) {
-    if (!s.session_ids.count(job.local_id)) continue;
-    for (size_t i = 0; i < job.outputs.size(); ++i) {
-      if (drawn % per_row != 0) ImGui::SameLine();
-      ++drawn;
-      ImGui::PushID(job.local_id.c_str());
-      ImGui::PushID(static_cast<int>(i));
-      drawThumbnail(panel, s, job, static_cast<int>(i));
-      if (drawn == 1) noteLayout(s, "gallery.first");
-      noteLayout(s, "gallery.last");
-      ImGui::PopID();
-      ImGui::PopID();
-    }
+  for (const auto& [id, index] : shown) {
+    if (drawn % per_row != 0) ImGui::SameLine();
+    ++drawn;
+    ImGui::PushID(id.c_str());
+    ImGui::PushID(index);
+    drawThumbnail(panel, s, *s.findJob(id), index);
+    if (drawn == 1) noteLayout(s, "gallery.first");
+    noteLayout(s, "gallery.last");
+    ImGui::PopID();
+    ImGui::PopID();
   }
   if (drawn == 0) ImGui::TextDisabled("Results appear here as they arrive.");
   ImGui::EndChild();
+  galleryKeys(panel, s, shown, per_row);
 
   drawPreview(panel, s, s.selected, ImGui::GetContentRegionAvail().y);
 }
@@ -177,6 +237,7 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
   if (out.state == OutputState::kImported && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
     ImGui::SetTooltip("%s", out.imported_path.c_str());
   }
+  drawImportedActions(panel, s, *job, ref.index);  // Show in folder, Undo import, Restore (panel_undo.cpp)
   sameLineIfRoom("Use as reference");
   ImGui::BeginDisabled(out.cache_path.empty() && out.asset_id.empty());
   if (ImGui::Button("Use as reference")) panel.useAsReference(job->local_id, ref.index);
@@ -206,6 +267,32 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
   ImGui::SameLine();
   ImGui::Checkbox("Checker", &s.checker);
 
+  // Compare: only for the gallery's selection (History's preview shows one result).
+  const bool is_selection = ref.local_id == s.selected.local_id && ref.index == s.selected.index;
+  const std::string before_path =
+      job->params.reference_images.empty() ? "" : job->params.reference_images.front().local_path;
+  TextureView beside;
+  std::string beside_label;
+  if (is_selection) {
+    if (!before_path.empty()) {
+      bool before = s.compare_before;
+      if (ImGui::Checkbox("Before / after", &before)) panel.compareWithBefore(before);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Shows the image this one was made from beside it.");
+      sameLineIfRoom("End compare");
+    }
+    if (s.compare_before && !before_path.empty()) {
+      beside = fileTexture(s, before_path, false);
+      beside_label = "Before";
+    } else if (const JobSnapshot* other = s.compare.valid() ? s.findJob(s.compare.local_id) : nullptr;
+               other && s.compare.index < static_cast<int>(other->outputs.size())) {
+      beside = outputTexture(s, *other, s.compare.index, false);
+      beside_label = "#" + std::to_string(s.compare.index + 1);
+      if (ImGui::SmallButton("End compare")) panel.compareWith("", -1);
+    } else if (before_path.empty()) {
+      ImGui::TextDisabled("Ctrl+click another result to compare");
+    }
+  }
+
   const float toolbar_height = ImGui::GetCursorPosY() - toolbar_top;
   ImGui::BeginChild("preview", ImVec2(0, std::max(height - toolbar_height, 80.0f)), true,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
@@ -219,6 +306,11 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
     draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(origin.x + 16, origin.y + 16),
                   failed ? IM_COL32(255, 120, 110, 255) : IM_COL32(200, 200, 205, 255),
                   failed ? view.error.c_str() : "Loading...", nullptr, std::max(avail.x - 32, 60.0f));
+    ImGui::EndChild();
+    return;
+  }
+  if (!beside_label.empty()) {
+    drawSideBySide(s, view, "#" + std::to_string(ref.index + 1), beside, beside_label, origin, avail);
     ImGui::EndChild();
     return;
   }

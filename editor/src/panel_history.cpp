@@ -93,6 +93,34 @@ bool historyRow(Panel::State& s, const JobSnapshot& job, bool selected, float he
 
 }  // namespace
 
+namespace {
+
+// "Delete...", for a finished job this panel may decide about, and the dialog that asks first.
+// Copies what it needs: the job may be gone after the answer.
+void drawDeleteJob(Panel& panel, const JobSnapshot& job) {
+  if (isJobActive(job.state) || job.state == JobState::kUnknown || !job.held_by.empty()) return;
+  if (ImGui::SmallButton("Delete...")) ImGui::OpenPopup("Delete from history");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Deletes this generation from the history; imported assets stay.");
+  if (!ImGui::BeginPopupModal("Delete from history", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
+  ImGui::TextUnformatted(
+      "This generation leaves the project's history and texforge's cache, for every program on the "
+      "project. Images you imported stay in the project.");
+  ImGui::PopTextWrapPos();
+  const std::string local_id = job.local_id;
+  const bool enter = compat::keyPressed(ImGuiKey_Enter) || compat::keyPressed(compat::kKeypadEnter);
+  if (ImGui::Button("Delete") || enter) {
+    ImGui::CloseCurrentPopup();
+    panel.deleteJob(local_id);
+  }
+  ImGui::SameLine();
+  if ((ImGui::Button("Cancel") || compat::keyPressed(ImGuiKey_Escape)) && !enter) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
+}  // namespace
+
 void drawHistory(Panel& panel, Panel::State& s) {
   const float scale = uiScale(s);
   const float em = ImGui::GetFontSize();
@@ -166,6 +194,7 @@ void drawHistory(Panel& panel, Panel::State& s) {
       ImGui::PopTextWrapPos();
     }
     drawJobActions(panel, *job);
+    drawDeleteJob(panel, *job);
     const float result_thumb = 72 * scale;
     for (size_t i = 0; i < job->outputs.size(); ++i) {
       ImGui::PushID(static_cast<int>(i));

@@ -35,6 +35,7 @@ void reportImports(Panel::State& s) {
 // Queues one import. An answer from a Generator the panel no longer talks to is dropped:
 // setGenerator() forgot the queue.
 void queueImport(Panel::State& s, const std::string& local_id, int index) {
+  if (s.importing.empty()) s.last_imports.clear();  // a new batch: Undo import offers only its files
   s.importing.insert({local_id, index});
   auto on_imported = [local_id, index](Panel::State& state, Result<ImportedAsset> imported) {
     if (!state.importing.erase({local_id, index})) return;
@@ -43,6 +44,7 @@ void queueImport(Panel::State& s, const std::string& local_id, int index) {
       ++t.done;
       t.last_path = imported->path;
       ++state.imports_completed;
+      state.last_imports.push_back(OutputRef{local_id, index});
       state.assets_stale = true;
     } else {
       ++t.failed;
@@ -92,6 +94,7 @@ int Panel::importAll() {
     if (!s.session_ids.count(job.local_id)) continue;
     for (const auto& out : job.outputs) {
       if (out.state != OutputState::kReady || s.isImporting(job.local_id, out.index)) continue;
+      if (s.discarded.count({job.local_id, out.index})) continue;  // taken out of the gallery
       queueImport(s, job.local_id, out.index);
       ++queued;
     }

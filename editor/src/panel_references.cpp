@@ -107,6 +107,57 @@ void drawThumb(Panel::State& s, const ImageInput& input) {
   }
 }
 
+// The mask file as the painter shows it: red where the model may change (transparent in the file).
+TextureView maskOverlayTexture(Panel::State& s, const std::string& path) {
+  TextureDesc desc;
+  desc.srgb = false;  // data: its alpha is the painted amount
+  desc.debug_name = "texforge mask thumbnail " + path;
+  auto load = [path]() -> Result<DecodedImage> {
+    auto image = loadImageFile(path);
+    if (!image) return image.error();
+    for (size_t i = 0; i + 3 < image->rgba.size(); i += 4) {
+      uint8_t* px = &image->rgba[i];
+      const int painted = 255 - px[3];
+      px[0] = 255;
+      px[1] = 60;
+      px[2] = 90;
+      px[3] = static_cast<uint8_t>(painted * 0.8f);
+    }
+    image->has_alpha = true;
+    return image;
+  };
+  return s.textures->get("mask-overlay:" + path, load, true, desc);
+}
+
+// The mask's thumbnail: the first reference (when there is one) with the painted area in red.
+void drawMaskThumb(Panel::State& s, const ImageInput& mask, const std::string& reference) {
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImVec2 end(pos.x + kThumb, pos.y + kThumb);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  drawCheckerboard(pos, end, 8.0f);
+  TextureView overlay;
+  if (!mask.local_path.empty()) overlay = maskOverlayTexture(s, mask.local_path);
+  if (overlay.state == TextureState::kReady && overlay.width > 0) {
+    const float scale = kThumb / static_cast<float>(std::max(overlay.width, overlay.height));
+    const float w = overlay.width * scale, h = overlay.height * scale;
+    const ImVec2 min(pos.x + (kThumb - w) / 2, pos.y + (kThumb - h) / 2);
+    const ImVec2 max(pos.x + (kThumb + w) / 2, pos.y + (kThumb + h) / 2);
+    if (!reference.empty()) {
+      TextureView ref = fileTexture(s, reference, true);
+      if (ref.state == TextureState::kReady) draw->AddImage(toImTextureId(ref.handle), min, max);
+    }
+    draw->AddImage(toImTextureId(overlay.handle), min, max);
+  } else if (overlay.state == TextureState::kFailed) {
+    draw->AddText(ImVec2(pos.x + 6, pos.y + 24), IM_COL32(255, 120, 110, 255), "unreadable");
+  } else if (mask.isAsset()) {
+    draw->AddText(ImVec2(pos.x + 6, pos.y + 24), IM_COL32(200, 200, 200, 255), "asset");
+  }
+  ImGui::Dummy(ImVec2(kThumb, kThumb));
+  noteLayout(s, "mask.thumbnail");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("%s", mask.isAsset() ? mask.asset_id.c_str() : mask.local_path.c_str());
+  }
+}
 }  // namespace
 
 void drawReferences(Panel& panel, Panel::State& s) {
@@ -182,21 +233,37 @@ void drawReferences(Panel& panel, Panel::State& s) {
   ImGui::TextUnformatted("MASK");
   ImGui::PopStyleColor();
   const bool can_paint = !p.reference_images.empty() && !p.reference_images[0].local_path.empty();
-  ImGui::BeginDisabled(!can_paint);
-  if (ImGui::Button(p.mask ? "Edit mask..." : "Paint mask...")) panel.openMaskPainter();
-  ImGui::EndDisabled();
-  if (!can_paint && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
-    ImGui::SetTooltip("Add a reference image file first: the mask is painted over the first reference.");
-  }
+  const char* no_paint_tip =
+      "Add a reference image file first: the mask is painted over the first reference.";
   if (p.mask) {
+    drawMaskThumb(s, *p.mask, can_paint ? p.reference_images[0].local_path : std::string());
     ImGui::SameLine();
-    if (ImGui::Button("Remove mask")) p.mask.reset();
-    if (p.mask) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("set");
-    }
+    ImGui::BeginGroup();
+    const std::string name =
+        p.mask->isAsset() ? p.mask->asset_id : std::filesystem::path(p.mask->local_path).filename().string();
+    ImGui::TextUnformatted(name.c_str());
+    ImGui::BeginDisabled(!can_paint);
+    if (ImGui::Button("Edit")) panel.openMaskPainter();
+    ImGui::EndDisabled();
+    if (!can_paint && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("%s", no_paint_tip);
+    ImGui::SameLine();
+    if (ImGui::Button("Clear mask")) panel.clearMask();
+    ImGui::EndGroup();
+  } else {
+    ImGui::BeginDisabled(!can_paint);
+    if (ImGui::Button("Paint mask...")) panel.openMaskPainter();
+    ImGui::EndDisabled();
+    if (!can_paint && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("%s", no_paint_tip);
   }
   fieldError(s, "mask");
+}
+
+void Panel::clearMask() {
+  if (!s_->params.mask) return;
+  s_->params.mask.reset();  // the canvas keeps its paint: Paint mask... starts from it again
+  s_->setStatus("Mask cleared: the model may change the whole image.", false);
 }
 
 int Panel::dropFiles(const std::vector<std::string>& paths) {

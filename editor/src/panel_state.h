@@ -15,11 +15,13 @@
 #include <imgui.h>
 
 #include "file_browser.h"
+#include "mask_view.h"
 #include "prompt_wrap.h"
 #include "texforge/connection.h"
 #include "texforge/editor/form_validation.h"
 #include "texforge/editor/panel.h"
 #include "texforge/editor/project_assets.h"
+#include "texforge/project_files.h"
 
 namespace texforge::editor {
 
@@ -45,6 +47,11 @@ struct Panel::State {
   SoftWrap prompt_wrap;      // the prompt box as it shows the prompt, wrapped at its width
   double start_time_ms = 0;  // unix ms: jobs created after it belong to this session
   std::set<std::string> session_ids;
+  // The panel session (panel_session.cpp): results the gallery no longer shows, and what was saved.
+  std::set<std::pair<std::string, int>> discarded;
+  std::string saved_session;
+  size_t saved_counts = 0;    // session_ids + discarded when last saved
+  std::string session_error;  // why the session could not be saved, once
 
   // Snapshots, refreshed once per update().
   std::vector<JobSnapshot> jobs;
@@ -79,6 +86,10 @@ struct Panel::State {
   float pan_x = 0, pan_y = 0;
   bool fit = true;
   bool tiled = false;
+  // Side by side in the preview: another result (Ctrl+click a thumbnail), or the image an edit
+  // started from (its first reference) when compare_before.
+  OutputRef compare;
+  bool compare_before = false;
   bool checker = true;
 
   // Imports queued on the core's import thread, by (local_id, index): the gallery shows them as
@@ -87,6 +98,10 @@ struct Panel::State {
   ImportTally import_tally;
   uint64_t imports_completed = 0;  // successful answers; asset lists rescan when it moves
   bool assets_stale = false;       // the reference picker's list misses an import
+  // Undo import (panel_undo.cpp): the last import that succeeded, which the status line offers to
+  // undo, and the outputs whose files are in the trash, which Restore brings back.
+  std::vector<OutputRef> last_imports;  // the last batch's successes
+  std::map<std::pair<std::string, int>, TrashedFile> trashed;
 
   // History.
   std::string history_filter;
@@ -115,6 +130,8 @@ struct Panel::State {
   TextureHandle mask_overlay;
   TextureHandle mask_overlay_next;
   uint64_t mask_overlay_revision = ~0ull;
+  MaskView mask_view;         // the canvas's zoom and pan
+  bool mask_panning = false;  // this drag on the canvas pans (middle button or Space) rather than paints
 
   float generate_bar_height = 120;  // what the Generate bar under the form's fields took last frame
   // Named widgets as laid out, with the ImGui frame that drew them (see Panel::layout()).
@@ -157,8 +174,16 @@ void drawGallery(Panel& panel, Panel::State& s);
 void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float height);
 void drawHistory(Panel& panel, Panel::State& s);
 void drawSettings(Panel& panel, Panel::State& s);
-void collectConnectionTest(Panel::State& s);  // Test connection's answer, once it came, into settings_message
+void collectConnectionTest(Panel::State& s);
+void loadPanelSession(Panel::State& s);  // the form and the gallery as the last session left them
+void savePanelSession(
+    Panel::State& s);  // when they changed  // Test connection's answer, once it came, into settings_message
 void drawMaskPainter(Panel& panel, Panel::State& s);
+// Undo import and Show in folder (panel_undo.cpp). drawImportUndo: on the status line, "Undo import"
+// for the last import, "Restore" once undone. drawImportedActions: in a preview, "Show in folder"
+// and "Undo import" for an imported output, "Restore" for an undone one; nothing otherwise.
+void drawImportUndo(Panel& panel, Panel::State& s);
+void drawImportedActions(Panel& panel, Panel::State& s, const JobSnapshot& job, int index);
 
 // Small shared widgets.
 // Text fields editing a std::string, the panel's own: imgui_stdlib is not part of every host's ImGui.

@@ -3,12 +3,23 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <unordered_map>
 
 #include "texforge/editor/panel.h"
 #include "texforge/editor/project_assets.h"
 
 namespace texforge::viewer {
+
+// The width text takes on screen (ImGui::CalcTextSize in the viewer, a fixed advance in tests).
+using TextWidth = std::function<float(const std::string& text)>;
+
+// The name a thumbnail shows in a cell width wide: the file's stem on up to two lines, the first
+// broken after a '-', '_' or ' ' where one falls late enough; what does not fit is cut from the
+// middle of the second line with "...", keeping the end (imported names end with the asset id,
+// which tells them apart): "mossy-stone-\nwall-...2e8e".
+std::string assetLabel(const std::string& relative_path, float width, const TextWidth& text_width);
 
 class AssetBrowser {
  public:
@@ -23,6 +34,9 @@ class AssetBrowser {
   // The next draw() scans again: the host calls it when files may have changed behind its back
   // (its window got the focus back).
   void requestRescan() { stale_ = true; }
+  // What hovering a thumbnail shows: the relative path, and the prompt from its sidecar when it
+  // has one (read once per file version, then cached). Empty for a file not in the list.
+  std::string tooltip(const std::string& relative_path);
 
  private:
   editor::ProjectAssets assets_;
@@ -30,6 +44,11 @@ class AssetBrowser {
   std::string message_;
   uint64_t imports_seen_ = 0;  // Panel::importsCompleted() at the last scan
   bool stale_ = true;          // scan in the next draw()
+  // Labels for the cell width and font size they were made for; cleared when either changes.
+  std::unordered_map<std::string, std::string> labels_;
+  float labels_key_ = 0;
+  // Sidecar prompts by "<absolute path>@<modified_ns>", read on the first hover only.
+  std::unordered_map<std::string, std::string> prompts_;
 };
 
 }  // namespace texforge::viewer

@@ -155,5 +155,32 @@ TEST_F(SmallWindowPanel, ResultsWrapIntoRowsAndThePreviewsActionsStayInTheWindow
   EXPECT_TRUE(whole(layout, "preview.copy_prompt"));
 }
 
+TEST_F(SmallWindowPanel, TwoResultsAndBeforeAfterShowSideBySide) {
+  addReference(1024, 1024);
+  panel->params().prompt = "the same chest, opened";
+  panel->params().num_outputs = 2;
+  ASSERT_TRUE(framesUntil([&] { return panel->currentQuote().has_value() || !panel->quoteError().empty(); }));
+  ASSERT_EQ(panel->pressGenerate(), editor::GenerateOutcome::kSubmitted) << panel->statusMessage();
+  const std::string id = panel->sessionJobIds().front();
+  for (int i = 0; i < 2; ++i) generator.addReadyOutput(id, solidImage(64, 64, static_cast<uint8_t>(90 * i)));
+  ASSERT_TRUE(framesUntil([&] { return panel->galleryOutputs().size() == 2; }));
+  panel->selectOutput(id, 0);
+  panel->compareWith(id, 1);
+  ASSERT_TRUE(framesUntil([&] { return panel->layout().count("preview.b") > 0; }));
+  auto layout = panel->layout();
+  ASSERT_TRUE(layout.count("preview.a"));
+  EXPECT_LE(layout.at("preview.a").max_x, layout.at("preview.b").min_x) << "side by side, not on top";
+  EXPECT_TRUE(whole(layout, "preview.b"));
+
+  panel->compareWithBefore(true);  // beside the reference it was made from
+  ASSERT_TRUE(framesUntil([&] { return panel->layout().count("preview.b") > 0; }));
+  layout = panel->layout();
+  const editor::WidgetRect& before = layout.at("preview.b");
+  EXPECT_NEAR(before.max_x - before.min_x, before.max_y - before.min_y, 1.0f) << "the square reference";
+  panel->selectOutput(id, 1);  // a plain selection ends the comparison
+  frame();
+  EXPECT_EQ(panel->layout().count("preview.b"), 0u);
+}
+
 }  // namespace
 }  // namespace texforge::test

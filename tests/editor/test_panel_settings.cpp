@@ -28,7 +28,9 @@ class ConnectionTest : public ::testing::Test {
   // Starts the test and returns what Settings says once its answer came (the wake says so).
   std::string test(const std::string& endpoint, const Credentials& typed) {
     panel->settings().endpoint = endpoint;
-    if (!typed.api_key.empty()) EXPECT_TRUE(CredentialStore(store()).save(typed).ok());
+    if (!typed.api_key.empty()) {
+      EXPECT_TRUE(CredentialStore(store()).save(typed).ok());
+    }
     {
       std::lock_guard<std::mutex> lock(mutex);
       woken = false;

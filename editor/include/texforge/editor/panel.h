@@ -50,7 +50,10 @@ struct TEXFORGE_EDITOR_API PanelOptions {
   std::function<void()> wake;
   double quote_debounce_s = 0.6;  // a quote is asked this long after the form stops changing
   bool pump_generator = true;     // draw() calls generator->pump() first; false if the host pumps
-  bool demo_mode = false;         // shown in Settings; credentials are the emulator's
+  // Whose panel session (form and gallery, brought back at the next start) this is: a file name
+  // under <project>/.texforge/sessions/. Empty: $USER (or %USERNAME%).
+  std::string session_name;
+  bool demo_mode = false;  // shown in Settings; credentials are the emulator's
   CredentialStoreOptions credential_store;
   // Called when the user applies settings that need a new Generator (endpoint, import folder,
   // credentials). The host rebuilds it and calls setGenerator(). UI thread.
@@ -59,6 +62,9 @@ struct TEXFORGE_EDITOR_API PanelOptions {
   // The monitor's content scale (2 on a 192 dpi screen): thumbnails, previews and the panel's fixed
   // widths grow with it. The host loads its fonts and calls applyDarkTheme() at the same scale.
   float ui_scale = 1.0f;
+  // "Show in folder": opens the system's file manager at a file. Empty: revealInFileManager (the
+  // core's, which starts the OS tool detached). Hosts may route it to their engine; tests record. UI thread.
+  std::function<Status(const std::string& absolute_path)> reveal_file;
 };
 
 // Where a named widget landed in the last frame the panel drew, in ImGui's screen coordinates (the
@@ -126,8 +132,18 @@ class TEXFORGE_EDITOR_API Panel {
                     // or queued; returns how many it queued
   bool importPending(const std::string& local_id, int output_index) const;  // queued, no answer yet
   size_t importsPending() const;      // imports queued and not yet answered
-  uint64_t importsCompleted() const;  // successful imports so far: a host's asset list rescans
-                                      // when it changes
+  uint64_t importsCompleted() const;  // successful imports (undos, restores) so far: a host's asset list
+                                      // rescans when it changes
+  // Undo import (panel_undo.cpp): moves an imported output's file and sidecar to
+  // <project>/.texforge/trash/<time>/ under the same relative path and makes the output importable
+  // again; restoreImport moves them back (refused while a file stands at the original place).
+  // Both say how it went in the status line. UI thread.
+  Status undoImport(const std::string& local_id, int output_index);
+  Status restoreImport(const std::string& local_id, int output_index);
+  bool canRestoreImport(const std::string& local_id, int output_index) const;  // undone, not restored
+  // "Show in folder": PanelOptions::reveal_file with the absolute path of path (relative to the
+  // project, or absolute); the status line says when it failed. UI thread.
+  Status showInFolder(const std::string& path);
   void useAsReference(const std::string& local_id, int output_index);
   void rerun(const std::string& local_id);  // fills the form with the job's parameters
   void copyPrompt(const std::string& local_id);
@@ -155,9 +171,24 @@ class TEXFORGE_EDITOR_API Panel {
   std::vector<std::string> historyMatches() const;  // local ids matching the filter, newest first
   void selectTab(PanelTab tab);
   void selectOutput(const std::string& local_id, int output_index);  // opens the large preview
+  // Side by side with the selected result in the preview (Ctrl+click in the gallery); an invalid
+  // index ends it. compareWithBefore: the result beside the first reference of its job, the image
+  // an inpainting or an edit started from ("Before / after"); false ends it.
+  void compareWith(const std::string& local_id, int output_index);
+  void compareWithBefore(bool on);
+  // The results the gallery shows, in its order (this session's and the last one's, newest job
+  // first, less those discarded).
+  std::vector<std::pair<std::string, int>> galleryOutputs() const;
+  // Takes a result out of the gallery (the Delete key on the selected one). Nothing is deleted: it
+  // stays in History and its cache, and an imported asset stays in the project.
+  void discardOutput(const std::string& local_id, int output_index);
+  // History's "Delete": the job leaves the project's history (Generator::removeJob); its imported
+  // assets stay. The status line says why when it is refused (a job still running, say).
+  Status deleteJob(const std::string& local_id);
   bool openMaskPainter();  // as "Paint mask...": over the first reference; false when it is not a file
   MaskCanvas& mask();
   Status applyMask();                        // saves the painted mask and sets it on the form
+  void clearMask();                          // as "Clear mask": the form sends no mask
   const std::string& statusMessage() const;  // the last message shown to the user
   PanelSettings& settings();
   // Settings' "Test connection": reads the model's schema from the endpoint field (empty: the
@@ -172,8 +203,9 @@ class TEXFORGE_EDITOR_API Panel {
   void setUiScale(float scale);
   float uiScale() const;
   // The named widgets of the last frame drawn: "generate" (the button with its price), "mask.use",
-  // "mask.close", "mask.canvas" while the mask painter is open, "history.prompt" (the first row's
-  // prompt) on the History tab; "gallery.first" and "gallery.last" (thumbnails) and
+  // "mask.close", "mask.canvas" and "mask.image" (the mask at its zoom, which may reach past the canvas)
+  // while the mask painter is open, "mask.thumbnail" while the form has a mask, "history.prompt" (the first
+  // row's prompt) on the History tab; "gallery.first" and "gallery.last" (thumbnails) and
   // "preview.copy_prompt" (the preview's last action) while results show. Empty before the first frame.
   std::map<std::string, WidgetRect> layout() const;
 
