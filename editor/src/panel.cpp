@@ -107,8 +107,8 @@ void Panel::update() {
       s.status_job.clear();
     }
   }
-  if (s.session_ids.size() + s.discarded.size() != s.saved_counts) {
-    s.saved_counts = s.session_ids.size() + s.discarded.size();
+  if (s.session_ids.size() + s.discarded.size() + s.trashed.size() != s.saved_counts) {
+    s.saved_counts = s.session_ids.size() + s.discarded.size() + s.trashed.size();
     savePanelSession(s);
   }
 
@@ -377,6 +377,11 @@ void Panel::useAsReference(const std::string& local_id, int output_index) {
   const JobSnapshot* job = s.findJob(local_id);
   if (!job || output_index < 0 || output_index >= static_cast<int>(job->outputs.size())) return;
   const OutputSnapshot& out = job->outputs[output_index];
+  if (out.state == OutputState::kFailed) {
+    // Its file (if any) is not a picture anyone saw: sent, it would fail or mislead the model.
+    s.setStatus("A failed image cannot be a reference: " + describeOutputProblem(out), true);
+    return;
+  }
   ImageInput input;
   if (!out.cache_path.empty()) {
     input.local_path = out.cache_path;

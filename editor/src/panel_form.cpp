@@ -49,13 +49,13 @@ void drawConfirmModal(Panel& panel, Panel::State& s) {
     const bool enter =
         !opening && (compat::keyPressed(ImGuiKey_Enter) || compat::keyPressed(compat::kKeypadEnter));
     const bool escape = !opening && compat::keyPressed(ImGuiKey_Escape);
-    if (ImGui::Button("Generate anyway", ImVec2(160, 0)) || enter) {
+    if (ImGui::Button("Generate anyway", ImVec2(160 * uiScale(s), 0)) || enter) {
       panel.confirmGenerate(true);
       ImGui::CloseCurrentPopup();
     }
     ImGui::PopStyleColor();
     ImGui::SameLine();
-    if ((ImGui::Button("Cancel", ImVec2(100, 0)) || escape) && !enter) {
+    if ((ImGui::Button("Cancel", ImVec2(100 * uiScale(s), 0)) || escape) && !enter) {
       panel.confirmGenerate(false);
       ImGui::CloseCurrentPopup();
     }

@@ -156,7 +156,7 @@ void drawJobs(Panel& panel, Panel::State& s) {
     ImGui::TextUnformatted(prompt.c_str());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", job->params.prompt.c_str());
 
-    const float stop_width = isJobActive(job->state) && job->held_by.empty() ? 110.0f : 0.0f;
+    const float stop_width = isJobActive(job->state) && job->held_by.empty() ? 110.0f * uiScale(s) : 0.0f;
     char overlay[64];
     if (job->state == JobState::kDownloading || job->state == JobState::kReady ||
         job->state == JobState::kImported) {

@@ -14,7 +14,10 @@
 namespace texforge::editor {
 namespace {
 
-constexpr float kThumb = 64.0f;
+// A reference thumbnail's side at the host's content scale.
+float thumbSide(const Panel::State& s) {
+  return 64.0f * uiScale(s);
+}
 
 float buttonWidth(const char* label) {
   return ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
@@ -83,17 +86,18 @@ int takeImageFiles(Panel::State& s, const std::vector<std::string>& paths, bool 
 }
 
 void drawThumb(Panel::State& s, const ImageInput& input) {
+  const float thumb = thumbSide(s);
   const ImVec2 pos = ImGui::GetCursorScreenPos();
-  const ImVec2 end(pos.x + kThumb, pos.y + kThumb);
+  const ImVec2 end(pos.x + thumb, pos.y + thumb);
   drawCheckerboard(pos, end, 8.0f);
   if (!input.local_path.empty()) {
     TextureView view = fileTexture(s, input.local_path, true);
     if (view.state == TextureState::kReady && view.width > 0) {
-      const float scale = kThumb / static_cast<float>(std::max(view.width, view.height));
+      const float scale = thumb / static_cast<float>(std::max(view.width, view.height));
       const float w = view.width * scale, h = view.height * scale;
       ImGui::GetWindowDrawList()->AddImage(toImTextureId(view.handle),
-                                           ImVec2(pos.x + (kThumb - w) / 2, pos.y + (kThumb - h) / 2),
-                                           ImVec2(pos.x + (kThumb + w) / 2, pos.y + (kThumb + h) / 2));
+                                           ImVec2(pos.x + (thumb - w) / 2, pos.y + (thumb - h) / 2),
+                                           ImVec2(pos.x + (thumb + w) / 2, pos.y + (thumb + h) / 2));
     } else if (view.state == TextureState::kFailed) {
       ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x + 6, pos.y + 24), IM_COL32(255, 120, 110, 255),
                                           "unreadable");
@@ -101,7 +105,7 @@ void drawThumb(Panel::State& s, const ImageInput& input) {
   } else {
     ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x + 6, pos.y + 24), IM_COL32(200, 200, 200, 255), "asset");
   }
-  ImGui::Dummy(ImVec2(kThumb, kThumb));
+  ImGui::Dummy(ImVec2(thumb, thumb));
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("%s", input.isAsset() ? input.asset_id.c_str() : input.local_path.c_str());
   }
@@ -131,17 +135,18 @@ TextureView maskOverlayTexture(Panel::State& s, const std::string& path) {
 
 // The mask's thumbnail: the first reference (when there is one) with the painted area in red.
 void drawMaskThumb(Panel::State& s, const ImageInput& mask, const std::string& reference) {
+  const float thumb = thumbSide(s);
   const ImVec2 pos = ImGui::GetCursorScreenPos();
-  const ImVec2 end(pos.x + kThumb, pos.y + kThumb);
+  const ImVec2 end(pos.x + thumb, pos.y + thumb);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   drawCheckerboard(pos, end, 8.0f);
   TextureView overlay;
   if (!mask.local_path.empty()) overlay = maskOverlayTexture(s, mask.local_path);
   if (overlay.state == TextureState::kReady && overlay.width > 0) {
-    const float scale = kThumb / static_cast<float>(std::max(overlay.width, overlay.height));
+    const float scale = thumb / static_cast<float>(std::max(overlay.width, overlay.height));
     const float w = overlay.width * scale, h = overlay.height * scale;
-    const ImVec2 min(pos.x + (kThumb - w) / 2, pos.y + (kThumb - h) / 2);
-    const ImVec2 max(pos.x + (kThumb + w) / 2, pos.y + (kThumb + h) / 2);
+    const ImVec2 min(pos.x + (thumb - w) / 2, pos.y + (thumb - h) / 2);
+    const ImVec2 max(pos.x + (thumb + w) / 2, pos.y + (thumb + h) / 2);
     if (!reference.empty()) {
       TextureView ref = fileTexture(s, reference, true);
       if (ref.state == TextureState::kReady) draw->AddImage(toImTextureId(ref.handle), min, max);
@@ -152,7 +157,7 @@ void drawMaskThumb(Panel::State& s, const ImageInput& mask, const std::string& r
   } else if (mask.isAsset()) {
     draw->AddText(ImVec2(pos.x + 6, pos.y + 24), IM_COL32(200, 200, 200, 255), "asset");
   }
-  ImGui::Dummy(ImVec2(kThumb, kThumb));
+  ImGui::Dummy(ImVec2(thumb, thumb));
   noteLayout(s, "mask.thumbnail");
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("%s", mask.isAsset() ? mask.asset_id.c_str() : mask.local_path.c_str());
@@ -169,7 +174,8 @@ void drawReferences(Panel& panel, Panel::State& s) {
 
   int remove = -1, move_from = -1, move_to = -1;
   const float avail = ImGui::GetContentRegionAvail().x;
-  const int per_row = std::max(1, static_cast<int>(avail / (kThumb + 12)));
+  const float thumb = thumbSide(s);
+  const int per_row = std::max(1, static_cast<int>(avail / (thumb + 12)));
   for (size_t i = 0; i < p.reference_images.size(); ++i) {
     ImGui::PushID(static_cast<int>(i));
     if (i % per_row != 0) ImGui::SameLine();

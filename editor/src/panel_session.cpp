@@ -63,6 +63,21 @@ void loadPanelSession(Panel::State& s) {
         s.discarded.insert({entry[0].get<std::string>(), entry[1].get<int>()});
     }
   }
+  if (doc.contains("trashed") && doc["trashed"].is_array()) {
+    for (const auto& entry : doc["trashed"]) {
+      if (!entry.is_object() || !entry.value("job", nlohmann::json()).is_string() ||
+          !entry.value("index", nlohmann::json()).is_number_integer())
+        continue;
+      TrashedFile file;
+      file.relative_path = entry.value("relative_path", "");
+      file.trash_folder = entry.value("trash_folder", "");
+      for (const auto& moved : entry.value("moved", nlohmann::json::array())) {
+        if (moved.is_string()) file.moved.push_back(moved.get<std::string>());
+      }
+      if (file.relative_path.empty() || file.trash_folder.empty() || file.moved.empty()) continue;
+      s.trashed[{entry["job"].get<std::string>(), entry["index"].get<int>()}] = std::move(file);
+    }
+  }
   s.saved_session = doc.dump();
 }
 
@@ -84,8 +99,20 @@ void savePanelSession(Panel::State& s) {
   for (const auto& [id, index] : s.discarded) {
     if (kept.count(id)) discarded.push_back({id, index});
   }
-  const nlohmann::json doc = {
-      {"version", 1}, {"form", paramsToJson(s.params)}, {"gallery", gallery}, {"discarded", discarded}};
+  // Undone imports keep their Restore across restarts (the files wait in the project's trash).
+  nlohmann::json trashed = nlohmann::json::array();
+  for (const auto& [output, file] : s.trashed) {
+    trashed.push_back({{"job", output.first},
+                       {"index", output.second},
+                       {"relative_path", file.relative_path},
+                       {"trash_folder", file.trash_folder},
+                       {"moved", file.moved}});
+  }
+  const nlohmann::json doc = {{"version", 1},
+                              {"form", paramsToJson(s.params)},
+                              {"gallery", gallery},
+                              {"discarded", discarded},
+                              {"trashed", trashed}};
   const std::string text = doc.dump();
   if (text == s.saved_session) return;
   const std::string path = sessionPath(s);

@@ -106,7 +106,8 @@ Status savePanelSettings(const std::string& project_dir, const PanelSettings& se
 
 void drawSettings(Panel& panel, Panel::State& s) {
   PanelSettings& settings = s.options.settings;
-  ImGui::BeginChild("settings", ImVec2(std::min(640.0f, ImGui::GetContentRegionAvail().x), 0), false);
+  const float k = uiScale(s);  // fixed widths follow the content scale, as the font does
+  ImGui::BeginChild("settings", ImVec2(std::min(640.0f * k, ImGui::GetContentRegionAvail().x), 0), false);
 
   ImGui::TextUnformatted("Scenario credentials");
   ImGui::Separator();
@@ -121,9 +122,9 @@ void drawSettings(Panel& panel, Panel::State& s) {
   ImGui::Text("API secret  %s", masked(current.api_secret).c_str());
   ImGui::TextDisabled("From: %s   File: %s", credentialSourceName(store.source()), store.filePath().c_str());
   ImGui::TextDisabled("Stored in your user folder with owner-only permissions, never in the project.");
-  ImGui::SetNextItemWidth(300);
+  ImGui::SetNextItemWidth(300 * k);
   inputTextWithHint("##key", "new API key", &s.key_input);
-  ImGui::SetNextItemWidth(300);
+  ImGui::SetNextItemWidth(300 * k);
   inputTextWithHint("##secret", "new API secret", &s.secret_input, ImGuiInputTextFlags_Password);
   ImGui::BeginDisabled(s.key_input.empty() || s.secret_input.empty());
   if (ImGui::Button("Save credentials")) {
@@ -152,7 +153,7 @@ void drawSettings(Panel& panel, Panel::State& s) {
   ImGui::Spacing();
   ImGui::TextUnformatted("Connection and project");
   ImGui::Separator();
-  ImGui::SetNextItemWidth(380);
+  ImGui::SetNextItemWidth(380 * k);
   inputTextWithHint("Endpoint", "https://api.cloud.scenario.com/v1", &settings.endpoint);
   ImGui::TextDisabled("Now using: %s", s.generator ? s.generator->baseUrl().c_str() : "-");
   ImGui::BeginDisabled(s.connection_test != nullptr);
@@ -163,19 +164,19 @@ void drawSettings(Panel& panel, Panel::State& s) {
         "Reads the model's description from this endpoint with the key and secret typed above (else the "
         "saved ones). Nothing is paid.");
   }
-  ImGui::SetNextItemWidth(380);
+  ImGui::SetNextItemWidth(380 * k);
   inputText("Import folder", &settings.import_folder);
   ImGui::TextDisabled("Inside the project: %s", s.options.project_dir.c_str());
-  ImGui::SetNextItemWidth(160);
+  ImGui::SetNextItemWidth(160 * k);
   ImGui::SliderInt("Jobs in flight", &settings.max_jobs_in_flight, 1, 16);
-  ImGui::SetNextItemWidth(160);
+  ImGui::SetNextItemWidth(160 * k);
   ImGui::InputDouble("Confirm above (CU)", &settings.spending_threshold, 5.0, 25.0, "%.1f");
   helpMarker(
       "Generate asks before spending more than this many creative units at once; 0 asks only when the "
       "price is unknown, which always asks.");
 
   ImGui::Spacing();
-  if (ImGui::Button("Apply and save", ImVec2(160, 0))) {
+  if (ImGui::Button("Apply and save", ImVec2(160 * k, 0))) {
     auto folder = safeProjectPath(s.options.project_dir, settings.import_folder);
     if (!folder) {
       s.settings_message = "The import folder must be inside the project.";

@@ -140,6 +140,14 @@ TEST_F(ScriptedPanel, AFailedImageSaysWhyAndItsJobIsNotAllGreen) {
   // Selecting it draws its preview (with that reason) without trouble.
   panel->selectOutput(id, 1);
   harness->frame();
+  // It cannot become a reference: the form is left as it was, and the status says why.
+  const size_t references = panel->params().reference_images.size();
+  panel->useAsReference(id, 1);
+  EXPECT_EQ(panel->params().reference_images.size(), references);
+  EXPECT_NE(panel->statusMessage().find("cannot be a reference"), std::string::npos)
+      << panel->statusMessage();
+  panel->useAsReference(id, 0);  // the good one can
+  EXPECT_EQ(panel->params().reference_images.size(), references + 1);
 }
 
 TEST(PanelText, AFailedGenerationReadsAsOneSentenceWhateverTheServiceEndsItWith) {

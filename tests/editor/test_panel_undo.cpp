@@ -49,6 +49,23 @@ struct UndoPanel : ::testing::Test {
   std::string id;
 };
 
+TEST_F(UndoPanel, RestoreIsStillOfferedAfterTheEditorRestarts) {
+  const std::string rel = importOne();
+  ASSERT_FALSE(rel.empty()) << panel->statusMessage();
+  ASSERT_TRUE(panel->undoImport(id, 0).ok()) << panel->statusMessage();
+  harness.reset();  // closed with the file in the trash
+
+  harness =
+      std::make_unique<PanelHarness>(*generator, makeNullTextureUploader(),
+                                     panelOptions(*generator, *makeNullTextureUploader(), project.path()));
+  panel = harness->panel.get();
+  harness->frame();
+  ASSERT_TRUE(panel->canRestoreImport(id, 0));
+  ASSERT_TRUE(panel->restoreImport(id, 0).ok()) << panel->statusMessage();
+  EXPECT_TRUE(fs::exists(project.file(rel)));
+  EXPECT_EQ(generator->job(id)->outputs[0].state, OutputState::kImported);
+}
+
 TEST_F(UndoPanel, UndoMovesTheFilesToTheTrashAndTheOutputCanBeImportedAgain) {
   const std::string rel = importOne();
   ASSERT_FALSE(rel.empty()) << panel->statusMessage();
