@@ -203,8 +203,8 @@ std::string describeJobProblem(const JobSnapshot& job) {
 std::string describeJobHolder(const JobSnapshot& job) {
   if (job.held_by.empty()) return "";
   if (job.other_account) {
-    return "Read-only: this job belongs to another endpoint or account (" + job.held_by +
-           "). Open the project with that endpoint and API key to work on it.";
+    // held_by says where it was made and what to do; saying it again reads as a stutter.
+    return "Read-only: this job belongs to another endpoint or account: " + job.held_by + ".";
   }
   return "Read-only: " + job.held_by + ". This panel takes it over if that program goes away.";
 }

@@ -3,9 +3,19 @@
 // its journal and cache apart from the project's real ones.
 #include "engine_session.h"
 
+#include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 
 namespace texforge::viewer {
+
+int demoPort(const std::string& project_dir) {
+  std::error_code ec;
+  const std::string path = std::filesystem::weakly_canonical(project_dir, ec).generic_string();
+  uint32_t hash = 2166136261u;  // FNV-1a over the project's path
+  for (unsigned char c : ec ? project_dir : path) hash = (hash ^ c) * 16777619u;
+  return 41000 + static_cast<int>(hash % 8000);  // any program may hold it: build() falls back
+}
 
 Result<std::unique_ptr<Generator>> EngineSession::build(const SessionConfig& config) {
   const Credentials stored = CredentialStore{}.load();
@@ -20,8 +30,15 @@ Result<std::unique_ptr<Generator>> EngineSession::build(const SessionConfig& con
     if (!emulator_) {
       emulator::EmulatorOptions emu;
       emu.job_duration_ms = config.job_duration_ms;
+      emu.port = demoPort(config.project_dir);
       emulator_ = std::make_unique<emulator::Emulator>(emu);
-      if (!emulator_->start()) {
+      bool started = emulator_->start();
+      if (!started) {
+        emu.port = 0;  // taken (a second viewer on the project, say): any free port
+        emulator_ = std::make_unique<emulator::Emulator>(emu);
+        started = emulator_->start();
+      }
+      if (!started) {
         std::string message = "The demo emulator could not start: " + emulator_->error();
         emulator_.reset();
         return makeError(ErrorCode::kNetwork, message);

@@ -21,6 +21,11 @@ struct SessionConfig {
   std::function<void()> wake;  // glfwPostEmptyEvent
 };
 
+// The port the demo emulator asks for first: the same for a project every time, so the jobs of an
+// earlier demo session are on this session's endpoint (not read-only as another endpoint's). Another
+// program on that port makes the emulator take any free one.
+int demoPort(const std::string& project_dir);
+
 class EngineSession {
  public:
   // Opens a Generator. Falls back to demo mode when there are no credentials, or when the
