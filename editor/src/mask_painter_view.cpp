@@ -41,17 +41,6 @@ void refreshOverlay(Panel::State& s) {
   }
 }
 
-// Toolbar items flow onto the next line when the window is too narrow for them: call before an
-// item of the given width, except the first of the toolbar.
-void sameLineIfFits(float next_width) {
-  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
-  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + next_width <= right) ImGui::SameLine();
-}
-
-float buttonWidth(const char* label) {
-  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
-}
-
 // A labelled slider or field: the frame plus the gap and its visible label.
 float labelledWidth(float frame_width, const char* label) {
   const float text = ImGui::CalcTextSize(label, nullptr, true).x;

@@ -82,12 +82,9 @@ void drawForm(Panel& panel, Panel::State& s) {
 
   sectionTitle("PRESET");
   const std::vector<Preset>& presets = panel.presets();
-  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   for (size_t i = 0; i < presets.size(); ++i) {
     // The buttons wrap onto more lines where the form is narrow (small windows, large scales).
-    const float width = ImGui::CalcTextSize(presets[i].name.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-    if (i > 0 && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right)
-      ImGui::SameLine();
+    if (i > 0) sameLineIfFits(buttonWidth(presets[i].name.c_str()));
     ImGui::PushID(static_cast<int>(i));  // a host's presets may share a name
     if (ImGui::SmallButton(presets[i].name.c_str())) panel.applyPresetByName(presets[i].name);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", presets[i].description.c_str());

@@ -19,21 +19,12 @@ float thumbSize(const Panel::State& s) {
 }
 
 // Width of the preview's view options (Fit, 1:1, Tile 3x3, Checker) with the separator before them.
-// SameLine() when a button reading label still fits on this line; else the button starts the next.
-void sameLineIfRoom(const char* label) {
-  const ImGuiStyle& style = ImGui::GetStyle();
-  const float needed = ImGui::CalcTextSize(label).x + style.FramePadding.x * 2 + style.ItemSpacing.x;
-  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  if (ImGui::GetItemRectMax().x + needed <= right) ImGui::SameLine();
-}
-
 float viewOptionsWidth() {
   const ImGuiStyle& style = ImGui::GetStyle();
-  auto button = [&](const char* label) { return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2; };
   auto checkbox = [&](const char* label) {
     return ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
   };
-  return ImGui::CalcTextSize("|").x + button("Fit") + button("1:1") + checkbox("Tile 3x3") +
+  return ImGui::CalcTextSize("|").x + buttonWidth("Fit") + buttonWidth("1:1") + checkbox("Tile 3x3") +
          checkbox("Checker") + style.ItemSpacing.x * 5;
 }
 
@@ -134,13 +125,13 @@ void drawSideBySide(Panel::State& s, const TextureView& left, const std::string&
 
 // The arrow keys move the selection through the gallery (up and down by a row), Delete takes
 // the selected result out of it; not while a text field has the keyboard.
-void galleryKeys(Panel& panel, Panel::State& s, const std::vector<std::pair<std::string, int>>& shown,
-                 int per_row) {
+void galleryKeys(Panel& panel, Panel::State& s, const std::vector<GalleryEntry>& shown, int per_row) {
   if (shown.empty() || ImGui::GetIO().WantTextInput ||
       !ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows))
     return;
-  const auto selected =
-      std::find(shown.begin(), shown.end(), std::make_pair(s.selected.local_id, s.selected.index));
+  const auto selected = std::find_if(shown.begin(), shown.end(), [&](const GalleryEntry& e) {
+    return e.index == s.selected.index && e.job->local_id == s.selected.local_id;
+  });
   const int at = selected == shown.end() ? -1 : static_cast<int>(selected - shown.begin());
   const int last = static_cast<int>(shown.size()) - 1;
   int to = at;
@@ -148,23 +139,23 @@ void galleryKeys(Panel& panel, Panel::State& s, const std::vector<std::pair<std:
   if (compat::keyPressed(ImGuiKey_LeftArrow, true)) to = at < 0 ? 0 : std::max(at - 1, 0);
   if (compat::keyPressed(ImGuiKey_DownArrow, true)) to = at < 0 ? 0 : std::min(at + per_row, last);
   if (compat::keyPressed(ImGuiKey_UpArrow, true)) to = at < 0 ? 0 : std::max(at - per_row, 0);
-  if (to != at) panel.selectOutput(shown[to].first, shown[to].second);
+  if (to != at) panel.selectOutput(shown[to].job->local_id, shown[to].index);
   if (at >= 0 && compat::keyPressed(ImGuiKey_Delete)) {
-    panel.discardOutput(shown[at].first, shown[at].second);
+    panel.discardOutput(shown[at].job->local_id, shown[at].index);
     const int next = at < last ? at + 1 : at - 1;  // the neighbour takes its place
-    if (next >= 0) panel.selectOutput(shown[next].first, shown[next].second);
+    if (next >= 0) panel.selectOutput(shown[next].job->local_id, shown[next].index);
   }
 }
 
 }  // namespace
 
 void drawGallery(Panel& panel, Panel::State& s) {
-  const std::vector<std::pair<std::string, int>> shown = panel.galleryOutputs();
+  const std::vector<GalleryEntry> shown = galleryEntries(s);
   const int total = static_cast<int>(shown.size());
   int ready = 0, imported = 0;  // ready: what Import all would queue now
-  for (const auto& [id, index] : shown) {
-    const OutputSnapshot& out = s.findJob(id)->outputs[index];
-    ready += out.state == OutputState::kReady && !s.isImporting(id, index) ? 1 : 0;
+  for (const auto& [job, index] : shown) {
+    const OutputSnapshot& out = job->outputs[index];
+    ready += out.state == OutputState::kReady && !s.isImporting(job->local_id, index) ? 1 : 0;
     imported += out.state == OutputState::kImported ? 1 : 0;
   }
   ImGui::Spacing();
@@ -195,12 +186,12 @@ void drawGallery(Panel& panel, Panel::State& s) {
   const float row_height = thumb + style.ItemSpacing.y;
   ImGui::BeginChild("thumbs", ImVec2(0, std::min(rows, 2) * row_height + style.WindowPadding.y * 2), true);
   int drawn = 0;
-  for (const auto& [id, index] : shown) {
+  for (const auto& [job, index] : shown) {
     if (drawn % per_row != 0) ImGui::SameLine();
     ++drawn;
-    ImGui::PushID(id.c_str());
+    ImGui::PushID(job->local_id.c_str());
     ImGui::PushID(index);
-    drawThumbnail(panel, s, *s.findJob(id), index);
+    drawThumbnail(panel, s, *job, index);
     if (drawn == 1) noteLayout(s, "gallery.first");
     noteLayout(s, "gallery.last");
     ImGui::PopID();
@@ -238,14 +229,14 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
     ImGui::SetTooltip("%s", out.imported_path.c_str());
   }
   drawImportedActions(panel, s, *job, ref.index);  // Show in folder, Undo import, Restore (panel_undo.cpp)
-  sameLineIfRoom("Use as reference");
+  sameLineIfFits(buttonWidth("Use as reference"));
   ImGui::BeginDisabled(out.cache_path.empty() && out.asset_id.empty());
   if (ImGui::Button("Use as reference")) panel.useAsReference(job->local_id, ref.index);
   ImGui::EndDisabled();
-  sameLineIfRoom("Re-run");
+  sameLineIfFits(buttonWidth("Re-run"));
   if (ImGui::Button("Re-run")) panel.rerun(job->local_id);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Fill the form with these settings");
-  sameLineIfRoom("Copy prompt");
+  sameLineIfFits(buttonWidth("Copy prompt"));
   if (ImGui::Button("Copy prompt")) panel.copyPrompt(job->local_id);
   noteLayout(s, "preview.copy_prompt");
   // The view options move to their own line when the pane is too narrow (History's detail pane).
@@ -278,7 +269,7 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
       bool before = s.compare_before;
       if (ImGui::Checkbox("Before / after", &before)) panel.compareWithBefore(before);
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("Shows the image this one was made from beside it.");
-      sameLineIfRoom("End compare");
+      sameLineIfFits(buttonWidth("End compare"));
     }
     if (s.compare_before && !before_path.empty()) {
       beside = fileTexture(s, before_path, false);

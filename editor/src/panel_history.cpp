@@ -199,9 +199,7 @@ void drawHistory(Panel& panel, Panel::State& s) {
     for (size_t i = 0; i < job->outputs.size(); ++i) {
       ImGui::PushID(static_cast<int>(i));
       // The results wrap into rows rather than run past the pane's edge.
-      const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
-      if (i > 0 && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + result_thumb <= right)
-        ImGui::SameLine();
+      if (i > 0) sameLineIfFits(result_thumb);
       ImGui::BeginGroup();
       drawSmallThumb(s, *job, static_cast<int>(i), result_thumb);
       if (ImGui::IsItemClicked()) s.history_selected.index = static_cast<int>(i);

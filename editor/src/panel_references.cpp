@@ -19,10 +19,6 @@ float thumbSide(const Panel::State& s) {
   return 64.0f * uiScale(s);
 }
 
-float buttonWidth(const char* label) {
-  return ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
-}
-
 // Why path cannot be a reference or mask, or empty: the bytes decide (a renamed file is caught
 // here, not at upload time), read no further than the signature.
 std::string whyNotAnImage(const std::string& path) {

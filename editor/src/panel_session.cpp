@@ -126,16 +126,21 @@ void savePanelSession(Panel::State& s) {
   s.saved_session = text;
 }
 
-std::vector<std::pair<std::string, int>> Panel::galleryOutputs() const {
-  const State& s = *s_;
-  std::vector<std::pair<std::string, int>> shown;
+std::vector<GalleryEntry> galleryEntries(const Panel::State& s) {
+  std::vector<GalleryEntry> shown;
   for (const auto& job : s.jobs) {
     if (!s.session_ids.count(job.local_id)) continue;
     for (size_t i = 0; i < job.outputs.size(); ++i) {
       if (!s.discarded.count({job.local_id, static_cast<int>(i)}))
-        shown.emplace_back(job.local_id, static_cast<int>(i));
+        shown.push_back({&job, static_cast<int>(i)});
     }
   }
+  return shown;
+}
+
+std::vector<std::pair<std::string, int>> Panel::galleryOutputs() const {
+  std::vector<std::pair<std::string, int>> shown;
+  for (const GalleryEntry& entry : galleryEntries(*s_)) shown.emplace_back(entry.job->local_id, entry.index);
   return shown;
 }
 

@@ -1,7 +1,6 @@
 // Settings: credentials (masked, with their source; stored in the user's config directory, never
 // in the project), endpoint, import folder, jobs in flight and the spending threshold.
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -9,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "panel_state.h"
+#include "texforge/api.h"
 #include "texforge/project_files.h"
 
 namespace texforge::editor {
@@ -41,12 +41,9 @@ void Panel::testConnection() {
   CredentialStore store(s.options.credential_store);
   Credentials credentials = store.load();
   if (!s.key_input.empty() && !s.secret_input.empty()) credentials = Credentials{s.key_input, s.secret_input};
-  std::string endpoint = s.options.settings.endpoint;
-  if (endpoint.empty()) {
-    const char* from_environment =
-        s.options.credential_store.use_environment ? std::getenv("SCENARIO_API_URL") : nullptr;
-    endpoint = from_environment && *from_environment ? from_environment : kDefaultBaseUrl;
-  }
+  const std::string endpoint = s.options.settings.endpoint.empty()
+                                   ? defaultBaseUrl(s.options.credential_store.use_environment)
+                                   : s.options.settings.endpoint;
   s.settings_message = "Testing " + endpoint + "...";
   auto test = std::make_shared<State::ConnectionTest>();
   s.connection_test = test;

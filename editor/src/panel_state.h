@@ -175,6 +175,12 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
 void drawHistory(Panel& panel, Panel::State& s);
 void drawSettings(Panel& panel, Panel::State& s);
 void collectConnectionTest(Panel::State& s);
+// One result as the gallery shows it; job points into State::jobs (valid until they are replaced).
+struct GalleryEntry {
+  const JobSnapshot* job;
+  int index;
+};
+std::vector<GalleryEntry> galleryEntries(const Panel::State& s);  // Panel::galleryOutputs' order
 void loadPanelSession(Panel::State& s);  // the form and the gallery as the last session left them
 void savePanelSession(
     Panel::State& s);  // when they changed  // Test connection's answer, once it came, into settings_message
@@ -192,6 +198,10 @@ bool inputTextWithHint(const char* label, const char* hint, std::string* text, I
 bool inputTextMultiline(const char* label, std::string* text, const ImVec2& size = ImVec2(0, 0),
                         ImGuiInputTextFlags flags = 0);
 void drawCheckerboard(const ImVec2& min, const ImVec2& max, float cell = 12.0f);
+// Rows of items that flow onto the next line where the window is narrow: call before an item
+// next_width wide, except the first; it stays on the line of the last item when it fits there.
+void sameLineIfFits(float next_width);
+float buttonWidth(const char* label);  // a button reading label (text after ## not shown)
 // Records where a named widget went (Panel::layout()): the last item, or the rect given.
 void noteLayout(Panel::State& s, const char* name);
 void noteLayout(Panel::State& s, const char* name, const ImVec2& min, const ImVec2& max);

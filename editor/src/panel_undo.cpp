@@ -25,13 +25,6 @@ std::string projectRelative(const std::string& project_dir, const std::string& p
   return p.lexically_normal().lexically_relative(root.lexically_normal()).generic_string();
 }
 
-void sameLineIfRoom(const char* label) {
-  const ImGuiStyle& style = ImGui::GetStyle();
-  const float needed = ImGui::CalcTextSize(label).x + style.FramePadding.x * 2 + style.ItemSpacing.x;
-  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  if (ImGui::GetItemRectMax().x + needed <= right) ImGui::SameLine();
-}
-
 const OutputSnapshot* findOutput(const Panel::State& s, const OutputRef& ref) {
   const JobSnapshot* job = s.findJob(ref.local_id);
   if (!job || ref.index < 0 || ref.index >= static_cast<int>(job->outputs.size())) return nullptr;
@@ -156,14 +149,14 @@ void drawImportedActions(Panel& panel, Panel::State& s, const JobSnapshot& job, 
   if (index < 0 || index >= static_cast<int>(job.outputs.size())) return;
   const OutputSnapshot& out = job.outputs[index];
   if (out.state == OutputState::kImported) {
-    sameLineIfRoom("Show in folder");
+    sameLineIfFits(buttonWidth("Show in folder"));
     if (ImGui::Button("Show in folder")) panel.showInFolder(out.imported_path);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", out.imported_path.c_str());
-    sameLineIfRoom("Undo import");
+    sameLineIfFits(buttonWidth("Undo import"));
     if (ImGui::Button("Undo import")) panel.undoImport(job.local_id, index);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Move the file and its sidecar to the project's trash");
   } else if (out.state == OutputState::kReady && panel.canRestoreImport(job.local_id, index)) {
-    sameLineIfRoom("Restore");
+    sameLineIfFits(buttonWidth("Restore"));
     if (ImGui::Button("Restore")) panel.restoreImport(job.local_id, index);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Move the file back from the project's trash");
   }

@@ -54,6 +54,15 @@ bool inputTextMultiline(const char* label, std::string* text, const ImVec2& size
                                    flags | ImGuiInputTextFlags_CallbackResize, resizeString, text);
 }
 
+void sameLineIfFits(float next_width) {
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + next_width <= right) ImGui::SameLine();
+}
+
+float buttonWidth(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
 void drawCheckerboard(const ImVec2& min, const ImVec2& max, float cell) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->PushClipRect(min, max, true);

@@ -64,6 +64,19 @@ std::vector<size_t> carryBreaks(const SoftWrap& before, const std::string& after
 #if IMGUI_VERSION_NUM < 19290
 namespace {
 
+// Whether wrap shows text (its soft breaks read as spaces), without building the unwrapped copy:
+// asked every frame the box is not being edited.
+bool showsText(const SoftWrap& wrap, const std::string& text) {
+  if (wrap.shown.size() != text.size()) return false;
+  size_t next_break = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool soft = next_break < wrap.breaks.size() && wrap.breaks[next_break] == i;
+    if (soft) ++next_break;
+    if (wrap.shown[i] != (soft ? '\n' : text[i]) || (soft && text[i] != ' ')) return false;
+  }
+  return true;
+}
+
 float measureWithFont(const char* begin, const char* end) {
   return ImGui::CalcTextSize(begin, end).x;
 }
@@ -85,6 +98,9 @@ int followWrappedBox(ImGuiInputTextCallbackData* data) {
     data->BufSize = static_cast<int>(wrap.shown.size()) + 1;
     return 0;
   }
+  // A frame without an edit (Always) changes nothing unless the box was resized.
+  if (data->EventFlag == ImGuiInputTextFlags_CallbackAlways && !wrap.rewrap) return 0;
+  wrap.rewrap = false;
   const std::string now(data->Buf, static_cast<size_t>(data->BufTextLen));
   const std::vector<size_t> breaks = now == wrap.shown ? wrap.breaks : carryBreaks(wrap, now);
   *box->text = unwrapWords(now, breaks);
@@ -113,8 +129,11 @@ bool inputTextWrapped(const char* label, std::string* text, SoftWrap* wrap, cons
   // Inside the frame's padding, leaving room for the scroll bar a long prompt brings.
   const float width = std::max(1.0f, box_width - style.FramePadding.x * 2 - style.ScrollbarSize);
   if (wrap->active) {
-    wrap->width = width;  // the callback wraps ImGui's own copy of the text to it
-  } else if (width != wrap->width || unwrapWords(wrap->shown, wrap->breaks) != *text) {
+    if (width != wrap->width) {
+      wrap->width = width;
+      wrap->rewrap = true;  // the callback wraps ImGui's own copy of the text to it
+    }
+  } else if (width != wrap->width || !showsText(*wrap, *text)) {
     *wrap = wrapWords(*text, width, measureWithFont);  // resized, or the text was set from outside
   }
   WrappedBox box{text, wrap};

@@ -18,6 +18,7 @@ struct SoftWrap {
   std::vector<size_t> breaks;  // where shown has a soft break, ascending
   float width = -1.0f;         // the width it was wrapped to
   bool active = false;         // the box is being edited: ImGui holds its own copy of shown
+  bool rewrap = false;         // the width changed while active: the callback wraps ImGui's copy
 };
 
 // The width of the run [begin, end) of a line.

@@ -7,6 +7,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <iomanip>
 #include <locale>
@@ -234,6 +235,11 @@ int64_t parseIsoTimeMs(const std::string& text) {
     }
   }
   return ms;
+}
+
+std::string defaultBaseUrl(bool read_environment) {
+  const char* from_environment = read_environment ? std::getenv("SCENARIO_API_URL") : nullptr;
+  return from_environment && *from_environment ? from_environment : kDefaultBaseUrl;
 }
 
 bool isSuccessStatus(int http_status) {

@@ -102,11 +102,11 @@ std::string sizeForLog(const GenerationParams& p) {
 Result<std::unique_ptr<Generator>> createGenerator(GeneratorOptions options) {
   if (options.project_dir.empty()) options.project_dir = ".";
   if (options.read_environment) {
-    if (options.base_url.empty()) options.base_url = envOr("SCENARIO_API_URL", kDefaultBaseUrl);
+    if (options.base_url.empty()) options.base_url = defaultBaseUrl(true);
     if (options.ca_file.empty()) options.ca_file = envOr("TEXFORGE_CA_FILE", "");
     if (options.credentials.empty()) options.credentials = CredentialStore{}.load();
   } else if (options.base_url.empty()) {
-    options.base_url = kDefaultBaseUrl;  // the host's options are all there is
+    options.base_url = defaultBaseUrl(false);  // the host's options are all there is
   }
   if (Status policy = checkUrlPolicy(options.base_url); !policy) return policy.error();
   if (options.offline) options.resume = false;
@@ -277,7 +277,6 @@ Result<std::string> GeneratorImpl::submit(const GenerationParams& params) {
 void GeneratorImpl::quote(const GenerationParams& params, std::function<void(Result<Quote>)> on_done) {
   Status valid = options_.offline ? Status(makeError(ErrorCode::kInvalidArgument, "offline: no cost preview"))
                                   : validateParams(params);
-  if (valid) valid = firstBlocking(checkLocalInputs(params));  // a file that cannot be sent has no price
   if (!valid) {
     Error error = valid.error();
     postToHost([on_done, error] { on_done(error); });
@@ -285,17 +284,18 @@ void GeneratorImpl::quote(const GenerationParams& params, std::function<void(Res
   }
   // The preview prices the request as it will be sent: local inputs are uploaded first (free),
   // and the submission reuses those uploads.
-  std::vector<ImageInput> inputs = params.reference_images;
-  if (params.mask && !params.mask->empty()) inputs.push_back(*params.mask);
   ++pending_requests_;  // counted from here, so idle() is false while uploads and the answer travel
-  transport_->post([this, params, inputs = std::move(inputs), on_done]() mutable {
-    uploadAll(std::move(inputs), {}, [this, params, on_done](Result<std::vector<std::string>> ids) {
-      if (!ids) {
-        Error error = ids.error();
-        postToHost([on_done, error] { on_done(error); });
-        --pending_requests_;
-        return;
-      }
+  transport_->post([this, params, on_done] {
+    auto fail = [this, on_done](Error error) {
+      postToHost([on_done, error] { on_done(error); });
+      --pending_requests_;
+    };
+    // A file that cannot be sent has no price. Read here, off the host's thread: it may be large.
+    if (Status local = firstBlocking(checkLocalInputs(params)); !local) return fail(local.error());
+    std::vector<ImageInput> inputs = params.reference_images;
+    if (params.mask && !params.mask->empty()) inputs.push_back(*params.mask);
+    uploadAll(std::move(inputs), {}, [this, params, on_done, fail](Result<std::vector<std::string>> ids) {
+      if (!ids) return fail(ids.error());
       std::vector<std::string> ref_ids = *ids;
       std::string mask_id;
       if (params.mask && !params.mask->empty()) {

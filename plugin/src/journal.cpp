@@ -423,25 +423,32 @@ Result<bool> Journal::write(const JobRecord& record, const JournalOwner& owner, 
   return true;
 }
 
+Result<std::optional<JobRecord>> Journal::selectJob(const std::string& local_id) {
+  Stmt select =
+      prepare(db_, (std::string("SELECT ") + kJobColumns + " FROM jobs WHERE local_id = ?1;").c_str());
+  if (!select) return writeError("read");
+  bindText(select.get(), 1, local_id);
+  if (sqlite3_step(select.get()) != SQLITE_ROW) return std::optional<JobRecord>();
+  return std::optional<JobRecord>(readJob(select.get()));
+}
+
+bool Journal::heldByAnother(const JobRecord& record, const JournalOwner& owner, int64_t now_ms,
+                            int64_t lease_ms) const {
+  return record.lease.owner_id != owner.id && leaseAlive(record.lease, now_ms, lease_ms, owner.host);
+}
+
 Result<std::optional<JobRecord>> Journal::claim(const std::string& local_id, const JournalOwner& owner,
                                                 int64_t now_ms, int64_t lease_ms) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (read_only_) return std::optional<JobRecord>();
   if (Status st = exec("BEGIN IMMEDIATE;"); !st) return st.error();
-  Stmt select =
-      prepare(db_, (std::string("SELECT ") + kJobColumns + " FROM jobs WHERE local_id = ?1;").c_str());
-  if (!select) return writeError("read");
-  bindText(select.get(), 1, local_id);
-  if (sqlite3_step(select.get()) != SQLITE_ROW) {
+  auto found = selectJob(local_id);
+  if (!found) return found.error();
+  if (!*found || heldByAnother(**found, owner, now_ms, lease_ms)) {
     exec("ROLLBACK;");
     return std::optional<JobRecord>();
   }
-  JobRecord record = readJob(select.get());
-  select.reset();
-  if (record.lease.owner_id != owner.id && leaseAlive(record.lease, now_ms, lease_ms, owner.host)) {
-    exec("ROLLBACK;");
-    return std::optional<JobRecord>();
-  }
+  JobRecord record = std::move(**found);
   Stmt take = prepare(db_,
                       "UPDATE jobs SET owner_id=?2, owner_pid=?3, owner_host=?4, owner_name=?5, "
                       "lease_renewed_ms=?6, updated_at_ms=max(updated_at_ms + 1, ?6) WHERE local_id=?1;");
@@ -476,19 +483,12 @@ Result<bool> Journal::remove(const std::string& local_id, const JournalOwner& ow
   std::lock_guard<std::mutex> lock(mutex_);
   if (read_only_) return makeError(ErrorCode::kInvalidArgument, "the journal was opened read-only");
   if (Status st = exec("BEGIN IMMEDIATE;"); !st) return st.error();
-  Stmt select =
-      prepare(db_, (std::string("SELECT ") + kJobColumns + " FROM jobs WHERE local_id = ?1;").c_str());
-  if (!select) return writeError("read");
-  bindText(select.get(), 1, local_id);
-  if (sqlite3_step(select.get()) == SQLITE_ROW) {
-    const JobRecord record = readJob(select.get());
-    select.reset();
-    if (record.lease.owner_id != owner.id && leaseAlive(record.lease, now_ms, lease_ms, owner.host)) {
-      exec("ROLLBACK;");
-      return false;
-    }
+  auto found = selectJob(local_id);
+  if (!found) return found.error();
+  if (*found && heldByAnother(**found, owner, now_ms, lease_ms)) {
+    exec("ROLLBACK;");
+    return false;
   }
-  select.reset();
   for (const char* sql :
        {"DELETE FROM outputs WHERE local_id = ?1;", "DELETE FROM jobs WHERE local_id = ?1;"}) {
     Stmt erase = prepare(db_, sql);

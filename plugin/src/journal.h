@@ -83,6 +83,11 @@ class Journal {
  private:
   Journal() = default;
   Status exec(const char* sql);
+  // Inside a transaction, with mutex_ held: the job's row (no outputs), or nullopt when there is none.
+  Result<std::optional<JobRecord>> selectJob(const std::string& local_id);
+  // Someone other than owner holds the job's lease, and is alive.
+  bool heldByAnother(const JobRecord& record, const JournalOwner& owner, int64_t now_ms,
+                     int64_t lease_ms) const;
   Status enterWalMode();
   Status migrate();
   Error writeError(const char* doing);

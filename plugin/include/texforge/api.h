@@ -15,6 +15,9 @@
 namespace texforge {
 
 inline constexpr const char* kDefaultBaseUrl = "https://api.cloud.scenario.com/v1";
+// The endpoint when none is set: $SCENARIO_API_URL when read_environment and it is set, else
+// kDefaultBaseUrl. What createGenerator uses, and a Settings page that names it.
+TEXFORGE_CORE_API std::string defaultBaseUrl(bool read_environment);
 inline constexpr size_t kMaxJsonAnswerBytes = 8u << 20;  // larger API answers are refused
 
 // Why an exchange has no HTTP answer (status 0). Kept apart from the body, which is only ever
