@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "emulator_font.h"
 #include "emulator_signing.h"
@@ -26,7 +27,7 @@ namespace texforge::emulator::detail {
 
 namespace {
 
-// Uploads are capped at 3.5 MB, but a small PNG can still claim a huge canvas: refuse to decode those.
+// Uploads are capped in bytes, but a small PNG can still claim a huge canvas: refuse to decode those.
 constexpr int kMaxDecodeSide = 8192;
 
 bool startsWith(const std::string& bytes, const char* magic, size_t offset = 0) {
@@ -96,8 +97,26 @@ void hsvToRgb(float h, float s, float v, uint8_t* rgb) {
 // repeat compress in a fraction of the time. The prompt is still drawn at full resolution.
 constexpr int kBlock = 4;
 
-void paintPattern(RgbaImage& img, const RenderSpec& spec) {
-  const float hue0 = float(spec.seed % 360) + 47.f * float(spec.index);
+// The hue of a colour in degrees; 0 for greys.
+float hueOf(const uint8_t* rgb) {
+  const float r = rgb[0], g = rgb[1], b = rgb[2];
+  const float hi = std::max({r, g, b}), lo = std::min({r, g, b}), c = hi - lo;
+  if (c <= 0) return 0;
+  float h = hi == r ? std::fmod((g - b) / c, 6.f) : hi == g ? (b - r) / c + 2 : (r - g) / c + 4;
+  return h * 60.f;
+}
+
+// Where the subject's hues start. Over a matte they start opposite it, so the pattern's spread of
+// about 100 degrees stays far from the matte and keying it out leaves the subject whole.
+float baseHue(const RenderSpec& spec) {
+  if (spec.matte) return hueOf(spec.matte_rgb) + 130.f + float(spec.seed % 20) + 7.f * float(spec.index);
+  return float(spec.seed % 360) + 47.f * float(spec.index);
+}
+
+// with_checker false: the noise and rings only, the fine detail an edit's repaint borrows (the
+// checkerboard's straight edges would draw lines across it, at the centre lines among others).
+void paintPattern(RgbaImage& img, const RenderSpec& spec, bool with_checker = true) {
+  const float hue0 = baseHue(spec);
   const int tile = std::max(8, std::min(img.width, img.height) / 8);
   const int cell = std::max(4, std::min(img.width, img.height) / 6);
   const float cx = img.width * 0.5f, cy = img.height * 0.5f;
@@ -108,7 +127,7 @@ void paintPattern(RgbaImage& img, const RenderSpec& spec) {
       const int x = std::min(x0 + kBlock / 2, img.width - 1), y = std::min(y0 + kBlock / 2, img.height - 1);
       float u = float(x) / float(img.width), v = float(y) / float(img.height);
       float n = valueNoise(spec.seed, x, y, cell);
-      bool checker = ((x / tile) + (y / tile)) & 1;
+      bool checker = with_checker && (((x / tile) + (y / tile)) & 1);
       float d = std::hypot(x - cx, y - cy);
       float ring = std::sin(d / span * 40.f + float(spec.index));
       float hue = hue0 + 50.f * u - 25.f * v + 30.f * n;
@@ -130,6 +149,35 @@ void blendReference(RgbaImage& img, const RgbaImage& reference) {
   for (size_t i = 0; i < img.pixels.size(); i += 4) {
     for (int k = 0; k < 3; ++k) {
       img.pixels[i + k] = uint8_t((ref.pixels[i + k] * 3 + img.pixels[i + k] * 2) / 5);
+    }
+  }
+}
+
+// The subject disc over the matte colour, coverage worked out per pixel (the pattern's blocks would
+// give a stepped edge) with a ramp of about 1.5 pixels, blended into the matte as a renderer does.
+void paintMatte(RgbaImage& img, const RenderSpec& spec) {
+  const float cx = img.width * 0.5f, cy = img.height * 0.5f;
+  const float radius = 0.46f * float(std::min(img.width, img.height));
+  for (int y = 0; y < img.height; ++y) {
+    for (int x = 0; x < img.width; ++x) {
+      const float d = std::hypot(x + 0.5f - cx, y + 0.5f - cy);
+      const float a = std::clamp((radius - d) / 1.5f + 0.5f, 0.f, 1.f);
+      uint8_t* p = &img.pixels[(size_t(y) * img.width + x) * 4];
+      for (int k = 0; k < 3; ++k) p[k] = uint8_t(std::lround(a * p[k] + (1 - a) * spec.matte_rgb[k]));
+      p[3] = 255;
+    }
+  }
+}
+
+// Brightness from 55% at the left and top edges up to 100% at the right and bottom ones: smooth
+// inside, a step of about half the brightness across each wrap-around join.
+void addVisibleSeams(RgbaImage& img) {
+  for (int y = 0; y < img.height; ++y) {
+    const float fy = 0.55f + 0.45f * float(y) / float(std::max(1, img.height - 1));
+    for (int x = 0; x < img.width; ++x) {
+      const float f = fy * (0.55f + 0.45f * float(x) / float(std::max(1, img.width - 1)));
+      uint8_t* p = &img.pixels[(size_t(y) * img.width + x) * 4];
+      for (int k = 0; k < 3; ++k) p[k] = uint8_t(std::lround(p[k] * f));
     }
   }
 }
@@ -214,6 +262,13 @@ void paintText(RgbaImage& img, const RenderSpec& spec) {
     darkenRect(img, margin - scale, y - scale, margin + width + scale, y + (kGlyphHeight + 1) * scale);
     drawText(img, margin, y, lines[i], scale, white);
   }
+}
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 
 void appendBytes(void* context, void* data, int size) {
@@ -305,22 +360,48 @@ RgbaImage resizeNearest(const RgbaImage& image, int width, int height) {
   return out;
 }
 
+bool findMatteInPrompt(const std::string& prompt, uint8_t rgb[3]) {
+  static const std::string kBefore = "flat, uniform #", kAfter = " background";
+  for (size_t at = prompt.find(kBefore); at != std::string::npos; at = prompt.find(kBefore, at + 1)) {
+    const size_t hex = at + kBefore.size();
+    if (prompt.compare(hex + 6, kAfter.size(), kAfter) != 0) continue;
+    int digits[6];
+    bool ok = true;
+    for (size_t i = 0; i < 6 && ok; ++i) ok = (digits[i] = hexValue(prompt[hex + i])) >= 0;
+    if (!ok) continue;
+    for (int k = 0; k < 3; ++k) rgb[k] = uint8_t(digits[2 * k] * 16 + digits[2 * k + 1]);
+    return true;
+  }
+  return false;
+}
+
 RgbaImage renderImage(const RenderSpec& spec) {
   RgbaImage generated;
   generated.width = spec.width;
   generated.height = spec.height;
   generated.pixels.resize(size_t(spec.width) * spec.height * 4);
   paintPattern(generated, spec);
+  const bool editing = spec.reference && spec.mask;
+  // An edit's repainted pixels take their detail from the bare pattern.
+  RgbaImage pattern;
+  if (editing) {
+    pattern = generated;
+    paintPattern(pattern, spec, false);
+  }
   if (spec.reference) blendReference(generated, *spec.reference);
+  if (spec.matte) paintMatte(generated, spec);
   paintText(generated, spec);
-  if (!spec.reference || !spec.mask) return generated;
+  if (!editing) {
+    if (spec.visible_seams && !spec.matte) addVisibleSeams(generated);
+    return generated;
+  }
 
   // Inpainting: start from the reference and change only where the mask is transparent.
   RgbaImage out = resizeNearest(*spec.reference, spec.width, spec.height);
   RgbaImage mask = resizeNearest(*spec.mask, spec.width, spec.height);
-  for (size_t i = 0; i < out.pixels.size(); i += 4) {
-    if (mask.pixels[i + 3] < 128) std::memcpy(&out.pixels[i], &generated.pixels[i], 4);
-  }
+  std::vector<uint8_t> keep(size_t(spec.width) * spec.height);
+  for (size_t i = 0; i < keep.size(); ++i) keep[i] = mask.pixels[i * 4 + 3] >= 128;
+  inpaint(out, std::move(keep), pattern, generated);
   return out;
 }
 

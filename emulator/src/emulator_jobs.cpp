@@ -26,6 +26,12 @@ double statusBegins(const std::string& status) {
   return -1.0;
 }
 
+// The emulator's options that change pictures, read when the job renders.
+struct RenderModes {
+  bool visible_seams = false;
+  bool ignore_transparency = false;
+};
+
 struct RenderedJob {
   std::string error;  // non-empty: the job fails with this text
   int width = 0;
@@ -36,7 +42,7 @@ struct RenderedJob {
 // Pure: same request and inputs, same bytes.
 RenderedJob renderJob(const detail::GenerateRequest& request, std::string format,
                       const std::shared_ptr<const AssetRecord>& reference_asset,
-                      const std::shared_ptr<const AssetRecord>& mask_asset) {
+                      const std::shared_ptr<const AssetRecord>& mask_asset, const RenderModes& modes) {
   RenderedJob out;
   detail::RgbaImage reference, mask;
   if (reference_asset && !detail::decodeImage(reference_asset->bytes, &reference)) {
@@ -64,9 +70,14 @@ RenderedJob renderJob(const detail::GenerateRequest& request, std::string format
     out.width = out.height = detail::kAutoSide;
   }
 
-  const bool transparent = request.background == "transparent";
+  // A model that ignores the request paints an opaque picture, in whatever format it was going to.
+  const bool transparent = request.background == "transparent" && !modes.ignore_transparency;
   // JPEG has no alpha; never hand back opaque pixels when transparency was asked for.
   if (transparent && format == "jpeg") format = "png";
+  // A matte only when the picture is not transparent anyway: then the background is that colour.
+  uint8_t matte_rgb[3] = {};
+  const bool matte =
+      request.background != "transparent" && detail::findMatteInPrompt(request.prompt, matte_rgb);
 
   json canonical = {{"prompt", request.prompt},   {"referenceImages", request.reference_ids},
                     {"mask", request.mask_id},    {"numOutputs", request.num_outputs},
@@ -79,6 +90,9 @@ RenderedJob renderJob(const detail::GenerateRequest& request, std::string format
     spec.width = out.width;
     spec.height = out.height;
     spec.transparent = transparent;
+    spec.matte = matte;
+    std::copy(matte_rgb, matte_rgb + 3, spec.matte_rgb);
+    spec.visible_seams = modes.visible_seams;
     spec.index = i;
     spec.count = request.num_outputs;
     spec.seed = seed;
@@ -111,9 +125,10 @@ void Emulator::Impl::finishJob(JobRecord& job, std::unique_lock<std::mutex>& loc
   if (!job.request.mask_id.empty()) mask = assets.at(job.request.mask_id);
   const detail::GenerateRequest request = job.request;
   const std::string format = job.format;
+  const RenderModes modes{options.visible_seams, options.ignore_transparency};
 
   lock.unlock();
-  RenderedJob rendered = renderJob(request, format, reference, mask);
+  RenderedJob rendered = renderJob(request, format, reference, mask, modes);
   lock.lock();
 
   if (!rendered.error.empty()) {

@@ -14,7 +14,8 @@ void printUsage(FILE* out) {
   std::fprintf(out,
                "usage: texforge-emulator [--port P] [--host H] [--key K --secret S]\n"
                "                         [--format png|jpeg|webp] [--job-ms N] [--url-ttl S]\n"
-               "                         [--cert FILE --key-file FILE] [--verbose]\n"
+               "                         [--cert FILE --key-file FILE] [--visible-seams]\n"
+               "                         [--ignore-transparency] [--verbose]\n"
                "\n"
                "A local stand-in for the Scenario REST API (GPT Image 2) with fault injection.\n"
                "  --port P         port to listen on (default 0: any free port)\n"
@@ -25,6 +26,8 @@ void printUsage(FILE* out) {
                "  --job-ms N       how long a job takes, in milliseconds (default 2000)\n"
                "  --url-ttl S      lifetime of signed CDN URLs, in seconds (default 3600)\n"
                "  --cert, --key-file  PEM certificate and key: serve HTTPS\n"
+               "  --visible-seams  generated pictures do not tile (a strong step at each wrap-around join)\n"
+               "  --ignore-transparency  accept background \"transparent\" but answer opaque pictures\n"
                "  --verbose        log each request (method, path, status) on stderr\n"
                "Control routes (no auth): GET /_emulator/stats, POST /_emulator/reset,\n"
                "POST|DELETE /_emulator/faults, POST /_emulator/config.\n");
@@ -54,6 +57,14 @@ int main(int argc, char** argv) {
     }
     if (arg == "--verbose") {
       options.quiet = false;
+      continue;
+    }
+    if (arg == "--visible-seams") {
+      options.visible_seams = true;
+      continue;
+    }
+    if (arg == "--ignore-transparency") {
+      options.ignore_transparency = true;
       continue;
     }
     if (i + 1 >= argc) {
