@@ -16,9 +16,9 @@ using nlohmann::json;
 
 namespace {
 
-constexpr size_t kMaxPayloadBytes = 64u
-                                    << 20;  // above the 3.5 MB gateway cap, so we can answer 413 ourselves
-constexpr time_t kKeepAliveSeconds = 2;     // short, so stop() never waits long on idle clients
+// Above the inline route's 3.5 MB cap (so it can answer 413 itself) and the size of an 8 MiB upload part.
+constexpr size_t kMaxPayloadBytes = 64u << 20;
+constexpr time_t kKeepAliveSeconds = 2;  // short, so stop() never waits long on idle clients
 // Each connection takes a worker for as long as it is open, idle keep-alive included, and faults hold
 // some for minutes; cpp-httplib's default (8 on a small machine) would let a few slow clients stall
 // everyone else.
@@ -89,6 +89,9 @@ json Emulator::Impl::statsJsonLocked() const {
           {"jobs_created", stats.jobs_created},
           {"cdn_requests", stats.cdn_requests},
           {"cdn_authorization_headers", stats.cdn_authorization_headers},
+          {"upload_part_puts", stats.upload_part_puts},
+          {"upload_part_authorization_headers", stats.upload_part_authorization_headers},
+          {"uploads_imported", stats.uploads_imported},
           {"unauthorized", stats.unauthorized},
           {"faults_injected", stats.faults_injected},
           {"last_generate_bodies", stats.last_generate_bodies}};
@@ -142,12 +145,21 @@ void Emulator::Impl::registerControlRoutes() {
       }
       next.transparent_background_supported = body["transparent_background_supported"].get<bool>();
     }
+    for (auto [name, flag] : {std::pair{"visible_seams", &next.visible_seams},
+                              std::pair{"ignore_transparency", &next.ignore_transparency}}) {
+      if (!body.contains(name)) continue;
+      if (!body[name].is_boolean())
+        return setJson(res, 400, {{"reason", std::string(name) + " must be a boolean"}});
+      *flag = body[name].get<bool>();
+    }
     options = next;
     setJson(res, 200,
             {{"output_format", options.output_format},
              {"job_duration_ms", options.job_duration_ms},
              {"url_ttl_s", options.url_ttl_s},
-             {"transparent_background_supported", options.transparent_background_supported}});
+             {"transparent_background_supported", options.transparent_background_supported},
+             {"visible_seams", options.visible_seams},
+             {"ignore_transparency", options.ignore_transparency}});
   });
 }
 

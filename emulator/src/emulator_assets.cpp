@@ -51,11 +51,25 @@ void Emulator::Impl::handleUpload(const httplib::Request& req, httplib::Response
     return reject(res, 400, "image: invalid base64");
   }
   if (bytes.size() > kGatewayMaxBytes)
-    return reject(res, 413, "Payload too large: images are limited to 3.5 MB");
+    return reject(res, 413,
+                  "Payload too large: images are limited to 3.5 MB; upload larger ones with /v1/uploads");
+  std::string name;
+  if (body.contains("name") && body["name"].is_string()) name = body["name"].get<std::string>();
+  std::string why;
+  std::shared_ptr<const AssetRecord> asset = storeImageAsset(std::move(bytes), name, &why);
+  if (!asset) return reject(res, 400, "image: " + why);
+  json answer = {{"asset", assetSummary(*asset)}};
+  answer["asset"]["name"] = asset->name;
+  setJson(res, 200, answer);
+}
+
+std::shared_ptr<const AssetRecord> Emulator::Impl::storeImageAsset(std::string bytes, const std::string& name,
+                                                                   std::string* reason) {
   detail::ImageProbe probe;
   detail::RgbaImage decoded;
   if (!detail::probeImage(bytes, &probe) || !detail::decodeImage(bytes, &decoded)) {
-    return reject(res, 400, "image: not a decodable PNG, JPEG or WebP image");
+    *reason = "not a decodable PNG, JPEG or WebP image";
+    return nullptr;
   }
   auto asset = std::make_shared<AssetRecord>();
   asset->mime = probe.mime;
@@ -63,36 +77,20 @@ void Emulator::Impl::handleUpload(const httplib::Request& req, httplib::Response
   asset->bytes = std::move(bytes);
   asset->width = probe.width;
   asset->height = probe.height;
-  if (body.contains("name") && body["name"].is_string()) asset->name = body["name"].get<std::string>();
+  asset->name = name;
   asset->created_at = isoTime(std::chrono::system_clock::now());
   std::lock_guard<std::mutex> lock(mutex);
   asset->id = newId("asset_");
-  json answer = {{"asset", assetSummary(*asset)}};
-  answer["asset"]["name"] = asset->name;
   assets[asset->id] = asset;
-  setJson(res, 200, answer);
+  return asset;
 }
 
-void Emulator::Impl::handleAsset(const httplib::Request& req, httplib::Response& res) {
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = assets.find(req.matches[1]);
-  if (it == assets.end()) return reject(res, 404, "Asset not found");
-  const AssetRecord& asset = *it->second;
-  std::vector<Fault> expired = faults.fire(Route::kAsset, {FaultKind::kExpiredUrl}, &stats.faults_injected);
-  int64_t expires = expired.empty() ? unixNow() + options.url_ttl_s : unixNow() - 60;
-  std::string path = "/cdn/" + asset.id + "." + asset.ext;
-  std::string url =
-      scheme() + "://" + publicHost() + ":" + std::to_string(port) + path + "?" + signer.query(path, expires);
-  json out = assetSummary(asset);
-  out["url"] = url;
-  out["createdAt"] = asset.created_at;
-  out["metadata"] = {{"prompt", asset.prompt}, {"modelId", asset.model_id}, {"name", asset.name}};
-  if (!asset.job_id.empty()) out["metadata"]["jobId"] = asset.job_id;
-  setJson(res, 200, {{"asset", out}});
+std::string Emulator::Impl::signedUrl(const std::string& path, int64_t expires) const {
+  return scheme() + "://" + publicHost() + ":" + std::to_string(port) + path + "?" +
+         signer.query(path, expires);
 }
 
-void Emulator::Impl::handleCdn(const httplib::Request& req, httplib::Response& res) {
-  std::unique_lock<std::mutex> lock(mutex);
+bool Emulator::Impl::checkSignedUrl(const httplib::Request& req, std::string* reason) const {
   // Exactly the four signed parameters, each once: anything added or changed breaks the signature.
   static const char* const kSigned[] = {"Expires", "Policy", "Signature", "Key-Pair-Id"};
   bool shape_ok = req.params.size() == 4;
@@ -108,11 +106,39 @@ void Emulator::Impl::handleCdn(const httplib::Request& req, httplib::Response& r
       req.get_param_value("Signature") !=
           signer.signature(req.path, expires, req.get_param_value("Policy")) ||
       req.get_param_value("Policy") != detail::UrlSigner::policy(req.path, expires)) {
-    return reject(res, 403, "Access denied: invalid signature");
+    *reason = "Access denied: invalid signature";
+    return false;
   }
+  if (unixNow() > expires) {
+    *reason = "URL expired";
+    return false;
+  }
+  return true;
+}
+
+void Emulator::Impl::handleAsset(const httplib::Request& req, httplib::Response& res) {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = assets.find(req.matches[1]);
+  if (it == assets.end()) return reject(res, 404, "Asset not found");
+  const AssetRecord& asset = *it->second;
+  std::vector<Fault> expired = faults.fire(Route::kAsset, {FaultKind::kExpiredUrl}, &stats.faults_injected);
+  int64_t expires = expired.empty() ? unixNow() + options.url_ttl_s : unixNow() - 60;
+  std::string url = signedUrl("/cdn/" + asset.id + "." + asset.ext, expires);
+  json out = assetSummary(asset);
+  out["url"] = url;
+  out["createdAt"] = asset.created_at;
+  out["metadata"] = {{"prompt", asset.prompt}, {"modelId", asset.model_id}, {"name", asset.name}};
+  if (!asset.job_id.empty()) out["metadata"]["jobId"] = asset.job_id;
+  setJson(res, 200, {{"asset", out}});
+}
+
+void Emulator::Impl::handleCdn(const httplib::Request& req, httplib::Response& res) {
+  std::unique_lock<std::mutex> lock(mutex);
+  std::string why;
+  if (!checkSignedUrl(req, &why)) return reject(res, 403, why);
   // kExpiredUrl aimed at the CDN itself: the URL was valid when issued but has lapsed by download time.
   bool lapsed = !faults.fire(Route::kCdn, {FaultKind::kExpiredUrl}, &stats.faults_injected).empty();
-  if (lapsed || unixNow() > expires) return reject(res, 403, "URL expired");
+  if (lapsed) return reject(res, 403, "URL expired");
 
   const std::string file = req.matches[1];
   size_t dot = file.rfind('.');

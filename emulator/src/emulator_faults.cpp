@@ -26,6 +26,10 @@ const char* routeName(Route route) {
     case Route::kAsset: return "asset";
     case Route::kUpload: return "upload";
     case Route::kCdn: return "cdn";
+    case Route::kUploadStart: return "upload_start";
+    case Route::kUploadPart: return "upload_part";
+    case Route::kUploadAction: return "upload_action";
+    case Route::kUploadStatus: return "upload_status";
   }
   return "unknown";
 }
@@ -55,9 +59,10 @@ const char* faultKindName(FaultKind kind) {
 namespace detail {
 
 namespace {
-constexpr Route kRoutes[] = {Route::kAny,    Route::kModels,  Route::kGenerate,  Route::kDryRun,
-                             Route::kJob,    Route::kJobList, Route::kJobAction, Route::kAsset,
-                             Route::kUpload, Route::kCdn};
+constexpr Route kRoutes[] = {
+    Route::kAny,         Route::kModels,     Route::kGenerate,     Route::kDryRun,      Route::kJob,
+    Route::kJobList,     Route::kJobAction,  Route::kAsset,        Route::kUpload,      Route::kCdn,
+    Route::kUploadStart, Route::kUploadPart, Route::kUploadAction, Route::kUploadStatus};
 constexpr FaultKind kKinds[] = {
     FaultKind::kLatency,         FaultKind::kTooManyRequests, FaultKind::kParallelLimit,
     FaultKind::kServerErrorHtml, FaultKind::kDropConnection,  FaultKind::kTruncatedBody,
@@ -286,6 +291,9 @@ void answerNotFound(Route route, httplib::Response& res) {
     case Route::kJob:
     case Route::kJobAction: reason = "Job not found"; break;
     case Route::kAsset: reason = "Asset not found"; break;
+    case Route::kUploadPart:
+    case Route::kUploadAction:
+    case Route::kUploadStatus: reason = "Upload not found"; break;
     default: break;
   }
   setJson(res, 404, {{"reason", reason}});

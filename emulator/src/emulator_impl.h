@@ -1,5 +1,6 @@
-// The emulator's private state (jobs, assets, stats, armed faults) and the server that serves it.
-// Shared by emulator.cpp (lifecycle, control routes) and emulator_routes.cpp (the /v1 and /cdn API).
+// The emulator's private state (jobs, assets, uploads, stats, armed faults) and the server that serves
+// it. Shared by emulator.cpp (lifecycle, control routes), emulator_routes.cpp (the /v1 and /cdn API)
+// and the files that serve its routes (emulator_jobs.cpp, emulator_assets.cpp, emulator_uploads.cpp).
 #pragma once
 
 #include <httplib.h>
@@ -34,6 +35,23 @@ struct AssetRecord {
   std::string model_id;  // empty for uploads
   std::string job_id;
   std::string created_at;
+};
+
+// A multipart upload (emulator_uploads.cpp): created by POST /v1/uploads, filled by part PUTs,
+// closed by "complete", then checked once ("validating") and imported or failed.
+struct UploadRecord {
+  enum class Stage { kPending, kValidating, kImporting, kImported, kFailed };
+
+  std::string id;
+  std::string file_name;
+  std::string content_type;
+  uint64_t file_size = 0;
+  int part_count = 0;
+  std::map<int, std::string> parts;  // number -> bytes, as last PUT
+  Stage stage = Stage::kPending;
+  bool validating_reported = false;  // the one "validating" answer has gone out
+  std::string asset_id;              // once imported
+  std::string error;                 // once failed
 };
 
 struct JobRecord {
@@ -79,6 +97,7 @@ struct Emulator::Impl {
   std::map<std::string, std::shared_ptr<JobRecord>> jobs;
   std::vector<std::shared_ptr<JobRecord>> job_order;  // oldest first
   std::map<std::string, std::shared_ptr<const AssetRecord>> assets;
+  std::map<std::string, std::shared_ptr<UploadRecord>> uploads;
   std::mt19937_64 id_rng;
   detail::UrlSigner signer;
 
@@ -113,6 +132,24 @@ struct Emulator::Impl {
   void handleAsset(const httplib::Request& req, httplib::Response& res);
   void handleUpload(const httplib::Request& req, httplib::Response& res);
   void handleCdn(const httplib::Request& req, httplib::Response& res);
+  // emulator_uploads.cpp
+  void handleUploadStart(const httplib::Request& req, httplib::Response& res);
+  void handleUploadPart(const httplib::Request& req, httplib::Response& res);
+  void handleUploadAction(const httplib::Request& req, httplib::Response& res);
+  void handleUploadStatus(const httplib::Request& req, httplib::Response& res);
+  // The upload's bytes checked and made an asset; the stage it ends in. Under the lock through
+  // `lock`, which it releases while decoding.
+  void importUpload(UploadRecord& upload, std::unique_lock<std::mutex>& lock);
+
+  // emulator_assets.cpp
+  // A URL for path signed by this emulator until `expires` (unix seconds), on its own host.
+  std::string signedUrl(const std::string& path, int64_t expires) const;
+  // Whether req carries exactly the signed query of its path, unexpired; else the 403 reason. Under the lock.
+  bool checkSignedUrl(const httplib::Request& req, std::string* reason) const;
+  // Checks bytes (a decodable PNG, JPEG or WebP image) and stores them as a new asset, as POST
+  // /v1/assets does; null with the reason otherwise. Takes the lock itself: call without it.
+  std::shared_ptr<const AssetRecord> storeImageAsset(std::string bytes, const std::string& name,
+                                                     std::string* reason);
 
   // Both need the lock held through `lock`; they may release it while rendering images.
   nlohmann::json jobJson(JobRecord& job, std::unique_lock<std::mutex>& lock,

@@ -1,4 +1,5 @@
-// The /v1 API routes of the emulator (model schema, generate and dry run, job poll, list and cancel)
+// The /v1 API routes of the emulator (model schema, generate and dry run, job poll, list and cancel;
+// assets and uploads are registered here, served in emulator_assets.cpp and emulator_uploads.cpp)
 // and the wrapper every API route goes through: request counting, Basic auth and fault injection.
 #include <algorithm>
 #include <cstdlib>
@@ -68,6 +69,11 @@ void Emulator::Impl::serve(Route route, bool open, const httplib::Request& req, 
       stats.cdn_requests++;
       // Served anyway, but counted: a client must never send its credentials to the CDN.
       if (req.has_header("Authorization")) stats.cdn_authorization_headers++;
+    }
+    if (route == Route::kUploadPart) {
+      stats.upload_part_puts++;
+      // Like the CDN: the signed part URL is the credential, and it may belong to another host.
+      if (req.has_header("Authorization")) stats.upload_part_authorization_headers++;
     }
     if (!open && !authorized(req)) {
       stats.unauthorized++;
@@ -139,6 +145,11 @@ void Emulator::Impl::registerApiRoutes() {
   server->Get("/v1/assets/([^/]+)", route(Route::kAsset, false, &Impl::handleAsset));
   // The CDN takes no credentials: the signed URL is the credential.
   server->Get("/cdn/([^/]+)", route(Route::kCdn, true, &Impl::handleCdn));
+  server->Post("/v1/uploads", route(Route::kUploadStart, false, &Impl::handleUploadStart));
+  server->Post("/v1/uploads/([^/]+)/action", route(Route::kUploadAction, false, &Impl::handleUploadAction));
+  server->Get("/v1/uploads/([^/]+)", route(Route::kUploadStatus, false, &Impl::handleUploadStatus));
+  // Part URLs take no credentials either (on the real service they are S3's).
+  server->Put("/uploads-parts/([^/]+)/([0-9]+)", route(Route::kUploadPart, true, &Impl::handleUploadPart));
 }
 
 void Emulator::Impl::handleModel(const httplib::Request& req, httplib::Response& res) {

@@ -11,10 +11,6 @@ namespace {
 
 constexpr int kMaxPollRefusals = 5;
 
-std::string fileName(const std::string& path) {
-  return std::filesystem::path(path).filename().string();
-}
-
 }  // namespace
 
 void GeneratorImpl::continueJob(const std::string& local_id) {
@@ -133,80 +129,14 @@ void GeneratorImpl::uploadInputs(const std::string& local_id, size_t next) {
     failJob(local_id, local.error());
     return;
   }
-  uploadFile(input.local_path, is_mask ? "mask" : "reference image", local_id + ": ",
+  uploadFile(input.local_path, is_mask ? "mask" : "reference image",
+             is_mask ? "mask" : "reference image " + std::to_string(next + 1), local_id,
              [this, local_id, record_id](Result<std::string> asset_id) {
                if (!asset_id) {
                  failJob(local_id, asset_id.error());
                  return;
                }
                record_id(*asset_id);
-             });
-}
-
-void GeneratorImpl::uploadFile(const std::string& path, const std::string& what,
-                               const std::string& log_prefix, std::function<void(Result<std::string>)> done) {
-  auto bytes = readFile(path, kMaxUploadBytes);
-  if (!bytes) {
-    done(bytes.error());
-    return;
-  }
-  // The same bytes are uploaded once per engine: a cost preview's uploads serve the submission.
-  const std::string key =
-      std::to_string(bytes->size()) + ":" + std::to_string(std::hash<std::string>{}(*bytes));
-  if (auto known = uploaded_.find(key); known != uploaded_.end()) {
-    if (options_.log)
-      log(LogLevel::kDebug, log_prefix + "the " + what + " " + fileName(path) + " is " + known->second);
-    done(known->second);
-    return;
-  }
-  const auto* data = reinterpret_cast<const uint8_t*>(bytes->data());
-  HttpRequest request;
-  request.method = "POST";
-  request.url = transport_->apiUrl("/assets");
-  request.body =
-      buildUploadBody(fileName(path), imageFormatMime(sniffImageFormat(data, bytes->size())), *bytes);
-  if (options_.log) {
-    log(LogLevel::kDebug, log_prefix + "uploading the " + what + " " + fileName(path) + " (" +
-                              std::to_string(bytes->size()) + " bytes)");
-  }
-  // Uploads cost nothing, so they are retried like GETs.
-  sendWithRetry(std::move(request), retryPolicy(),
-                [this, key, what, log_prefix, done = std::move(done)](HttpResponse response, int) {
-                  auto asset = parseAssetAnswer(response);
-                  if (!asset) {
-                    Error e = asset.error();
-                    e.message = "uploading the " + what + " failed: " + e.message;
-                    done(std::move(e));
-                    return;
-                  }
-                  uploaded_[key] = asset->id;
-                  if (options_.log)
-                    log(LogLevel::kInfo, log_prefix + "uploaded the " + what + " as " + asset->id);
-                  done(asset->id);
-                });
-}
-
-void GeneratorImpl::uploadAll(std::vector<ImageInput> inputs, std::vector<std::string> ids,
-                              std::function<void(Result<std::vector<std::string>>)> done) {
-  if (ids.size() == inputs.size()) {
-    done(std::move(ids));
-    return;
-  }
-  const ImageInput input = inputs[ids.size()];
-  if (input.isAsset()) {
-    ids.push_back(input.asset_id);
-    uploadAll(std::move(inputs), std::move(ids), std::move(done));
-    return;
-  }
-  uploadFile(input.local_path, "image", "cost preview: ",
-             [this, inputs = std::move(inputs), ids = std::move(ids),
-              done = std::move(done)](Result<std::string> asset_id) mutable {
-               if (!asset_id) {
-                 done(asset_id.error());
-                 return;
-               }
-               ids.push_back(*asset_id);
-               uploadAll(std::move(inputs), std::move(ids), std::move(done));
              });
 }
 

@@ -22,13 +22,14 @@ std::string retryReason(const HttpResponse& response, RetryPolicy::Body body) {
   return "HTTP " + std::to_string(response.status);
 }
 
-// What was asked: the API call by its URL (the sink's redaction drops its query), a download by
-// its host only, since a signed URL's path and query are its credential.
+// What was asked: the API call by its URL (the sink's redaction drops its query), a download or an
+// upload part by its host only, since a signed URL's path and query are its credential.
 std::string requestForLog(const HttpRequest& request) {
   if (request.authorize) return request.method + " " + request.url;
   UrlOrigin origin;
-  if (!parseUrlOrigin(request.url, &origin)) return "a download";
-  return "a download from " + origin.scheme + "://" + origin.host;
+  const std::string what = request.method == "PUT" ? "an upload part" : "a download";
+  if (!parseUrlOrigin(request.url, &origin)) return what;
+  return what + (request.method == "PUT" ? " to " : " from ") + origin.scheme + "://" + origin.host;
 }
 
 }  // namespace
@@ -45,7 +46,7 @@ bool GeneratorImpl::isRetryable(const HttpResponse& response, RetryPolicy::Body 
   if (s == 0)
     return response.transport.kind != TransportError::Kind::kTlsRefused;  // untrusted stays untrusted
   if (s == 408 || s == 429 || s >= 500) return true;
-  if (!isSuccessStatus(s)) return false;
+  if (!isSuccessStatus(s) || body == RetryPolicy::Body::kAny) return false;
   if (body == RetryPolicy::Body::kJson) return !nlohmann::json::accept(response.body);
   const auto* data = reinterpret_cast<const uint8_t*>(response.body.data());
   return sniffImageFormat(data, response.body.size()) == ImageFormat::kUnknown;

@@ -95,6 +95,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!list.ok()) check(token.empty());  // a failed page must not hand back the previous token
   checkAgainstStatus(parseJobListAnswer(response, nullptr), response);
 
+  // Multipart uploads: a ticket has exactly the parts asked for, in order; an imported upload names
+  // its asset.
+  const int parts = 1 + flags % 8;
+  auto ticket = parseUploadAnswer(response, parts);
+  checkAgainstStatus(ticket, response);
+  if (ticket.ok()) {
+    check(!ticket->id.empty() && ticket->parts.size() == static_cast<size_t>(parts));
+    for (int i = 0; i < parts; ++i) check(ticket->parts[i].number == i + 1 && !ticket->parts[i].url.empty());
+  }
+  auto upload = parseUploadStatus(response);
+  checkAgainstStatus(upload, response);
+  if (upload.ok() && upload->phase == UploadPhase::kImported) check(!upload->entity_id.empty());
+
   const Error error = errorFromResponse(response);
   check(error.code != ErrorCode::kOk);
   check(!error.message.empty());

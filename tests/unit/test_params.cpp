@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 
@@ -280,7 +281,9 @@ TEST(Params, LocalInputsAreCheckedBeforeAnythingIsPaid) {
   writeAll(dir.file("small-mask.png"), png(32, 32, true));
   writeAll(dir.file("opaque-mask.png"), png(64, 64, false));
   writeAll(dir.file("notes.txt"), "not an image");
-  writeAll(dir.file("huge.png"), png(64, 64, false) + std::string(kMaxUploadBytes, '\0'));
+  writeAll(dir.file("huge.png"), png(64, 64, false));  // grown past the multipart limit (sparse)
+  std::filesystem::resize_file(dir.file("huge.png"), kMaxLargeUploadBytes + 1);
+  writeAll(dir.file("large.png"), png(64, 64, false) + std::string(kMaxUploadBytes, '\0'));
 
   auto kinds = [&](std::vector<std::string> refs, std::string mask) {
     GenerationParams p;
@@ -296,6 +299,7 @@ TEST(Params, LocalInputsAreCheckedBeforeAnythingIsPaid) {
   EXPECT_EQ(kinds({"gone.png"}, ""), K{ProblemKind::kFileMissing});
   EXPECT_EQ(kinds({"notes.txt"}, ""), K{ProblemKind::kUnreadable});
   EXPECT_EQ(kinds({"huge.png"}, ""), K{ProblemKind::kTooLarge});
+  EXPECT_EQ(kinds({"large.png"}, ""), K{}) << "over the inline limit: uploaded in parts";
   EXPECT_EQ(kinds({"ref.png"}, "opaque-mask.png"), K{ProblemKind::kMaskNoAlpha});
   EXPECT_EQ(kinds({"ref.png"}, "small-mask.png"), K{ProblemKind::kMaskSizeMismatch});
   EXPECT_EQ(kinds({"ref.png"}, "gone-mask.png"), K{ProblemKind::kFileMissing});

@@ -126,4 +126,39 @@ TEXFORGE_CORE_API RateLimit parseRateLimit(const HttpResponse& response);
 // and "." or ".." are encoded whole, so an id from a server can never add or climb a path component.
 TEXFORGE_CORE_API std::string urlPathSegment(const std::string& text);
 
+// ---- Multipart upload of large references and masks (api_uploads.cpp) ----
+// POST /uploads names the file and its part count and answers one signed URL per part; each part's
+// bytes are PUT to its URL (no Authorization: the URL is the credential, and may be another host's);
+// POST /uploads/{id}/action {"action":"complete"}; then GET /uploads/{id} until it is imported.
+struct TEXFORGE_CORE_API UploadPart {
+  int number = 0;   // 1..parts
+  std::string url;  // signed: a bearer secret, never logged or persisted
+};
+struct TEXFORGE_CORE_API UploadTicket {
+  std::string id;
+  std::vector<UploadPart> parts;  // sorted by number, 1..N each once
+};
+enum class UploadPhase {
+  kWaiting,   // pending, validating, or any status this client does not know: ask again
+  kImported,  // entity_id is the asset to use
+  kFailed,    // error_message says why, when the server said
+};
+struct TEXFORGE_CORE_API UploadStatus {
+  std::string status;  // as the server said it
+  UploadPhase phase = UploadPhase::kWaiting;
+  std::string entity_id;      // the asset id, once imported
+  std::string error_message;  // the server's reason, redacted, once failed
+};
+
+// Body of POST /uploads: {fileName, fileSize, contentType, kind: "image", parts}.
+TEXFORGE_CORE_API std::string buildMultipartUploadBody(const std::string& file_name, const std::string& mime,
+                                                       uint64_t file_size, int parts);
+// Body of POST /uploads/{id}/action that ends the part uploads: {"action": "complete"}.
+TEXFORGE_CORE_API std::string buildUploadCompleteBody();
+// {"upload": {id, parts: [{number, url}]}}; kProtocol unless it carries exactly parts 1..expected_parts.
+TEXFORGE_CORE_API Result<UploadTicket> parseUploadAnswer(const HttpResponse& response, int expected_parts);
+// GET /uploads/{id}: {"upload": {status, entityId, errorMessage}}; kProtocol for an imported upload
+// without an entityId.
+TEXFORGE_CORE_API Result<UploadStatus> parseUploadStatus(const HttpResponse& response);
+
 }  // namespace texforge

@@ -24,8 +24,18 @@ enum class Route {
   kAsset,      // GET /v1/assets/{id}
   kUpload,     // POST /v1/assets
   kCdn,        // GET /cdn/... (signed URLs)
+  // The multipart upload of large files: POST /v1/uploads answers one signed part URL per part;
+  // PUT /uploads-parts/{id}/{n}?... takes a part's bytes (no credentials: the URL is the credential;
+  // any order, a repeated PUT replaces the part); POST /v1/uploads/{id}/action {"action": "complete"}
+  // (400 while a part is missing); GET /v1/uploads/{id} says "pending" until then, "validating" once,
+  // then "imported" with entityId (an asset as POST /v1/assets makes) or "failed" with errorMessage
+  // (not a PNG, JPEG or WebP image, or the parts do not add up to fileSize).
+  kUploadStart,   // POST /v1/uploads
+  kUploadPart,    // PUT /uploads-parts/{id}/{n} (signed URLs)
+  kUploadAction,  // POST /v1/uploads/{id}/action
+  kUploadStatus,  // GET /v1/uploads/{id}
 };
-const char* routeName(Route route);  // "models", "generate", "dry_run", "job", "job_list", ...
+const char* routeName(Route route);  // "models", "generate", "dry_run", "job", "job_list", ..., "upload_part"
 
 // What a fault does to the requests it hits. Faults that replace the answer fire before the route's
 // work (nothing happens on the service, nothing is charged) unless the line says "after".
@@ -74,6 +84,16 @@ struct EmulatorOptions {
   int url_ttl_s = 3600;               // lifetime of signed CDN URLs
   std::string output_format = "png";  // png, jpeg or webp
   bool transparent_background_supported = true;
+  // Pictures that do not tile: a brightness ramp left to right and top to bottom makes a strong step
+  // across each wrap-around join (measureSeams about 100-170; default pictures already score 40-80,
+  // their hues drifting across a picture that is smooth inside). The repainted area of an edit never
+  // gets it, so rolling a picture by half, repainting the centre cross and rolling it back removes
+  // the seam. Not over a matte. Read when a job renders.
+  bool visible_seams = false;
+  // Accept background "transparent" (when transparent_background_supported) but paint an opaque
+  // picture, in the configured format (JPEG stays JPEG), as a model that ignores the request does.
+  // Read when a job renders. Both settable by POST /_emulator/config.
+  bool ignore_transparency = false;
   uint64_t seed = 1;      // seeds probabilistic faults
   std::string cert_file;  // PEM certificate and key: serve HTTPS when both are set
   std::string key_file;
@@ -91,6 +111,9 @@ struct Stats {
   int jobs_created = 0;
   int cdn_requests = 0;
   int cdn_authorization_headers = 0;              // Authorization headers seen on /cdn (must stay 0)
+  int upload_part_puts = 0;                       // PUTs received on upload part URLs, faulted ones included
+  int upload_part_authorization_headers = 0;      // Authorization headers seen on part URLs (must stay 0)
+  std::vector<std::string> uploads_imported;      // the entityId of each multipart upload, in order
   int unauthorized = 0;                           // 401s answered
   std::map<std::string, int> faults_injected;     // faultKindName -> count
   std::vector<std::string> last_generate_bodies;  // the last few paid bodies, as received
@@ -108,7 +131,10 @@ class Emulator {
   // Behaviour worth knowing: "auto" size is the first reference's size when there is one, else
   // 1024x1024; off-grid sizes are snapped to multiples of 16; a transparent background with JPEG output
   // comes back as PNG; a mask whose size differs from the first reference makes the job end in
-  // "failure" with metadata.error "mask and reference image must have the same dimensions".
+  // "failure" with metadata.error "mask and reference image must have the same dimensions"; an edit
+  // repaints the mask's transparent pixels to continue the kept ones around them; a prompt asking for
+  // a "flat, uniform #RRGGBB background" (not transparent) gets exactly that colour around the subject
+  // disc, whose anti-aliased edge blends into it.
   // Serves up to 64 requests at once, held and slow ones included (more wait for a free worker).
   bool start();
   // Releases requests held by faults at once and joins the server thread (an idle keep-alive client
