@@ -106,6 +106,11 @@ bool toGenerationParams(const texforge_params* in, GenerationParams* out, std::s
       return false;
     }
   }
+  g.name = str(p.name);
+  g.seamless = p.seamless != 0;
+  g.alpha_method = str(p.alpha_method);
+  g.matte_color = str(p.matte_color);
+  g.trim = p.trim != 0;
   *out = std::move(g);
   return true;
 }

@@ -180,6 +180,15 @@ const char* texforge_job_output_error_message(const texforge_job* job, int32_t i
   return o && o->error ? text(o->error->message) : "";
 }
 
+double texforge_job_output_seam_score(const texforge_job* job, int32_t index) {
+  const OutputSnapshot* o = outputOf(job, index);
+  return o ? o->finish.seam : -1.0;
+}
+const char* texforge_job_output_alpha(const texforge_job* job, int32_t index) {
+  const OutputSnapshot* o = outputOf(job, index);
+  return o ? text(o->finish.alpha) : "";
+}
+
 texforge_status texforge_output_image(const texforge_engine* engine, const char* local_id,
                                       int32_t output_index, texforge_image** out) {
   if (out) *out = nullptr;

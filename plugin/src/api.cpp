@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "base64.h"
+#include "output_finish.h"
 #include "platform.h"
 #include "texforge/credentials.h"
 
@@ -258,10 +259,10 @@ JobPhase classifyJobStatus(const std::string& status) {
 std::string buildGenerateBody(const GenerationParams& params, const std::vector<std::string>& reference_ids,
                               const std::string& mask_id) {
   json body = json::object();
-  body["prompt"] = params.prompt;
+  body["prompt"] = promptToSend(params);  // with what seamless and a matte ask of the model
   body["numOutputs"] = params.num_outputs;
   body["quality"] = params.quality.empty() ? "auto" : params.quality;
-  body["background"] = params.background.empty() ? "auto" : params.background;
+  body["background"] = backgroundToSend(params);
   if (params.width > 0 && params.height > 0) {
     body["width"] = params.width;
     body["height"] = params.height;
@@ -422,7 +423,8 @@ Error errorFromResponse(const HttpResponse& response) {
   }
   if (status == 413) {
     return makeError(ErrorCode::kInvalidArgument,
-                     with_reason("The upload is too large") + ". Use an image under 3.5 MB.", status);
+                     with_reason("The upload is too large") + ". Use a smaller image (at most 64 MiB).",
+                     status);
   }
   if (status >= 400 && status < 500) {
     return makeError(

@@ -10,6 +10,7 @@
 
 #include "failpoint.h"
 #include "file_util.h"
+#include "output_finish.h"
 #include "params_json.h"
 #include "platform.h"
 #include "texforge/asset_importer.h"
@@ -47,6 +48,34 @@ std::string shortId(const std::string& id) {
   return out;
 }
 
+// Whether checkParams accepts the chosen name: the rule lives there, the importer only relies on it.
+bool nameAccepted(const GenerationParams& params) {
+  for (const ParamProblem& p : checkParams(params)) {
+    if (p.field == ParamField::kName && p.blocking) return false;
+  }
+  return true;
+}
+
+// The file name without extension for the attempt-th try (1 first). A chosen name is "name" for
+// the first output and "name-2", "name-3"... for the next; when that is taken, the asset's short
+// id follows ("name-ab12cd34", then "-2"...), so it never lands on another output's own name.
+// Without a name: a slug of the prompt plus the short id, then "-2"... A name checkParams refuses
+// (an importer called without submit()'s checks) is slugified, never used as a path.
+std::string fileStem(const ImportRequest& request, int attempt) {
+  std::string id = shortId(request.asset_id);
+  if (id.empty()) id = shortId(request.local_id);
+  const std::string& name = request.params.name;
+  std::string stem = name.empty() ? std::string() : nameAccepted(request.params) ? name : slugify(name);
+  if (stem.empty()) {
+    stem = slugify(request.params.prompt) + (id.empty() ? "" : "-" + id);
+    return stem + (attempt == 1 ? "" : "-" + std::to_string(attempt));
+  }
+  if (request.output_index > 0) stem += "-" + std::to_string(request.output_index + 1);
+  if (attempt == 1) return stem;
+  return stem + "-" + (id.empty() ? std::string("copy") : id) +
+         (attempt == 2 ? "" : "-" + std::to_string(attempt - 1));
+}
+
 bool pathExists(const std::string& path) {
   return platform::entryKind(path) != platform::EntryKind::kMissing;  // unsure counts as taken
 }
@@ -68,8 +97,9 @@ GenerationParams resolvedParams(const ImportRequest& request) {
   return p;
 }
 
+// trimmed: the rectangle a sprite import kept (GenerationParams::trim), or null.
 json sidecarJson(const ImportRequest& request, const std::string& file_name, ImageFormat format, int width,
-                 int height) {
+                 int height, const json& trimmed) {
   json doc = json::object();
   doc["texforge_sidecar"] = kSidecarVersion;
   doc["parameters"] = paramsJson(resolvedParams(request));
@@ -85,6 +115,9 @@ json sidecarJson(const ImportRequest& request, const std::string& file_name, Ima
   doc["width"] = width;
   doc["height"] = height;
   doc["format"] = imageFormatName(format);
+  // How the pixels differ from what the service sent, and how the alpha was made.
+  if (json finish = finishJson(request.finish); !finish.is_null()) doc["finish"] = std::move(finish);
+  if (!trimmed.is_null()) doc["trimmed"] = trimmed;
   return doc;
 }
 
@@ -136,13 +169,26 @@ class FolderImporter final : public AssetImporter {
       height = info->height;
     }
 
-    std::string id = shortId(request.asset_id);
-    if (id.empty()) id = shortId(request.local_id);
-    const std::string stem = slugify(request.params.prompt) + (id.empty() ? "" : "-" + id);
-    const std::string extension = imageFormatExtension(format);
+    // A sprite keeps only its pixels and one transparent pixel around them, when asked.
+    json trimmed = nullptr;
+    if (request.params.trim) {
+      if (auto cut = trimTransparentBorder(*bytes)) {
+        trimmed = {{"x", cut->rect.x},
+                   {"y", cut->rect.y},
+                   {"width", cut->rect.width},
+                   {"height", cut->rect.height},
+                   {"fromWidth", cut->from_width},
+                   {"fromHeight", cut->from_height}};
+        *bytes = std::move(cut->png);
+        format = ImageFormat::kPng;
+        width = cut->rect.width;
+        height = cut->rect.height;
+      }
+    }
 
+    const std::string extension = imageFormatExtension(format);
     for (int attempt = 1; attempt <= kMaxNameAttempts; ++attempt) {
-      const std::string name = stem + (attempt == 1 ? "" : "-" + std::to_string(attempt)) + extension;
+      const std::string name = fileStem(request, attempt) + extension;
       const std::string rel = folder_rel.empty() ? name : folder_rel + "/" + name;
       Result<std::string> path = safeProjectPath(project, rel);
       if (!path) return path.error();
@@ -150,8 +196,8 @@ class FolderImporter final : public AssetImporter {
       if (pathExists(*path)) {
         // A run killed after writing this asset but before journaling it: finish that import
         // instead of writing a second copy, so every image arrives exactly once.
-        if (auto earlier =
-                adoptEarlierImport(request, *path, sidecar_path, *bytes, name, rel, format, width, height)) {
+        if (auto earlier = adoptEarlierImport(request, *path, sidecar_path, *bytes, name, rel, format, width,
+                                              height, trimmed)) {
           return *earlier;
         }
         continue;
@@ -172,7 +218,7 @@ class FolderImporter final : public AssetImporter {
       std::string sidecar_text;
       try {
         // Invalid UTF-8 in a prompt is replaced rather than failing the import.
-        sidecar_text = sidecarJson(request, name, format, width, height)
+        sidecar_text = sidecarJson(request, name, format, width, height, trimmed)
                            .dump(2, ' ', false, json::error_handler_t::replace) +
                        "\n";
       } catch (const json::exception& e) {
@@ -195,7 +241,8 @@ class FolderImporter final : public AssetImporter {
       }
       return ImportedAsset{rel, rel + kSidecarSuffix};
     }
-    return makeError(ErrorCode::kIo, "cannot import: too many files named " + stem + "-N" + extension);
+    return makeError(ErrorCode::kIo,
+                     "cannot import: too many files named " + fileStem(request, 2) + "-N" + extension);
   }
 
   // The same asset of the same request already at path: with its sidecar it is returned as is;
@@ -205,7 +252,7 @@ class FolderImporter final : public AssetImporter {
                                                           const std::string& sidecar_path,
                                                           const std::string& bytes, const std::string& name,
                                                           const std::string& rel, ImageFormat format,
-                                                          int width, int height) {
+                                                          int width, int height, const json& trimmed) {
     if (request.asset_id.empty()) return std::nullopt;
     if (pathExists(sidecar_path)) {
       if (!describesThisAsset(sidecar_path, request)) return std::nullopt;
@@ -213,7 +260,7 @@ class FolderImporter final : public AssetImporter {
     }
     Result<std::string> existing = readFile(path, bytes.size() + 1);
     if (!existing || *existing != bytes) return std::nullopt;
-    const std::string sidecar_text = sidecarJson(request, name, format, width, height)
+    const std::string sidecar_text = sidecarJson(request, name, format, width, height, trimmed)
                                          .dump(2, ' ', false, json::error_handler_t::replace) +
                                      "\n";
     AtomicWriteOptions write_options;

@@ -368,9 +368,11 @@ Status GeneratorImpl::removeJob(const std::string& local_id) {
   // Only texforge's own copies go: an imported asset belongs to the project.
   const std::filesystem::path cache = cacheDir();
   for (const OutputSnapshot& o : r->snap.outputs) {
-    if (o.cache_path.empty() || std::filesystem::path(o.cache_path).parent_path() != cache) continue;
-    std::error_code ec;
-    std::filesystem::remove(o.cache_path, ec);
+    for (const std::string& file : {o.cache_path, o.finish.original_path}) {
+      if (file.empty() || std::filesystem::path(file).parent_path() != cache) continue;
+      std::error_code ec;
+      std::filesystem::remove(file, ec);
+    }
   }
   logJob(LogLevel::kInfo, local_id, "deleted from the history at the host's request");
   mailbox_.post([this, local_id] { pumped_.push_back({GeneratorEvent::Kind::kJobChanged, local_id, -1}); });
@@ -738,6 +740,7 @@ ImportRequest GeneratorImpl::importRequest(const JobRecord& r, int output_index)
   request.cost = r.snap.cost;
   request.created_at = isoUtc(r.snap.created_at_ms);
   request.image = o.image.get();  // decoded in this session, or null: the importer reads source_file
+  request.finish = o.finish;
   request.usage = r.snap.params.usage;
   request.host_metadata = r.snap.params.host_metadata;
   return request;

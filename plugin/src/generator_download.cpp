@@ -6,6 +6,7 @@
 
 #include "failpoint.h"
 #include "generator_impl.h"
+#include "output_finish.h"
 
 namespace texforge {
 namespace {
@@ -141,6 +142,8 @@ void GeneratorImpl::decode(const std::string& local_id, int index, const std::st
     failOutput(local_id, index, std::move(e));
     return;
   }
+  std::optional<FinishStep> finish = finishPixels(local_id, index, *decoded);
+  if (!finish) return;  // failed, said by finishPixels
   auto image = std::make_shared<const DecodedImage>(std::move(*decoded));
   update(local_id, Change::always(GeneratorEvent::Kind::kOutputReady, index), [&](JobRecord& rec) {
     OutputSnapshot& o = rec.snap.outputs[index];
@@ -149,6 +152,12 @@ void GeneratorImpl::decode(const std::string& local_id, int index, const std::st
     o.height = image->height;
     o.image = image;
     o.error.reset();
+    o.finish = finish->finish;
+    if (!finish->finished_path.empty()) {  // every later step reads the finished PNG
+      o.finish.original_path = o.cache_path;
+      o.cache_path = finish->finished_path;
+      o.format = ImageFormat::kPng;
+    }
   });
   logJob(LogLevel::kDebug, local_id,
          imageName(index) + " decoded (" + std::to_string(image->width) + "x" +
@@ -162,6 +171,51 @@ void GeneratorImpl::decode(const std::string& local_id, int index, const std::st
       if (index < static_cast<int>(r.snap.outputs.size())) r.snap.outputs[index].error = imported.error();
     });
   });
+}
+
+std::optional<GeneratorImpl::FinishStep> GeneratorImpl::finishPixels(const std::string& local_id, int index,
+                                                                     DecodedImage& image) {
+  auto r = record(local_id);
+  if (!r || index >= static_cast<int>(r->snap.outputs.size())) return std::nullopt;
+  const OutputSnapshot& o = r->snap.outputs[index];
+  // A cached output decoded again (a later session) was finished when it arrived.
+  if (isFinished(o.finish) || !needsFinishing(r->snap.params)) return FinishStep{o.finish, {}};
+  FinishedOutput done = finishOutput(std::move(image), r->snap.params, repairedSeamScore(r->snap.params));
+  image = std::move(done.image);
+  if (done.changed) {
+    // The service's bytes stay in the cache; the finished pixels go beside them as a PNG, the file
+    // every later step (preview, import) reads.
+    auto png = encodePng(image);
+    const std::string path =
+        (std::filesystem::path(cacheDir()) / (local_id + "-" + std::to_string(index) + "-finished.png"))
+            .string();
+    Status stored = png ? writeFileAtomic(path, png->data(), png->size(), false) : Status(png.error());
+    if (!stored) {
+      Error e = stored.error();
+      e.message = "could not keep the finished " + imageName(index) + ": " + e.message +
+                  " Free some space and resume.";
+      failOutput(local_id, index, std::move(e));
+      return std::nullopt;
+    }
+    logJob(LogLevel::kDebug, local_id, imageName(index) + " finished: " + finishToJson(done.finish));
+    return FinishStep{done.finish, path};
+  }
+  logJob(LogLevel::kDebug, local_id, imageName(index) + " finished: " + finishToJson(done.finish));
+  return FinishStep{done.finish, {}};
+}
+
+// The seam score of the output a repair repairs: measured when it arrived, or now from its file.
+double GeneratorImpl::repairedSeamScore(const GenerationParams& params) const {
+  if (params.repair_of.empty()) return -1;
+  const size_t colon = params.repair_of.rfind(':');
+  if (colon == std::string::npos) return -1;
+  const std::string source = params.repair_of.substr(0, colon);
+  const int source_index = std::atoi(params.repair_of.c_str() + colon + 1);
+  if (auto src = record(source); src && source_index >= 0 && source_index < int(src->snap.outputs.size())) {
+    if (src->snap.outputs[source_index].finish.seam >= 0) return src->snap.outputs[source_index].finish.seam;
+  }
+  auto pixels = loadOutputImage(source, source_index);
+  return pixels ? measureSeams(*pixels).score : -1;
 }
 
 void GeneratorImpl::failOutput(const std::string& local_id, int index, Error error) {

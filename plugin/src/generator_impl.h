@@ -1,6 +1,7 @@
 // The job engine behind the Generator interface, in five files that sort together:
 //   generator.cpp            the host-facing side: creation, submit, pump, snapshots, import
 //   generator_flow.cpp       a job on the I/O thread: upload inputs, the paid POST, polling
+//   generator_upload.cpp     local references and masks uploaded, inline or in parts
 //   generator_reconcile.cpp  a lost submission looked up among the account's jobs
 //   generator_download.cpp   asset lookup, download with URL refresh, cache, decode
 //   generator_retry.cpp      one retry loop for every idempotent request
@@ -33,10 +34,9 @@ std::string shortNumber(double value);                           // "%g": 12, 0.
 
 // What decides whether an idempotent request is sent again (GETs, uploads, downloads).
 struct RetryPolicy {
-  enum class Body {
-    kJson,
-    kImage
-  };  // a 2xx whose body is not this is retried (a proxy's page, a torn answer)
+  // A 2xx whose body is not this is retried (a proxy's page, a torn answer); with kAny every 2xx is
+  // the answer (an upload part's PUT answers with an empty body).
+  enum class Body { kJson, kImage, kAny };
   int max_attempts = 6;
   Body body = Body::kJson;
 };
@@ -86,6 +86,7 @@ class GeneratorImpl final : public Generator {
   Status forgetImport(const std::string& local_id, int output_index) override;  // generator_undo.cpp
   Status recordImport(const std::string& local_id, int output_index, const std::string& path) override;
   Result<DecodedImage> loadOutputImage(const std::string& local_id, int output_index) const override;
+  Result<GenerationParams> seamRepairRequest(const std::string& local_id, int output_index) override;
   GeneratorStats stats() const override;
   std::string baseUrl() const override { return transport_->baseUrl(); }
   std::string projectDir() const override { return options_.project_dir; }
@@ -96,14 +97,29 @@ class GeneratorImpl final : public Generator {
   void continueJob(const std::string& local_id);
   void proceed(const std::string& local_id);  // picks the job up where the journal left it
   void uploadInputs(const std::string& local_id, size_t next);
-  // Uploads the file at path (what names it in messages), or reuses the asset of the same bytes
-  // uploaded before by this engine, and hands done the asset id.
-  void uploadFile(const std::string& path, const std::string& what, const std::string& log_prefix,
-                  std::function<void(Result<std::string>)> done);
+
+  // ---- generator_upload.cpp: I/O thread ----
+  // Uploads the file at path (what names it in messages, label in the job's server_status: "reference
+  // image 1"), or reuses the asset of the same bytes uploaded before by this engine, and hands done
+  // the asset id. Up to kMaxUploadBytes inline (POST /assets), larger through the multipart upload.
+  // local_id: the job whose server_status shows the progress and whose stop or resume abandons the
+  // upload; empty for a quote.
+  void uploadFile(const std::string& path, const std::string& what, const std::string& label,
+                  const std::string& local_id, std::function<void(Result<std::string>)> done);
   // The asset ids of inputs, in order: assets as they are, files through uploadFile (ids holds
   // those already known).
   void uploadAll(std::vector<ImageInput> inputs, std::vector<std::string> ids,
                  std::function<void(Result<std::vector<std::string>>)> done);
+  struct PendingUpload;  // one upload in flight, shared by the callbacks of its steps
+  void uploadInline(std::shared_ptr<PendingUpload> up);
+  void startLargeUpload(std::shared_ptr<PendingUpload> up);  // POST /uploads, then the parts
+  void sendUploadPart(std::shared_ptr<PendingUpload> up, size_t index);
+  void completeLargeUpload(std::shared_ptr<PendingUpload> up);
+  void pollLargeUpload(std::shared_ptr<PendingUpload> up);  // until imported, failed or the deadline
+  void finishUpload(PendingUpload& up, const std::string& asset_id);
+  void failUpload(PendingUpload& up, Error error);
+  bool uploadAbandoned(const PendingUpload& up) const;  // its job was stopped, resumed or taken over
+  void showUploadProgress(const PendingUpload& up, const std::string& status);  // job's server_status
   void drainSubmitQueue();  // sends queued submissions while fewer than the cap are in flight
   int jobsInFlight() const;
   void sendGenerate(const std::string& local_id);
@@ -142,6 +158,14 @@ class GeneratorImpl final : public Generator {
   void storeAndDecode(const std::string& local_id, int index, std::string bytes);
   void decodeCached(const std::string& local_id, int index);
   void decode(const std::string& local_id, int index, const std::string& bytes);  // on a worker
+  // What the job's parameters ask of the pixels (output_finish.h), on the decode worker; a changed
+  // image is written to the cache as <local_id>-<index>-finished.png. nullopt: failed (said).
+  struct FinishStep {
+    OutputFinish finish;
+    std::string finished_path;  // empty when the service's file stays the one to use
+  };
+  std::optional<FinishStep> finishPixels(const std::string& local_id, int index, DecodedImage& image);
+  double repairedSeamScore(const GenerationParams& params) const;
   void failOutput(const std::string& local_id, int index, Error error);
   void finishJobIfDone(const std::string& local_id);
 

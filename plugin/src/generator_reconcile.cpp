@@ -7,6 +7,7 @@
 #include <climits>
 
 #include "generator_impl.h"
+#include "output_finish.h"
 
 namespace texforge {
 namespace {
@@ -57,7 +58,7 @@ void GeneratorImpl::reconcile(const std::string& local_id, std::string page_toke
     int64_t oldest = INT64_MAX;
     for (const JobInfo& info : *listed) {
       if (info.created_at_ms) oldest = std::min(oldest, info.created_at_ms);
-      const bool same_request = info.prompt == mine->snap.params.prompt &&
+      const bool same_request = info.prompt == promptToSend(mine->snap.params) &&
                                 (info.model_id.empty() || info.model_id == mine->snap.params.model_id);
       const bool in_window =
           info.created_at_ms == 0 || (info.created_at_ms >= window_start && info.created_at_ms <= window_end);

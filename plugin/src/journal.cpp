@@ -4,6 +4,7 @@
 #include "journal.h"
 
 #include "file_util.h"
+#include "output_finish.h"
 #include "platform.h"
 
 #include <sqlite3.h>
@@ -78,6 +79,7 @@ constexpr AddedColumn kAddedColumns[] = {
     {"outputs", "import_claimed_ms", "INTEGER NOT NULL DEFAULT 0"},
     {"outputs", "import_owner_pid", "INTEGER NOT NULL DEFAULT 0"},
     {"outputs", "import_owner_host", "TEXT NOT NULL DEFAULT ''"},
+    {"outputs", "finish_json", "TEXT NOT NULL DEFAULT ''"},
 };
 
 constexpr const char* kJobColumns =
@@ -173,12 +175,13 @@ OutputSnapshot readOutput(sqlite3_stmt* row) {  // columns from idx on
     o.error = Error{enumFromName(code, ErrorCode::kInternal, &errorCodeName, ErrorCode::kInternal), 0,
                     columnText(row, 10)};
   }
+  o.finish = finishFromJson(columnText(row, 11));
   return o;
 }
 
 constexpr const char* kOutputColumns =
     "local_id, idx, asset_id, state, cache_path, format, width, height, imported_path, error_code, "
-    "error_message";
+    "error_message, finish_json";
 
 // A ready job whose outputs are all imported is imported, whoever imported the last one: run in the
 // transaction that wrote the outputs, so no interleaving of two engines leaves it ready for good.
@@ -381,14 +384,16 @@ Result<bool> Journal::write(const JobRecord& record, const JournalOwner& owner, 
       db_,
       "INSERT INTO outputs (local_id, idx, asset_id, state, cache_path, format, width, height, "
       "imported_path, "
-      "error_code, error_message) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) "
+      "error_code, error_message, finish_json) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
       "ON CONFLICT(local_id, idx) DO UPDATE SET asset_id=excluded.asset_id, "
       "state=CASE WHEN outputs.state='imported' THEN outputs.state ELSE excluded.state END, "
       "cache_path=excluded.cache_path, format=excluded.format, width=excluded.width, height=excluded.height, "
       "imported_path=CASE WHEN outputs.state='imported' THEN outputs.imported_path "
       "ELSE excluded.imported_path END, "
       "error_code=CASE WHEN outputs.state='imported' THEN '' ELSE excluded.error_code END, "
-      "error_message=CASE WHEN outputs.state='imported' THEN '' ELSE excluded.error_message END;");
+      "error_message=CASE WHEN outputs.state='imported' THEN '' ELSE excluded.error_message END, "
+      "finish_json=CASE WHEN excluded.finish_json = '' THEN outputs.finish_json ELSE excluded.finish_json "
+      "END;");
   if (!out) return writeError("write");
   for (const OutputSnapshot& o : s.outputs) {
     sqlite3_reset(out.get());
@@ -403,6 +408,7 @@ Result<bool> Journal::write(const JobRecord& record, const JournalOwner& owner, 
     bindText(out.get(), 9, o.imported_path);
     bindText(out.get(), 10, o.error ? errorCodeName(o.error->code) : "");
     bindText(out.get(), 11, o.error ? o.error->message : "");
+    bindText(out.get(), 12, finishToJson(o.finish));
     if (sqlite3_step(out.get()) != SQLITE_DONE) return writeError("write");
   }
   // A job whose outputs were listed again (a resend) keeps no rows of the earlier list.

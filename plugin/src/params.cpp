@@ -3,10 +3,13 @@
 #include "texforge/params.h"
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
+#include "output_finish.h"
 #include "params_json.h"
 #include "texforge/image.h"
 #include "texforge/project_files.h"
@@ -16,13 +19,14 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxInputFileBytes = 64u << 20;  // larger files are refused before the size check
+constexpr size_t kMaxInputFileBytes = kMaxLargeUploadBytes;  // one that grew past it since it was sized
 
 // GenerationParams::usage and host_metadata (params.h).
 constexpr const char* kUsages[] = {"texture", "sprite", "icon", "ui"};
 constexpr size_t kMaxHostMetadataEntries = 64;
 constexpr size_t kMaxHostMetadataKeyBytes = 128;
 constexpr size_t kMaxHostMetadataValueBytes = 4096;
+constexpr size_t kMaxOutputNameBytes = 100;  // GenerationParams::name, without the extension
 
 int toInt(double v) {
   if (std::isnan(v)) return 0;
@@ -186,10 +190,57 @@ void checkChoice(ParamField field, const std::string& value, const std::vector<s
   out.push_back(std::move(p));
 }
 
+// The background and how its alpha is made: a matte is sent as an opaque request, so only the
+// model's own transparency needs the schema's word; a transparent request the model cannot honour
+// is refused before anything is paid, naming the matte that can.
+void checkBackground(const GenerationParams& params, const ParamLimits& limits,
+                     std::vector<ParamProblem>& out) {
+  const std::string& method = params.alpha_method;
+  if (!method.empty() && method != "model" && method != "matte") {
+    ParamProblem p =
+        problem(ParamField::kAlpha, ProblemKind::kNotOffered,
+                "alpha method \"" + method + "\" is not one texforge knows; choose model or matte");
+    p.allowed = {"model", "matte"};
+    out.push_back(std::move(p));
+  }
+  if (!params.matte_color.empty()) {
+    if (auto parsed = parseMatteColor(params.matte_color); !parsed)
+      out.push_back(problem(ParamField::kAlpha, ProblemKind::kNotOffered, parsed.error().message));
+  }
+  const auto& offered = limits.backgrounds;
+  const bool transparent_offered = std::find(offered.begin(), offered.end(), "transparent") != offered.end();
+  if (params.background == "transparent" && !usesMatte(params) && !transparent_offered) {
+    ParamProblem p =
+        problem(ParamField::kBackground, ProblemKind::kNotOffered,
+                "this model does not offer a transparent background; choose the matte alpha "
+                "method (the model paints a flat colour that texforge keys out, at no extra cost)");
+    p.allowed = offered;
+    out.push_back(std::move(p));
+    return;
+  }
+  if (params.background == "transparent") return;  // a matte is sent as opaque; model: checked above
+  checkChoice(ParamField::kBackground, params.background, offered, out);
+}
+
 // Reads one local input for checkLocalInputs; a problem, or the header of a readable image.
 std::optional<ImageInfo> probeLocalFile(ParamField field, const std::string& path,
                                         std::vector<ParamProblem>& out) {
   const char* what = field == ParamField::kMask ? "the mask " : "the reference image ";
+  // Sized before it is read: a file over the multipart upload's limit is refused as too large, not
+  // read whole only to be refused.
+  std::error_code size_error;
+  const uintmax_t size = std::filesystem::file_size(path, size_error);
+  if (!size_error && size > kMaxLargeUploadBytes) {
+    ParamProblem p =
+        problem(field, ProblemKind::kTooLarge,
+                what + path + " is " + std::to_string(size / 1'000'000) +
+                    " MB; references and masks are limited to " + std::to_string(kMaxLargeUploadBytes >> 20) +
+                    " MiB: scale it down or save it as JPEG or WebP");
+    p.path = path;
+    p.limit_max = static_cast<double>(kMaxLargeUploadBytes);
+    out.push_back(std::move(p));
+    return std::nullopt;
+  }
   auto bytes = readFile(path, kMaxInputFileBytes);
   if (!bytes) {
     const bool missing = bytes.error().code == ErrorCode::kNotFound;
@@ -207,15 +258,6 @@ std::optional<ImageInfo> probeLocalFile(ParamField field, const std::string& pat
     p.path = path;
     out.push_back(std::move(p));
     return std::nullopt;
-  }
-  if (bytes->size() > kMaxUploadBytes) {
-    ParamProblem p =
-        problem(field, ProblemKind::kTooLarge,
-                what + path + " is " + std::to_string(bytes->size() / 1000) + " kB; uploads are limited to " +
-                    std::to_string(kMaxUploadBytes / 1000) + " kB");
-    p.path = path;
-    p.limit_max = static_cast<double>(kMaxUploadBytes);
-    out.push_back(std::move(p));
   }
   return *info;
 }
@@ -258,6 +300,32 @@ std::string quoted(const std::string& text) {
   size_t cut = kShown;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
   return "\"" + text.substr(0, cut) + "...\"";
+}
+
+// The imported file's name becomes a path component on every platform, so only a portable,
+// inert set of characters: no separators, no "..", no hidden or reserved leading dot.
+void checkOutputName(const std::string& name, std::vector<ParamProblem>& out) {
+  if (name.empty()) return;  // a slug of the prompt
+  if (name.size() > kMaxOutputNameBytes) {
+    ParamProblem p =
+        hostProblem(ParamField::kName, ProblemKind::kTooLong,
+                    "name: " + quoted(name) + " is " + std::to_string(name.size()) + " bytes, at most " +
+                        std::to_string(kMaxOutputNameBytes) + "; choose a shorter file name");
+    p.limit_max = kMaxOutputNameBytes;
+    out.push_back(std::move(p));
+    return;
+  }
+  const bool portable = std::all_of(name.begin(), name.end(), [](char c) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    return (u < 0x80 && std::isalnum(u)) || c == '-' || c == '_' || c == '.';
+  });
+  if (!portable || name[0] == '.' || name.find("..") != std::string::npos) {
+    out.push_back(hostProblem(ParamField::kName, ProblemKind::kNotOffered,
+                              "name: " + quoted(name) +
+                                  " is not a safe file name; use only letters, digits, '-', '_' and "
+                                  "'.', not starting with '.' and without \"..\" or a folder "
+                                  "(e.g. mossy_wall); the extension is added"));
+  }
 }
 
 // The host's own fields (usage, host_metadata): never sent to the service, so the model's schema
@@ -308,6 +376,7 @@ void checkHostFields(const GenerationParams& params, std::vector<ParamProblem>& 
       out.push_back(std::move(p));
     }
   }
+  checkOutputName(params.name, out);
 }
 
 }  // namespace
@@ -328,7 +397,8 @@ bool GenerationParams::operator==(const GenerationParams& o) const {
   return model_id == o.model_id && prompt == o.prompt && reference_images == o.reference_images &&
          mask == o.mask && num_outputs == o.num_outputs && width == o.width && height == o.height &&
          quality == o.quality && background == o.background && usage == o.usage &&
-         host_metadata == o.host_metadata;
+         host_metadata == o.host_metadata && seamless == o.seamless && alpha_method == o.alpha_method &&
+         matte_color == o.matte_color && repair_of == o.repair_of && name == o.name && trim == o.trim;
 }
 
 const ModelInput* ModelSchema::input(const std::string& input_name) const {
@@ -386,6 +456,8 @@ const char* paramFieldName(ParamField field) {
     case ParamField::kMask: return "mask";
     case ParamField::kUsage: return "usage";
     case ParamField::kHostMetadata: return "hostMetadata";
+    case ParamField::kAlpha: return "alphaMethod";
+    case ParamField::kName: return "name";
   }
   return "form";
 }
@@ -411,7 +483,7 @@ std::vector<ParamProblem> checkParams(const GenerationParams& params, const Mode
   }
   checkSize(params, limits, out);
   checkChoice(ParamField::kQuality, params.quality, limits.qualities, out);
-  checkChoice(ParamField::kBackground, params.background, limits.backgrounds, out);
+  checkBackground(params, limits, out);
   const int refs = static_cast<int>(params.reference_images.size());
   if (refs > limits.max_references) {
     out.push_back(rangeProblem(ParamField::kReferenceImages, ProblemKind::kTooMany, 0, limits.max_references,
@@ -493,6 +565,12 @@ json paramsJson(const GenerationParams& p) {
     for (const auto& [key, value] : p.host_metadata) metadata[key] = value;
     j["hostMetadata"] = std::move(metadata);
   }
+  if (!p.name.empty()) j["name"] = p.name;
+  if (p.seamless) j["seamless"] = true;
+  if (!p.alpha_method.empty()) j["alphaMethod"] = p.alpha_method;
+  if (!p.matte_color.empty()) j["matteColor"] = p.matte_color;
+  if (!p.repair_of.empty()) j["repairOf"] = p.repair_of;
+  if (p.trim) j["trim"] = true;
   return j;
 }
 
@@ -523,6 +601,12 @@ void paramsFromJsonValue(const json& j, GenerationParams* p) {
       if (it.value().is_string()) p->host_metadata[it.key()] = it.value().get<std::string>();
     }
   }
+  if (auto s = j.find("seamless"); s != j.end() && s->is_boolean()) p->seamless = s->get<bool>();
+  readString(j, "name", p->name);
+  readString(j, "alphaMethod", p->alpha_method);
+  readString(j, "matteColor", p->matte_color);
+  readString(j, "repairOf", p->repair_of);
+  if (auto t = j.find("trim"); t != j.end() && t->is_boolean()) p->trim = t->get<bool>();
 }
 
 std::string paramsToJson(const GenerationParams& params) {

@@ -122,6 +122,23 @@ static void errorPaths(texforge_engine* engine, const char* project) {
   CHECK(texforge_check_params(&p) == TEXFORGE_OK);
   CHECK(strcmp(texforge_last_error(), "") == 0);
 
+  /* The finishing fields: a transparent sprite keyed from a matte, a method texforge does not know. */
+  p.background = "transparent";
+  p.alpha_method = "stencil";
+  CHECK(texforge_check_params(&p) == TEXFORGE_ERR_INVALID_ARGUMENT);
+  p.alpha_method = "matte";
+  p.matte_color = "#00FF00";
+  p.trim = 1;
+  p.name = "../escape";
+  CHECK(texforge_check_params(&p) == TEXFORGE_ERR_INVALID_ARGUMENT); /* a name is a file name, no path */
+  p.name = "potion";
+  CHECK(texforge_check_params(&p) == TEXFORGE_OK);
+  p.background = NULL;
+  p.alpha_method = NULL;
+  p.matte_color = NULL;
+  p.trim = 0;
+  p.name = NULL;
+
   /* An older caller's shorter struct: what lies past its struct_size is never read. */
   texforge_params_init(&p);
   p.prompt = "an older caller";

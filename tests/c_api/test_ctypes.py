@@ -69,6 +69,11 @@ class Params(C.Structure):
         ("host_metadata_keys", C.POINTER(C.c_char_p)),
         ("host_metadata_values", C.POINTER(C.c_char_p)),
         ("host_metadata_count", C.c_size_t),
+        ("name", C.c_char_p),
+        ("seamless", C.c_int32),
+        ("alpha_method", C.c_char_p),
+        ("matte_color", C.c_char_p),
+        ("trim", C.c_int32),
     ]
 
 

@@ -29,6 +29,7 @@
 #include "texforge/error.h"
 #include "texforge/export.h"
 #include "texforge/image.h"
+#include "texforge/job.h"
 #include "texforge/params.h"
 
 namespace texforge {
@@ -55,6 +56,7 @@ struct TEXFORGE_CORE_API ImportRequest {
   const DecodedImage* image = nullptr;
   std::string usage;                                 // params.usage: texture, sprite, icon, ui or empty
   std::map<std::string, std::string> host_metadata;  // params.host_metadata, as given at submit
+  OutputFinish finish;  // what texforge measured and changed (seam score, how the alpha was made)
 };
 
 struct TEXFORGE_CORE_API ImportedAsset {

@@ -190,6 +190,17 @@ class TEXFORGE_CORE_API Generator {
     return makeError(ErrorCode::kInvalidArgument, "this generator cannot undo imports");
   }
 
+  // A seam repair of a ready or imported output: writes the output shifted by half its size (the
+  // seams meet in the middle) and a mask over a band along that cross into the cache, and returns
+  // the one inpainting request that repaints the band (GenerationParams::repair_of), to quote and
+  // submit like any other; its result is shifted back and scored on arrival, and both images are
+  // kept. Any thread. Errors: kNotFound (no such output), kInvalidArgument (not ready, or a
+  // generator that cannot), kIo (the cache cannot be written), kDecode.
+  virtual Result<GenerationParams> seamRepairRequest(const std::string& local_id, int output_index) {
+    (void)local_id, (void)output_index;
+    return makeError(ErrorCode::kInvalidArgument, "this generator cannot repair seams");
+  }
+
   // Decodes a downloaded output from the cache (for history thumbnails). Any thread.
   // Errors: kNotFound (no such output, or not downloaded), kIo, kDecode.
   virtual Result<DecodedImage> loadOutputImage(const std::string& local_id, int output_index) const = 0;

@@ -34,6 +34,28 @@ TEXFORGE_CORE_API bool isJobActive(JobState state);          // submitting, subm
 enum class OutputState { kPending, kDownloading, kReady, kImported, kFailed };
 TEXFORGE_CORE_API const char* outputStateName(OutputState state);
 
+// What texforge did to an output when it arrived (GenerationParams::seamless, alpha_method,
+// repair_of), journaled and written to the sidecar.
+struct TEXFORGE_CORE_API OutputFinish {
+  // The wrap-around seam score (image_ops.h measureSeams; under kSeamlessScore reads as seamless),
+  // -1 when not measured. For a seam repair, seam_before is the repaired output's score.
+  double seam = -1;
+  double seam_before = -1;
+  // With a transparent background asked: "model" (the service's alpha, found transparent), "matte"
+  // (keyed out from the requested matte colour), "border" (the service sent opaque pixels; keyed out
+  // from the flat colour along the border), "opaque" (the service sent opaque pixels and no flat
+  // border was found: the image is not transparent). Empty when transparency was not asked.
+  std::string alpha;
+  double transparent_fraction = 0;  // pixels with alpha under 250, 0..1, after keying
+  // Set when texforge changed the pixels (keyed, shifted back): the service's original bytes, kept
+  // beside the finished PNG that cache_path names.
+  std::string original_path;
+  bool operator==(const OutputFinish& o) const {
+    return seam == o.seam && seam_before == o.seam_before && alpha == o.alpha &&
+           transparent_fraction == o.transparent_fraction && original_path == o.original_path;
+  }
+};
+
 struct TEXFORGE_CORE_API OutputSnapshot {
   int index = 0;
   OutputState state = OutputState::kPending;
@@ -45,6 +67,7 @@ struct TEXFORGE_CORE_API OutputSnapshot {
   std::string imported_path;  // relative to the project, once imported
   std::optional<Error> error;
   std::shared_ptr<const DecodedImage> image;  // decoded pixels, when decoded in this session
+  OutputFinish finish;                        // what texforge measured and changed on arrival
 };
 
 struct TEXFORGE_CORE_API JobSnapshot {

@@ -28,8 +28,12 @@ inline constexpr int kMaxPixels = 8'294'400;  // 3840x2160
 // The shortest side any allowed size can have (kMinPixels over the longest side, up to the grid).
 inline constexpr int kMinSide =
     ((kMinPixels + kMaxSide - 1) / kMaxSide + kSizeStep - 1) / kSizeStep * kSizeStep;
-inline constexpr double kMaxAspect = 3.0;             // beyond 1:3..3:1 the service pads the image
-inline constexpr size_t kMaxUploadBytes = 3'500'000;  // the gateway caps request bodies around here
+inline constexpr double kMaxAspect = 3.0;  // beyond 1:3..3:1 the service pads the image
+// Local references and masks up to kMaxUploadBytes go inline (POST /assets, base64 in JSON: the
+// gateway caps request bodies around here); larger ones, up to kMaxLargeUploadBytes, through the
+// multipart upload (POST /uploads, then a PUT per part). The larger limit is DecodeLimits::max_bytes.
+inline constexpr size_t kMaxUploadBytes = 3'500'000;
+inline constexpr size_t kMaxLargeUploadBytes = size_t{64} << 20;
 inline constexpr const char* kQualities[] = {"auto", "low", "medium", "high"};
 inline constexpr const char* kBackgrounds[] = {"auto", "opaque", "transparent"};
 
@@ -61,6 +65,23 @@ struct TEXFORGE_CORE_API GenerationParams {
   // (ImportRequest::usage, host_metadata), e.g. the engine's target folder or material slot.
   std::string usage;                                 // texture, sprite, icon, ui, or empty
   std::map<std::string, std::string> host_metadata;  // at most 64 entries, keys and values UTF-8
+  // The imported file's name without extension ("mossy_wall"): letters, digits, '-', '_' and '.',
+  // no path; empty: a slug of the prompt. Outputs after the first get "-2", "-3"...
+  std::string name;
+  // texforge's own finishing, journaled with the job and written to the sidecar.
+  // seamless: the result must tile; the prompt asks for it and each output's seam score is measured.
+  bool seamless = false;
+  // How a transparent background is obtained (background "transparent"): "model", the service's
+  // alpha, checked on arrival; "matte", the service paints a flat matte_color background (sent as
+  // opaque) and texforge keys it out. Empty means "model".
+  std::string alpha_method;
+  std::string matte_color;  // "#RRGGBB"; empty: kDefaultMatte (image_ops.h)
+  // A seam repair of another job's output ("local_id:index"): the reference is that output shifted
+  // by half its size, the mask covers the centred seams, and the result is shifted back on arrival.
+  std::string repair_of;
+  // A sprite's import crops the transparent border (one transparent pixel kept); the sidecar records
+  // the rectangle. Only images with alpha are trimmed.
+  bool trim = false;
   bool operator==(const GenerationParams& o) const;
   bool operator!=(const GenerationParams& o) const { return !(*this == o); }
 };
@@ -114,6 +135,8 @@ enum class ParamField {
   kMask,
   kUsage,         // the host's usage (never sent)
   kHostMetadata,  // the host's metadata (never sent)
+  kAlpha,         // alpha_method and matte_color (texforge's own)
+  kName,          // the imported file's name (texforge's own)
 };
 TEXFORGE_CORE_API const char* paramFieldName(ParamField field);
 
@@ -131,7 +154,7 @@ enum class ProblemKind {
   kNeedsReference,    // a mask without a reference image to edit
   kFileMissing,       // a local reference or mask does not exist (path holds it)
   kUnreadable,        // it cannot be read, or is not a PNG, JPEG or WebP image
-  kTooLarge,          // it is over kMaxUploadBytes
+  kTooLarge,          // it is over kMaxLargeUploadBytes (the multipart upload's limit)
   kMaskNoAlpha,       // the mask is not a PNG with an alpha channel
   kMaskSizeMismatch,  // mask and first reference differ in size (suggestion holds both sizes)
 };

@@ -260,6 +260,12 @@ typedef struct texforge_params {
   const char* const* host_metadata_keys; /* host_metadata_count pairs, at most 64; no NULL entries */
   const char* const* host_metadata_values;
   size_t host_metadata_count;
+  /* texforge's finishing (added in 0.11; a caller built against an older header gets the defaults). */
+  const char* name;         /* the imported file's name without extension ("crate"); NULL: from the prompt */
+  int32_t seamless;         /* 1: a tileable texture; each output's seam score is measured */
+  const char* alpha_method; /* with background "transparent": "model" (checked) or "matte"; NULL: "model" */
+  const char* matte_color;  /* "#RRGGBB" the model paints and texforge keys out; NULL: "#FF00FF" */
+  int32_t trim;             /* 1: imports crop a transparent border */
 } texforge_params;
 
 /* Fills *params with the defaults above and struct_size = sizeof(texforge_params). Any thread. */
@@ -396,6 +402,10 @@ TEXFORGE_C_API const char* texforge_job_output_cache_path(const texforge_job* jo
 TEXFORGE_C_API const char* texforge_job_output_imported_path(const texforge_job* job, int32_t index);
 TEXFORGE_C_API texforge_status texforge_job_output_error_code(const texforge_job* job, int32_t index);
 TEXFORGE_C_API const char* texforge_job_output_error_message(const texforge_job* job, int32_t index);
+/* What finishing found: the seam score (-1 not measured; under 1.5 tiles cleanly) and how the alpha
+ * was made ("model", "matte", "border", "opaque" = not transparent; "" when not asked). */
+TEXFORGE_C_API double texforge_job_output_seam_score(const texforge_job* job, int32_t index);
+TEXFORGE_C_API const char* texforge_job_output_alpha(const texforge_job* job, int32_t index);
 
 /* Controls. Any thread.
  * stop_waiting: stop polling and downloading (the credits are spent); unknown ids and finished
