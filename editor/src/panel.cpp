@@ -286,10 +286,14 @@ std::optional<Quote> Panel::currentQuote() const {
 
 std::string Panel::generateButtonLabel() const {
   const State& s = *s_;
+  const size_t requests = requestsToSend().size();
   std::string label =
       s.params.num_outputs > 1 ? "Generate " + std::to_string(s.params.num_outputs) + " images" : "Generate";
+  if (requests > 1)
+    label = "Generate " + std::to_string(requests) + " jobs x " + std::to_string(s.params.num_outputs);
   if (!fieldErrors().empty()) return label;
-  if (auto quote = currentQuote()) return label + "  -  " + formatCost(quote->creative_units);
+  if (auto quote = currentQuote())
+    return label + "  -  " + formatCost(quote->creative_units * double(std::max<size_t>(requests, 1)));
   if (!s.pending_quote_key.empty() || s.changed_key != s.quote_key) return label + "  -  pricing...";
   return label;
 }
@@ -316,22 +320,68 @@ GenerateOutcome Panel::pressGenerate() {
                 true);
     return GenerateOutcome::kBusy;
   }
-  s.confirm_params = s.params;
-  // An unknown price asks whatever the threshold: nothing says it is below it.
-  const auto quote = currentQuote();
+  std::vector<GenerationParams> batch = requestsToSend();
+  if (batch.empty()) {
+    s.setStatus("Write a prompt on at least one line.", true);
+    return GenerateOutcome::kInvalid;
+  }
+  return askToSpend(*this, s, std::move(batch), currentQuote(), s.quote_error, "this generation");
+}
+
+// Submits a batch at once when its price is known and under the threshold; otherwise the spending
+// confirmation asks (an unknown price asks whatever the threshold: nothing says it is below it).
+// quote: the price of one request of the batch (they differ only in their prompt).
+GenerateOutcome askToSpend(Panel& panel, Panel::State& s, std::vector<GenerationParams> batch,
+                           const std::optional<Quote>& quote, const std::string& quote_error,
+                           const std::string& what) {
   const double threshold = s.options.settings.spending_threshold;
+  const double total = quote ? quote->creative_units * double(batch.size()) : 0.0;
+  const std::string jobs = batch.size() > 1 ? " (" + std::to_string(batch.size()) + " jobs)" : "";
+  s.confirm_batch = std::move(batch);
   if (!quote) {
-    s.confirm_message = "The price of this generation is unknown: " +
-                        (s.quote_error.empty() ? std::string("it has not arrived yet.") : s.quote_error) +
+    s.confirm_message = "The price of " + what + jobs + " is unknown: " +
+                        (quote_error.empty() ? std::string("it has not arrived yet.") : quote_error) +
                         "\nIt is charged at Scenario's price when it runs.";
-  } else if (threshold > 0 && quote->creative_units > threshold) {
-    s.confirm_message = "This generation costs " + formatCost(quote->creative_units) +
+  } else if (threshold > 0 && total > threshold) {
+    std::string subject = what;
+    subject[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(subject[0])));
+    s.confirm_message = subject + jobs + " costs " + formatCost(total) +
                         ".\nYour confirmation threshold is " + formatCost(threshold) + " (Settings).";
   } else {
-    return confirmGenerate(true);
+    return panel.confirmGenerate(true);
   }
   s.confirm_open = true;
   return GenerateOutcome::kNeedsConfirmation;
+}
+
+void Panel::setPromptPerLine(bool on) {
+  s_->prompt_per_line = on;
+}
+
+bool Panel::promptPerLine() const {
+  return s_->prompt_per_line;
+}
+
+std::vector<GenerationParams> Panel::requestsToSend() const {
+  const State& s = *s_;
+  if (!s.prompt_per_line) return {s.params};
+  std::vector<GenerationParams> out;
+  size_t start = 0;
+  while (start <= s.params.prompt.size()) {
+    size_t end = s.params.prompt.find('\n', start);
+    if (end == std::string::npos) end = s.params.prompt.size();
+    std::string line = s.params.prompt.substr(start, end - start);
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string::npos) {
+      GenerationParams one = s.params;
+      one.prompt = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
+      // Named results of a batch stay apart: name, name-2, name-3... per line.
+      if (!one.name.empty() && !out.empty()) one.name += "-" + std::to_string(out.size() + 1);
+      out.push_back(std::move(one));
+    }
+    start = end + 1;
+  }
+  return out;
 }
 
 bool Panel::confirmationPending() const {
@@ -351,23 +401,38 @@ GenerateOutcome Panel::confirmGenerate(bool go_ahead) {
     return GenerateOutcome::kFailed;
   }
   if (!s.generator) return GenerateOutcome::kFailed;
-  auto id = s.generator->submit(s.confirm_params);
-  if (!id && id.error().code == ErrorCode::kUnknownSubmission) {
-    s.setStatus(
-        "The same request was sent before and its answer was lost, so it may have started (and "
-        "been charged). Settle that one first: texforge is looking for it, or its job row offers "
-        "Resend and Discard.",
-        true);
-    return GenerateOutcome::kFailed;
+  std::vector<GenerationParams> batch = std::move(s.confirm_batch);
+  s.confirm_batch.clear();
+  int images = 0;
+  std::string last_id;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    auto id = s.generator->submit(batch[i]);
+    // What was submitted before a refusal stays submitted; the status says where it stopped.
+    const std::string where =
+        batch.size() > 1 ? " (request " + std::to_string(i + 1) + " of " + std::to_string(batch.size()) + ")"
+                         : "";
+    if (!id && id.error().code == ErrorCode::kUnknownSubmission) {
+      s.setStatus(
+          "The same request was sent before and its answer was lost, so it may have started (and "
+          "been charged). Settle that one first: texforge is looking for it, or its job row offers "
+          "Resend and Discard." +
+              where,
+          true);
+      return i > 0 ? GenerateOutcome::kSubmitted : GenerateOutcome::kFailed;
+    }
+    if (!id) {
+      s.setStatus(describeError(id.error()) + where, true);
+      return i > 0 ? GenerateOutcome::kSubmitted : GenerateOutcome::kFailed;
+    }
+    s.session_ids.insert(*id);
+    last_id = *id;
+    images += batch[i].num_outputs;
   }
-  if (!id) {
-    s.setStatus(describeError(id.error()), true);
-    return GenerateOutcome::kFailed;
-  }
-  s.session_ids.insert(*id);
-  s.jobs = s.generator->jobs();  // the new job shows (and is listed) at once
-  s.setStatus("Submitted: " + std::to_string(s.confirm_params.num_outputs) + " image(s) on the way.", false);
-  s.status_job = *id;
+  s.jobs = s.generator->jobs();  // the new jobs show (and are listed) at once
+  s.setStatus("Submitted: " + std::to_string(images) + " image(s) on the way" +
+                  (batch.size() > 1 ? " in " + std::to_string(batch.size()) + " jobs." : "."),
+              false);
+  s.status_job = last_id;  // the line goes when that job ends
   s.tab = PanelTab::kGenerate;
   return GenerateOutcome::kSubmitted;
 }

@@ -8,6 +8,7 @@
 #include "imgui_compat.h"
 #include "panel_state.h"
 #include "texforge/editor/presets.h"
+#include "texforge/image_ops.h"
 
 namespace texforge::editor {
 namespace {
@@ -63,6 +64,42 @@ void drawConfirmModal(Panel& panel, Panel::State& s) {
   }
 }
 
+// Background, and for a transparent one how the alpha is made and whether imports trim the border.
+void drawBackground(Panel::State& s, GenerationParams& p, const ParamLimits& limits) {
+  std::vector<std::string> backgrounds = limits.backgrounds;
+  // A matte makes transparency whatever the model offers: the choice stays in the list.
+  if (std::find(backgrounds.begin(), backgrounds.end(), "transparent") == backgrounds.end())
+    backgrounds.push_back("transparent");
+  comboFromList("Background", p.background, backgrounds);
+  helpMarker(
+      "Transparent gives sprites and UI pieces an alpha channel, checked when they arrive. \"Model\" "
+      "uses the model's own transparency; \"Matte\" asks for a flat colour and keys it out here, "
+      "at no extra cost, so the result always has real alpha.");
+  fieldError(s, "background");
+  if (p.background != "transparent") return;
+  const bool matte = p.alpha_method == "matte";
+  ImGui::Indent();
+  if (ImGui::RadioButton("Model's alpha", !matte)) p.alpha_method = "model";
+  ImGui::SameLine();
+  if (ImGui::RadioButton("Key out a matte", matte)) p.alpha_method = "matte";
+  if (matte) {
+    auto parsed = parseMatteColor(p.matte_color.empty() ? kDefaultMatte : p.matte_color);
+    MatteColor colour = parsed ? *parsed : MatteColor{};
+    float rgb[3] = {colour.r / 255.0f, colour.g / 255.0f, colour.b / 255.0f};
+    if (ImGui::ColorEdit3("Matte", rgb, ImGuiColorEditFlags_NoInputs)) {
+      colour.r = static_cast<uint8_t>(std::lround(rgb[0] * 255));
+      colour.g = static_cast<uint8_t>(std::lround(rgb[1] * 255));
+      colour.b = static_cast<uint8_t>(std::lround(rgb[2] * 255));
+      p.matte_color = colour.hex();
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s, keyed out here: no extra cost", colour.hex().c_str());
+  }
+  fieldError(s, "alphaMethod");
+  ImGui::Checkbox("Trim transparent border on import", &p.trim);
+  ImGui::Unindent();
+}
+
 }  // namespace
 
 void drawForm(Panel& panel, Panel::State& s) {
@@ -95,6 +132,14 @@ void drawForm(Panel& panel, Panel::State& s) {
   inputTextWrapped("##prompt", &p.prompt, &s.prompt_wrap, ImVec2(-1, ImGui::GetTextLineHeight() * 6));
   const ParamLimits limits = paramLimits(schema);
   ImGui::TextDisabled("%zu / %d characters", p.prompt.size(), limits.max_prompt_chars);
+  sameLineIfFits(ImGui::GetFrameHeight() + buttonWidth("One job per line"));
+  bool per_line = panel.promptPerLine();
+  if (ImGui::Checkbox("One job per line", &per_line)) panel.setPromptPerLine(per_line);
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip(
+        "Each line of the prompt is a request of its own with these settings: a set of "
+        "assets in one go, priced and confirmed together.");
+  }
   fieldError(s, "prompt");
 
   sectionTitle("OUTPUT");
@@ -140,12 +185,19 @@ void drawForm(Panel& panel, Panel::State& s) {
 
   comboFromList("Quality", p.quality, limits.qualities);
   fieldError(s, "quality");
-  comboFromList("Background", p.background, limits.backgrounds);
-  helpMarker(
-      "Transparent gives sprites and UI pieces an alpha channel. If the model cannot do it, "
-      "the field says so rather than returning opaque pixels.");
-  fieldError(s, "background");
+  drawBackground(s, p, limits);
   ImGui::PopItemWidth();
+
+  ImGui::Checkbox("Seamless", &p.seamless);
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip(
+        "Asks for a tileable texture and measures the seam of each result; a visible "
+        "seam can be repaired with one inpainting request.");
+  }
+  ImGui::PushItemWidth(-110);
+  inputTextWithHint("File name", "from the prompt", &p.name);
+  ImGui::PopItemWidth();
+  fieldError(s, "name");
 
   drawReferences(panel, s);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include <imgui.h>
 
@@ -213,7 +214,6 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
     return;
   }
   const OutputSnapshot& out = job->outputs[ref.index];
-  TextureView view = outputTexture(s, *job, ref.index, false);
   const float toolbar_top = ImGui::GetCursorPosY();
 
   // Actions and view options.
@@ -257,6 +257,12 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
   ImGui::Checkbox("Tile 3x3", &s.tiled);
   ImGui::SameLine();
   ImGui::Checkbox("Checker", &s.checker);
+  // The seam and alpha as measured; a repaired texture shows its repair unless switched back.
+  const OutputRef shown = drawFinishLine(panel, s, *job, ref.index);
+  const JobSnapshot* shown_job = s.findJob(shown.local_id);
+  if (!shown_job) shown_job = job;
+  const OutputSnapshot& shown_out = shown_job->outputs[shown.index];
+  TextureView view = outputTexture(s, *shown_job, shown.index, false);
 
   // Compare: only for the gallery's selection (History's preview shows one result).
   const bool is_selection = ref.local_id == s.selected.local_id && ref.index == s.selected.index;
@@ -346,9 +352,13 @@ void drawPreview(Panel& panel, Panel::State& s, const OutputRef& ref, float heig
     }
   }
   // The real pixel size and zoom, in the corner.
-  char info[96];
+  char info[128];
   std::snprintf(info, sizeof info, "%d x %d px  %s  %.0f%%", view.width, view.height,
-                imageFormatName(out.format), s.zoom * 100.0f);
+                imageFormatName(shown_out.format), s.zoom * 100.0f);
+  if (shown_out.finish.seam >= 0) {  // the score beside the tiles it describes
+    const size_t used = std::strlen(info);
+    std::snprintf(info + used, sizeof info - used, "  seam %.1f", shown_out.finish.seam);
+  }
   const ImVec2 text_size = ImGui::CalcTextSize(info);
   draw->AddRectFilled(ImVec2(origin.x + 6, origin.y + 6),
                       ImVec2(origin.x + 18 + text_size.x, origin.y + 12 + text_size.y),

@@ -157,10 +157,13 @@ void drawJobs(Panel& panel, Panel::State& s) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", job->params.prompt.c_str());
 
     const float stop_width = isJobActive(job->state) && job->held_by.empty() ? 110.0f * uiScale(s) : 0.0f;
-    char overlay[64];
+    char overlay[96];
     if (job->state == JobState::kDownloading || job->state == JobState::kReady ||
         job->state == JobState::kImported) {
       std::snprintf(overlay, sizeof overlay, "%s", describeOutputs(*job).c_str());
+    } else if (job->state == JobState::kSubmitting && !job->server_status.empty()) {
+      // A large reference's upload, part by part: nothing is running on the service yet.
+      std::snprintf(overlay, sizeof overlay, "%s", job->server_status.c_str());
     } else {
       std::snprintf(overlay, sizeof overlay, "%s %.0f%%",
                     job->server_status.empty() ? jobStateName(job->state) : job->server_status.c_str(),

@@ -77,8 +77,11 @@ struct Panel::State {
   std::string changed_key;        // last form seen, and when it changed
   double changed_at = 0;
   bool confirm_open = false;
-  GenerationParams confirm_params;
-  std::string confirm_message;  // why it asks: the price against the threshold, or that it is unknown
+  std::vector<GenerationParams> confirm_batch;  // what Generate (or a seam repair) would submit
+  std::string confirm_message;   // why it asks: the price against the threshold, or that it is unknown
+  bool prompt_per_line = false;  // each non-empty line of the prompt is a request of its own
+  // A seam repair being priced (Panel::repairSeams): asked once its quote arrives.
+  std::optional<GenerationParams> repair_pending;
 
   // Gallery and preview.
   OutputRef selected;
@@ -91,6 +94,7 @@ struct Panel::State {
   OutputRef compare;
   bool compare_before = false;
   bool checker = true;
+  bool show_repaired = true;  // the preview shows a repaired output's repair when it has one
 
   // Imports queued on the core's import thread, by (local_id, index): the gallery shows them as
   // importing until their callback arrives inside pump().
@@ -163,6 +167,12 @@ auto whileSameGenerator(Panel::State& s, Fn fn) {
   };
 }
 
+// Submits batch when its price (quote: of one request) is known and under the spending threshold,
+// else opens the confirmation; what names it there ("generation", "seam repair"). panel.cpp.
+GenerateOutcome askToSpend(Panel& panel, Panel::State& s, std::vector<GenerationParams> batch,
+                           const std::optional<Quote>& quote, const std::string& quote_error,
+                           const std::string& what);
+
 // Drawing of each part (one file each). All run on the UI thread inside the panel's window.
 void drawForm(Panel& panel, Panel::State& s);         // the fields, scrolling
 void drawGenerateBar(Panel& panel, Panel::State& s);  // Generate with its price, and the status line
@@ -190,6 +200,10 @@ void drawMaskPainter(Panel& panel, Panel::State& s);
 // and "Undo import" for an imported output, "Restore" for an undone one; nothing otherwise.
 void drawImportUndo(Panel& panel, Panel::State& s);
 void drawImportedActions(Panel& panel, Panel::State& s, const JobSnapshot& job, int index);
+// In a preview (panel_finish.cpp): the seam score and alpha in words, "Repair seams..." for a
+// texture, and the Original / Repaired switch once a repair arrived. Returns the output to show:
+// the repair when it is switched on, else ref.
+OutputRef drawFinishLine(Panel& panel, Panel::State& s, const JobSnapshot& job, int index);
 
 // Small shared widgets.
 // Text fields editing a std::string, the panel's own: imgui_stdlib is not part of every host's ImGui.

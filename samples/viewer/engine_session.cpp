@@ -30,6 +30,7 @@ Result<std::unique_ptr<Generator>> EngineSession::build(const SessionConfig& con
     if (!emulator_) {
       emulator::EmulatorOptions emu;
       emu.job_duration_ms = config.job_duration_ms;
+      emu.visible_seams = config.visible_seams;
       emu.port = demoPort(config.project_dir);
       emulator_ = std::make_unique<emulator::Emulator>(emu);
       bool started = emulator_->start();

@@ -19,6 +19,7 @@ struct SessionConfig {
   int job_duration_ms = 4000;
   editor::PanelSettings settings;
   std::function<void()> wake;  // glfwPostEmptyEvent
+  bool visible_seams = false;  // the demo emulator's textures do not tile (for seam repair captures)
 };
 
 // The port the demo emulator asks for first: the same for a project every time, so the jobs of an

@@ -154,6 +154,7 @@ int main(int argc, char** argv) {
     editor::PanelSettings settings = loaded_settings ? *loaded_settings : editor::PanelSettings{};
     viewer::SessionConfig config{args.project_dir, args.demo, args.job_duration_ms, settings,
                                  [] { glfwPostEmptyEvent(); }};
+    config.visible_seams = args.visible_seams;
     viewer::EngineSession session;
     if (Status opened = session.open(config); !opened) {
       std::fprintf(stderr, "texforge-viewer: %s\n", opened.error().message.c_str());
@@ -185,6 +186,13 @@ int main(int argc, char** argv) {
     }
     if (args.outputs > 0) panel.params().num_outputs = args.outputs;
     if (!args.reference.empty()) panel.addReference(args.reference);
+    if (args.seamless) panel.params().seamless = true;
+    if (!args.background.empty()) panel.params().background = args.background;
+    if (!args.alpha.empty()) panel.params().alpha_method = args.alpha;
+    if (int w = 0, h = 0; std::sscanf(args.size_wh.c_str(), "%dx%d", &w, &h) == 2) {
+      panel.params().width = w;
+      panel.params().height = h;
+    }
     if (args.mask && !panel.openMaskPainter())
       std::fprintf(stderr, "texforge-viewer: --mask needs a file reference\n");
     if (args.tab == "history") panel.selectTab(editor::PanelTab::kHistory);

@@ -14,6 +14,9 @@ const char* viewerUsage() {
          "                       [--size WxH] [--job-ms MS] [--timeout S]\n"
          "                       [--ui-scale S] [--mask] [--layout FILE.json]\n"
          "                       [--idle-frames S]\n"
+         "                       [--seamless] [--background B] [--alpha model|matte] [--image-size WxH]\n"
+         "                       [--repair-seams] [--preview tile|checker] [--show original|repaired]\n"
+         "                       [--visible-seams]\n"
          "Without credentials (SCENARIO_API_KEY/SECRET or Settings) or with --demo it runs on the built-in\n"
          "emulator: nothing is paid.\n";
 }
@@ -87,6 +90,32 @@ bool parseViewerArgs(int argc, char** argv, ViewerArgs& out, std::string& error)
         return false;
       }
       // --- end idle check ---
+      // --- game-ready assets ---
+    } else if (arg == "--seamless") {
+      out.seamless = true;
+    } else if (arg == "--background") {
+      if (!value(out.background)) return false;
+    } else if (arg == "--alpha") {
+      if (!value(out.alpha)) return false;
+    } else if (arg == "--image-size") {
+      if (!value(out.size_wh)) return false;
+    } else if (arg == "--repair-seams") {
+      out.repair_seams = true;
+    } else if (arg == "--preview") {
+      if (!value(out.preview)) return false;
+      if (out.preview != "tile" && out.preview != "checker") {
+        error = "--preview wants tile or checker";
+        return false;
+      }
+    } else if (arg == "--show") {
+      if (!value(out.show)) return false;
+      if (out.show != "original" && out.show != "repaired") {
+        error = "--show wants original or repaired";
+        return false;
+      }
+    } else if (arg == "--visible-seams") {
+      out.visible_seams = true;
+      // --- end game-ready assets ---
     } else if (arg == "--help" || arg == "-h") {
       out.help = true;
     } else {

@@ -32,6 +32,16 @@ struct ViewerArgs {
   // in the next S seconds and print "idle: N frames in S s"; 0: no check
   double idle_frames_s = 0;
   // --- end idle check ---
+  // --- game-ready assets (issue 11) ---
+  bool seamless = false;      // --seamless: the form's Seamless option
+  std::string background;     // --background auto|opaque|transparent
+  std::string alpha;          // --alpha model|matte (with a transparent background)
+  std::string size_wh;        // --image-size WxH: the form's size
+  bool repair_seams = false;  // --repair-seams: once the job is ready, repair its first result's seams
+  std::string preview;        // --preview tile|checker: select the first result, tiled 3x3 or on the checker
+  std::string show = "repaired";  // --show original|repaired: which the preview shows once repaired
+  bool visible_seams = false;     // --visible-seams: the demo emulator's textures do not tile
+  // --- end game-ready assets ---
   bool help = false;
 };
 

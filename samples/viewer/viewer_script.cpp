@@ -68,9 +68,34 @@ void Script::step(editor::Panel& panel, Generator& generator, double elapsed_s) 
         fail("the job did not succeed: " + (job->error ? editor::describeError(*job->error) : std::string()),
              2);
       }
-      step_ = Step::kImport;
+      step_ = args_.repair_seams ? Step::kRepair : Step::kImport;
       break;
     }
+    case Step::kRepair:
+      // "Repair seams..." on the first result: priced, then confirmed as in the panel.
+      if (panel.confirmationPending()) {
+        std::printf("scripted run: confirming: %s\n", panel.confirmationMessage().c_str());
+        panel.confirmGenerate(true);
+        step_ = Step::kWaitRepair;
+      } else if (!repair_asked_) {
+        repair_asked_ = true;
+        if (Status asked = panel.repairSeams(local_id_, 0); !asked) {
+          fail("repair failed: " + panel.statusMessage(), 2);
+          step_ = Step::kSettle;
+        }
+      } else if (panel.statusMessage().rfind("Submitted", 0) == 0) {
+        step_ = Step::kWaitRepair;  // under the threshold: sent without asking
+      }
+      break;
+    case Step::kWaitRepair:
+      if (auto repair = panel.repairOf(local_id_, 0)) {
+        auto job = generator.job(repair->first);
+        std::printf("repair %s ready: seam %.2f -> %.2f\n", repair->first.c_str(),
+                    job ? job->outputs[repair->second].finish.seam_before : -1.0,
+                    job ? job->outputs[repair->second].finish.seam : -1.0);
+        step_ = Step::kImport;
+      }
+      break;
     case Step::kImport:
       if (!args_.import_all) {
         step_ = Step::kSettle;
@@ -96,6 +121,12 @@ void Script::step(editor::Panel& panel, Generator& generator, double elapsed_s) 
       break;
     }
     case Step::kSettle:
+      if (!args_.preview.empty() && !preview_set_ && !local_id_.empty()) {
+        preview_set_ = true;
+        panel.selectOutput(local_id_, 0);
+        panel.setPreviewView(args_.preview == "tile", args_.preview == "checker");
+        panel.showRepaired(args_.show == "repaired");
+      }
       // Let the gallery decode and upload, and the asset browser rescan, before the capture.
       quiet_frames_ = panel.textures().busy() ? 0 : quiet_frames_ + 1;
       if (quiet_frames_ >= 8) step_ = args_.screenshot.empty() ? Step::kDone : Step::kScreenshot;

@@ -32,12 +32,25 @@ class Script {
   void printFrameStats() const;
 
  private:
-  enum class Step { kWaitSchema, kGenerate, kWaitJob, kImport, kWaitImports, kSettle, kScreenshot, kDone };
+  enum class Step {
+    kWaitSchema,
+    kGenerate,
+    kWaitJob,
+    kRepair,
+    kWaitRepair,
+    kImport,
+    kWaitImports,
+    kSettle,
+    kScreenshot,
+    kDone
+  };
   void fail(const std::string& message, int code);
   void stepIdleCheck(double elapsed_s);
   ViewerArgs args_;
   Step step_ = Step::kWaitSchema;
   std::string local_id_;
+  bool preview_set_ = false;
+  bool repair_asked_ = false;
   int quiet_frames_ = 0;
   bool idle_ = false;
   int exit_code_ = 0;

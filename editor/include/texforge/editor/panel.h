@@ -124,6 +124,21 @@ class TEXFORGE_EDITOR_API Panel {
   bool confirmationPending() const;
   const std::string& confirmationMessage() const;  // what the spending confirmation says, while pending
   GenerateOutcome confirmGenerate(bool go_ahead);
+  // "One job per line": each non-empty line of the prompt becomes a request with the form's other
+  // settings, priced as one request times their number and confirmed together.
+  void setPromptPerLine(bool on);
+  bool promptPerLine() const;
+  std::vector<GenerationParams> requestsToSend() const;  // what Generate would submit now
+  // "Repair seams...": prepares the inpainting request that repairs a result's seams
+  // (Generator::seamRepairRequest), prices it, and once the price is in, submits it or asks first
+  // like Generate. Ok when the request is being priced; the status line says how it went. UI thread.
+  Status repairSeams(const std::string& local_id, int output_index);
+  // The repair of a result (a job whose GenerationParams::repair_of names it) with an image, newest
+  // first; nullopt when it has none. The preview shows it instead while showRepaired(true).
+  std::optional<std::pair<std::string, int>> repairOf(const std::string& local_id, int output_index) const;
+  void showRepaired(bool on);
+  // The preview's view options: tiled 3x3 ("Tile 3x3"), on the checkerboard ("Checker").
+  void setPreviewView(bool tiled, bool checker);
   // Imports run on the core's import thread: these queue and return at once, the gallery shows the
   // output as importing, and the status line reports the outcome when it arrives inside update().
   // importOutput: Ok when queued (or already queued or imported); kInvalidArgument when not ready.
@@ -229,6 +244,11 @@ TEXFORGE_EDITOR_API std::string describeJobHolder(const JobSnapshot& job);
 
 // The images line of a job row: "2 / 4 images", with ", 1 failed" when some could not be had.
 TEXFORGE_EDITOR_API std::string describeOutputs(const JobSnapshot& job);
+
+// What texforge found on arrival, in artist words: "Seam 3.1: visible when tiled", "Alpha: keyed
+// out from the #FF00FF matte", "Not transparent: the service sent opaque pixels"; empty when nothing
+// was measured. warning: set when the result is not what was asked (visible seam, no alpha).
+TEXFORGE_EDITOR_API std::string describeFinish(const OutputFinish& finish, bool* warning = nullptr);
 
 // Why one output has no image, for its preview and tooltip; empty unless it failed.
 TEXFORGE_EDITOR_API std::string describeOutputProblem(const OutputSnapshot& output);
