@@ -24,15 +24,19 @@ Json jobJson(const JobSnapshot& job, int64_t now_ms) {
   const std::string advice = adviceFor(job, now_ms);
   Json outputs = Json::array();
   for (const auto& o : job.outputs) {
-    outputs.push_back({{"index", o.index},
-                       {"asset_id", o.asset_id},
-                       {"state", outputStateName(o.state)},
-                       {"path", o.imported_path},
-                       {"sidecar", o.imported_path.empty() ? "" : o.imported_path + ".texforge.json"},
-                       {"width", o.width},
-                       {"height", o.height},
-                       {"format", o.format == ImageFormat::kUnknown ? "" : imageFormatName(o.format)},
-                       {"error", errorJson(o.error, advice)}});
+    outputs.push_back(
+        {{"index", o.index},
+         {"asset_id", o.asset_id},
+         {"state", outputStateName(o.state)},
+         {"path", o.imported_path},
+         {"sidecar", o.imported_path.empty() ? "" : o.imported_path + ".texforge.json"},
+         {"width", o.width},
+         {"height", o.height},
+         {"format", o.format == ImageFormat::kUnknown ? "" : imageFormatName(o.format)},
+         {"seam_score", o.finish.seam >= 0 ? Json(o.finish.seam) : Json(nullptr)},
+         {"seam_score_before", o.finish.seam_before >= 0 ? Json(o.finish.seam_before) : Json(nullptr)},
+         {"alpha", o.finish.alpha},
+         {"error", errorJson(o.error, advice)}});
   }
   return {{"local_id", job.local_id},
           {"job_id", job.job_id},
@@ -53,7 +57,8 @@ Json jobJson(const JobSnapshot& job, int64_t now_ms) {
 }
 
 bool reportsJobs(const std::string& command) {
-  for (Command c : {Command::kGenerate, Command::kResume, Command::kJobs, Command::kResolve}) {
+  for (Command c : {Command::kGenerate, Command::kResume, Command::kJobs, Command::kResolve, Command::kBatch,
+                    Command::kRepairSeams}) {
     if (command == commandName(c)) return true;
   }
   return false;

@@ -1,6 +1,7 @@
 // texforge: the headless command line. generate submits one request and waits for every image to
-// be imported; resume finishes what the journal holds; jobs lists the project's history. Each
-// command ends with an Outcome; with --json, main() prints it as the run's one document.
+// be imported; batch does so for every row of a file; resume finishes what the journal holds; jobs
+// lists the project's history. Each command ends with an Outcome; with --json, main() prints it as
+// the run's one document.
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "cli_args.h"
+#include "cli_command.h"
 #include "cli_jobs.h"
 #include "cli_json.h"
 #include "cli_report.h"
@@ -26,6 +28,11 @@ void onInterrupt(int) {
   g_interrupted = 1;
 }
 
+}  // namespace
+
+// The steps every command shares (cli_command.h).
+namespace texforge::cli {
+
 int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -34,7 +41,7 @@ int64_t nowMs() {
 
 // The credentials this CLI would use: everything it prints is redacted with them, since a
 // journal written by an older texforge may hold server text that echoed them.
-const Credentials& printCredentials() {
+static const Credentials& printCredentials() {
   static const Credentials credentials = CredentialStore{}.load();
   return credentials;
 }
@@ -45,7 +52,7 @@ JobSnapshot forPrinting(const JobSnapshot& job) {
 
 // The outcome of a run that ends with error (exit status from its code unless given), said on
 // stderr too: the --json document repeats it, people read it here.
-cli::Outcome fail(const cli::CliArgs& args, Error error, int exit_status = -1, std::string advice = {}) {
+cli::Outcome fail(const cli::CliArgs& args, Error error, int exit_status, std::string advice) {
   cli::Outcome out;
   out.command = cli::commandName(args.command);
   out.error = cli::printable(std::move(error), printCredentials());
@@ -68,7 +75,7 @@ cli::Outcome interrupted(const cli::CliArgs& args, const Generator& gen, const s
 }
 
 // The option that changes a field, so a refusal says what to type.
-const char* optionFor(ParamField field) {
+static const char* optionFor(ParamField field) {
   switch (field) {
     case ParamField::kModel: return "--model";
     case ParamField::kPrompt: return "the prompt argument";
@@ -80,27 +87,56 @@ const char* optionFor(ParamField field) {
     case ParamField::kMask: return "--mask";
     case ParamField::kUsage:  // the CLI sets neither of the host fields
     case ParamField::kHostMetadata: return "the request file";
+    case ParamField::kAlpha: return "--alpha";
+    case ParamField::kName: return "--name";
   }
   return "the arguments";
 }
 
+// The batch file's column that changes a field.
+static const char* columnFor(ParamField field) {
+  switch (field) {
+    case ParamField::kModel: return "--model";
+    case ParamField::kPrompt: return "column prompt";
+    case ParamField::kNumOutputs: return "column outputs";
+    case ParamField::kSize: return "column size";
+    case ParamField::kQuality: return "column quality";
+    case ParamField::kBackground: return "column background";
+    case ParamField::kReferenceImages: return "column ref";
+    case ParamField::kMask: return "column mask";
+    case ParamField::kUsage: return "column usage";
+    case ParamField::kHostMetadata: return "the batch file";
+    case ParamField::kAlpha: return "column alpha or matte";
+    case ParamField::kName: return "column name";
+  }
+  return "the row";
+}
+
 // The core's checks before anything is paid for. The first pass (no schema yet) also reads the local
-// files and prints the warnings; the first blocking problem comes back with the option that fixes it.
-Status checkRequest(const GenerationParams& params, const ModelSchema* schema, bool first_pass) {
+// files and prints the warnings; the first blocking problem comes back with the option that fixes it
+// (for a batch row, the row and its column: row is "row 3", or "" for generate).
+Status checkRequest(const GenerationParams& params, const ModelSchema* schema, bool first_pass,
+                    const std::string& row) {
   std::vector<ParamProblem> problems = checkParams(params, schema);
   if (first_pass) {
     auto local = checkLocalInputs(params);
     problems.insert(problems.end(), local.begin(), local.end());
   }
   for (const ParamProblem& p : problems) {
-    if (!p.blocking && first_pass) std::fprintf(stderr, "texforge: warning: %s\n", p.message.c_str());
+    if (!p.blocking && first_pass)
+      std::fprintf(stderr, "texforge: warning: %s%s\n", row.empty() ? "" : (row + ": ").c_str(),
+                   p.message.c_str());
   }
   Status first = firstBlocking(problems);
   if (first) return first;
   Error error = first.error();
   for (const ParamProblem& p : problems) {
     if (p.blocking) {
-      error.message += std::string(" (") + optionFor(p.field) + ")";
+      if (row.empty()) {
+        error.message += std::string(" (") + optionFor(p.field) + ")";
+      } else {
+        error.message = row + ", " + columnFor(p.field) + ": " + error.message;
+      }
       break;
     }
   }
@@ -123,7 +159,11 @@ bool pumpUntil(Generator& gen, const std::vector<std::string>& ids, cli::Progres
 }
 
 // Set when the engine opens: what "the time waited" of a --timeout message counts from.
-int64_t g_waiting_since_ms = 0;
+static int64_t g_waiting_since_ms = 0;
+
+int64_t waitingSinceMs() {
+  return g_waiting_since_ms;
+}
 
 Result<std::unique_ptr<Generator>> openEngine(const cli::CliArgs& args, bool offline) {
   GeneratorOptions options;
@@ -133,12 +173,13 @@ Result<std::unique_ptr<Generator>> openEngine(const cli::CliArgs& args, bool off
   options.owner_name = std::string("texforge-cli ") + cli::commandName(args.command);
   if (args.timeout_s > 0) options.job_deadline_s = args.timeout_s;
   if (args.lost_answer_window_s >= 0) options.reconcile_window_s = args.lost_answer_window_s;
+  if (args.max_in_flight > 0) options.max_jobs_in_flight = args.max_in_flight;
   g_waiting_since_ms = nowMs();
   return createGenerator(std::move(options));
 }
 
-// The outcome the jobs stand for; without --json, printed as lines.
-cli::Outcome report(const std::vector<JobSnapshot>& jobs, const cli::CliArgs& args) {
+// The outcome the jobs stand for; without --json, printed as lines (unless the caller printed its own).
+cli::Outcome report(const std::vector<JobSnapshot>& jobs, const cli::CliArgs& args, bool print_summary) {
   const std::string deadline =
       args.timeout_s > 0
           ? "--timeout " + std::to_string(static_cast<long>(args.timeout_s))
@@ -148,7 +189,7 @@ cli::Outcome report(const std::vector<JobSnapshot>& jobs, const cli::CliArgs& ar
   for (const JobSnapshot& job : jobs) {
     shown.push_back(cli::withTimeWaited(forPrinting(job), g_waiting_since_ms, deadline));
   }
-  if (!args.json) cli::printSummary(shown, nowMs());
+  if (!args.json && print_summary) cli::printSummary(shown, nowMs());
   cli::Outcome out = cli::outcomeFor(std::move(shown), nowMs());
   out.command = cli::commandName(args.command);
   return out;
@@ -159,6 +200,12 @@ cli::Outcome succeeded(const cli::CliArgs& args) {
   out.command = cli::commandName(args.command);
   return out;
 }
+
+}  // namespace texforge::cli
+
+namespace {
+
+using namespace texforge::cli;
 
 cli::Outcome runGenerate(const cli::CliArgs& args) {
   if (Status s = checkRequest(args.params, nullptr, true); !s) return fail(args, s.error());
@@ -322,6 +369,8 @@ cli::Outcome run(const cli::CliArgs& args) {
     case cli::Command::kResume: return runResume(args);
     case cli::Command::kJobs: return runJobs(args);
     case cli::Command::kResolve: return runResolve(args);
+    case cli::Command::kBatch: return runBatch(args);
+    case cli::Command::kRepairSeams: return runRepairSeams(args);
   }
   return succeeded(args);
 }
