@@ -235,7 +235,9 @@ void paintText(RgbaImage& img, const RenderSpec& spec) {
   const uint8_t white[4] = {255, 255, 255, 255};
   const uint8_t gold[4] = {255, 214, 90, 255};
   const int scale = std::max(1, std::min(img.width, img.height) / 256);
-  const int margin = 2 * scale + std::min(img.width, img.height) / 32;
+  // Clear of the band a seam repair repaints (a sixteenth of the long side around the centre lines,
+  // once shifted), so an edit's blend never drags the letters into it.
+  const int margin = 2 * scale + std::max(img.width, img.height) / 16 + 16;
 
   std::string label = "#" + std::to_string(spec.index + 1) + "/" + std::to_string(spec.count);
   int label_scale = scale * 2;
