@@ -60,12 +60,14 @@ Status Panel::repairSeams(const std::string& local_id, int output_index) {
   return Ok{};
 }
 
-std::optional<std::pair<std::string, int>> Panel::repairOf(const std::string& local_id, int output_index) const {
+std::optional<std::pair<std::string, int>> Panel::repairOf(const std::string& local_id,
+                                                           int output_index) const {
   const std::string key = local_id + ":" + std::to_string(output_index);
   for (const JobSnapshot& job : s_->jobs) {  // newest first
     if (job.params.repair_of != key) continue;
     for (const OutputSnapshot& o : job.outputs) {
-      if (o.state == OutputState::kReady || o.state == OutputState::kImported) return std::make_pair(job.local_id, o.index);
+      if (o.state == OutputState::kReady || o.state == OutputState::kImported)
+        return std::make_pair(job.local_id, o.index);
     }
   }
   return std::nullopt;

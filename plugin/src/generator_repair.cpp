@@ -23,14 +23,14 @@ Result<GenerationParams> GeneratorImpl::seamRepairRequest(const std::string& loc
     return makeError(ErrorCode::kNotFound, "no such output");
   const OutputState state = r->snap.outputs[output_index].state;
   if (state != OutputState::kReady && state != OutputState::kImported) {
-    return makeError(ErrorCode::kInvalidArgument,
-                     "image " + std::to_string(output_index + 1) + " is not downloaded yet; repair it once it is");
+    return makeError(ErrorCode::kInvalidArgument, "image " + std::to_string(output_index + 1) +
+                                                      " is not downloaded yet; repair it once it is");
   }
   auto pixels = loadOutputImage(local_id, output_index);
   if (!pixels) return pixels.error();
-  const std::string stem = (std::filesystem::path(cacheDir()) /
-                            (local_id + "-" + std::to_string(output_index) + "-repair"))
-                               .string();
+  const std::string stem =
+      (std::filesystem::path(cacheDir()) / (local_id + "-" + std::to_string(output_index) + "-repair"))
+          .string();
   const std::string reference = stem + "-shifted.png", mask = stem + "-mask.png";
   if (Status s = writePng(reference, shiftSeamsToCentre(*pixels)); !s) return s.error();
   if (Status s = writePng(mask, seamRepairMask(pixels->width, pixels->height)); !s) return s.error();

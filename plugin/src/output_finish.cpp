@@ -50,8 +50,9 @@ std::optional<MatteColor> flatBorderColor(const DecodedImage& image) {
     std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
     *channels[c] = values[values.size() / 2];
   }
-  const auto flat = std::count_if(border.begin(), border.end(),
-                                  [&](const uint8_t* px) { return distance(px, median) <= kFlatBorderDistance; });
+  const auto flat = std::count_if(border.begin(), border.end(), [&](const uint8_t* px) {
+    return distance(px, median) <= kFlatBorderDistance;
+  });
   if (double(flat) < kFlatBorderShare * double(border.size())) return std::nullopt;
   return median;
 }

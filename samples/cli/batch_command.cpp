@@ -90,7 +90,8 @@ bool rowJobEnded(const JobSnapshot& job) {
 }  // namespace
 
 // Whether the spending may go ahead: as the viewer's threshold says, --yes, or the user's answer.
-std::optional<Outcome> confirmSpending(const CliArgs& args, double total, int requests, const std::string& what) {
+std::optional<Outcome> confirmSpending(const CliArgs& args, double total, int requests,
+                                       const std::string& what) {
   const double threshold = spendingThreshold(args.project_dir);
   const bool interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
   char amount[64];
@@ -112,7 +113,6 @@ std::optional<Outcome> confirmSpending(const CliArgs& args, double total, int re
       "add --yes to pay for it, or run it from a terminal to be asked; --quote shows the prices without "
       "paying, and the viewer's Settings change the threshold for this project");
 }
-
 
 Outcome runBatch(const CliArgs& args) {
   auto rows = readBatchFile(args.batch_file, args.params);

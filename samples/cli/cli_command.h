@@ -45,9 +45,10 @@ Outcome report(const std::vector<JobSnapshot>& jobs, const CliArgs& args, bool p
 
 // Whether spending total (for requests requests) may go ahead: under the project's threshold, --yes,
 // or the user's answer at a terminal; else the Outcome that refuses (nothing paid). what: "batch".
-std::optional<Outcome> confirmSpending(const CliArgs& args, double total, int requests, const std::string& what);
+std::optional<Outcome> confirmSpending(const CliArgs& args, double total, int requests,
+                                       const std::string& what);
 
-Outcome runBatch(const CliArgs& args);         // batch_command.cpp
+Outcome runBatch(const CliArgs& args);        // batch_command.cpp
 Outcome runRepairSeams(const CliArgs& args);  // repair_command.cpp
 
 }  // namespace texforge::cli

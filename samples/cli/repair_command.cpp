@@ -62,8 +62,9 @@ Outcome runRepairSeams(const CliArgs& args) {
   }
   const JobSnapshot job = *gen.job(*id);
   if (!args.json && !job.outputs.empty() && job.outputs[0].finish.seam >= 0) {
-    std::printf("seam score %.2f -> %.2f%s\n", job.outputs[0].finish.seam_before, job.outputs[0].finish.seam,
-                job.outputs[0].finish.seam < kSeamlessScore ? " (tiles cleanly)" : " (still visible: try again)");
+    std::printf(
+        "seam score %.2f -> %.2f%s\n", job.outputs[0].finish.seam_before, job.outputs[0].finish.seam,
+        job.outputs[0].finish.seam < kSeamlessScore ? " (tiles cleanly)" : " (still visible: try again)");
   }
   return report({job}, args);
 }

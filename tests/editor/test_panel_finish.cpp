@@ -90,7 +90,8 @@ TEST(PanelFinish, RepairSeamsIsPricedConfirmedAndShownBesideTheOriginal) {
   const int paid = engine.server->stats().generate_posts;
   ASSERT_TRUE(panel.repairSeams(id, 0));
   ASSERT_TRUE(harness.frameUntil([&] { return panel.confirmationPending(); })) << panel.statusMessage();
-  EXPECT_NE(panel.confirmationMessage().find("seam repair"), std::string::npos) << panel.confirmationMessage();
+  EXPECT_NE(panel.confirmationMessage().find("seam repair"), std::string::npos)
+      << panel.confirmationMessage();
   EXPECT_EQ(engine.server->stats().generate_posts, paid);
   ASSERT_EQ(panel.confirmGenerate(true), editor::GenerateOutcome::kSubmitted) << panel.statusMessage();
   ASSERT_TRUE(harness.frameUntil([&] { return panel.repairOf(id, 0).has_value(); }));
@@ -98,7 +99,8 @@ TEST(PanelFinish, RepairSeamsIsPricedConfirmedAndShownBesideTheOriginal) {
   const auto repair = *panel.repairOf(id, 0);
   const OutputFinish after = engine.generator->job(repair.first)->outputs[repair.second].finish;
   EXPECT_LT(after.seam, kSeamlessScore);
-  EXPECT_NE(editor::describeFinish(after).find("tiles cleanly"), std::string::npos) << editor::describeFinish(after);
+  EXPECT_NE(editor::describeFinish(after).find("tiles cleanly"), std::string::npos)
+      << editor::describeFinish(after);
 
   // The tiled preview of the original draws with its repair and back, frame after frame.
   panel.selectOutput(id, 0);
