@@ -93,6 +93,30 @@ std::string isoUtc(int64_t unix_ms) {
   return buf;
 }
 
+// Whether a change is only what the next poll says again (progress, the server's status text): such
+// a write need not wait for the disk. Everything a resume rests on (state, ids, the paid POST,
+// outputs, errors, the lease) waits for it.
+bool onlyProgressChanged(const JobRecord& a, const JobRecord& b) {
+  const JobSnapshot &x = a.snap, &y = b.snap;
+  if (x.state != y.state || x.job_id != y.job_id || x.cost != y.cost ||
+      x.finished_at_ms != y.finished_at_ms || x.needs_decision != y.needs_decision ||
+      x.resend_allowed_at_ms != y.resend_allowed_at_ms || x.error.has_value() != y.error.has_value() ||
+      (x.error && x.error->message != y.error->message) || x.params != y.params ||
+      x.outputs.size() != y.outputs.size())
+    return false;
+  if (a.reference_ids != b.reference_ids || a.mask_id != b.mask_id || a.post_sent != b.post_sent ||
+      a.post_sent_at_ms != b.post_sent_at_ms || a.lease.owner_id != b.lease.owner_id)
+    return false;
+  for (size_t i = 0; i < x.outputs.size(); ++i) {
+    const OutputSnapshot &o = x.outputs[i], &p = y.outputs[i];
+    if (o.state != p.state || o.asset_id != p.asset_id || o.cache_path != p.cache_path ||
+        o.imported_path != p.imported_path || o.error.has_value() != p.error.has_value() ||
+        !(o.finish == p.finish) || o.width != p.width || o.height != p.height || o.format != p.format)
+      return false;
+  }
+  return true;
+}
+
 std::string sizeForLog(const GenerationParams& p) {
   return p.width > 0 && p.height > 0 ? std::to_string(p.width) + "x" + std::to_string(p.height) : "auto size";
 }
@@ -645,6 +669,7 @@ bool GeneratorImpl::update(const std::string& local_id, Change change,
                            const std::function<void(JobRecord&)>& fn) {
   JobRecord copy;
   bool hold = false;
+  bool durable = true;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = jobs_.find(local_id);
@@ -659,15 +684,17 @@ bool GeneratorImpl::update(const std::string& local_id, Change change,
     if (!mine && !r.lease.owner_id.empty() && leaseAlive(r.lease, nowMs(), leaseMs(), owner_.host))
       return false;
     if (change.only_while_unknown && r.snap.state != JobState::kUnknown) return false;
+    const JobRecord before = r;
     fn(r);
     redactRecord(r);
+    durable = !onlyProgressChanged(before, r);
     r.snap.updated_at_ms = nowMs();
     ++r.version;
     hold = mine && holdsLease(r);
     copy = r;
   }
   const int64_t now = nowMs();
-  auto written = journal_->write(copy, owner_, hold, now);
+  auto written = journal_->write(copy, owner_, hold, now, durable);
   bool journal_failed = false, lost = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);

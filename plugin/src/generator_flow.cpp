@@ -156,12 +156,16 @@ void GeneratorImpl::drainSubmitQueue() {
   while (!submit_queue_.empty()) {
     auto r = record(submit_queue_.front());
     if (!r || r->snap.state != JobState::kSubmitting) {  // stopped while it waited
+      told_waiting_.erase(submit_queue_.front());
       submit_queue_.erase(submit_queue_.begin());
       continue;
     }
     if (jobsInFlight() >= jobs_cap_) {
-      for (const auto& id : submit_queue_) {
-        update(id, [](JobRecord& rec) { rec.snap.server_status = "waiting for a free slot"; });
+      // Each waiting job is told once, when it joins the queue's tail: a pass over a long queue
+      // writes nothing it wrote before (the 429 path marks a job it puts back at the head).
+      for (auto it = submit_queue_.rbegin(); it != submit_queue_.rend() && !told_waiting_.count(*it); ++it) {
+        update(*it, [](JobRecord& rec) { rec.snap.server_status = "waiting for a free slot"; });
+        told_waiting_.insert(*it);
       }
       if (options_.log) {
         log(LogLevel::kDebug, std::to_string(submit_queue_.size()) + " request(s) wait for a free slot (" +
@@ -171,6 +175,7 @@ void GeneratorImpl::drainSubmitQueue() {
     }
     const std::string id = submit_queue_.front();
     submit_queue_.erase(submit_queue_.begin());
+    told_waiting_.erase(id);
     sendGenerate(id);
   }
 }
@@ -234,6 +239,7 @@ void GeneratorImpl::onGenerateAnswer(const std::string& local_id, const HttpResp
       rec.snap.server_status = "waiting for a free slot";
     });
     submit_queue_.insert(submit_queue_.begin(), local_id);
+    told_waiting_.insert(local_id);
     const double hinted = retryAfterSeconds(response);
     const double wait_s = std::min(hinted >= 0 ? hinted : 5.0, options_.max_retry_wait_s);
     logJob(LogLevel::kWarning, local_id,

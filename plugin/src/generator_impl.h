@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -228,6 +229,7 @@ class GeneratorImpl final : public Generator {
   };
   std::map<std::string, Pacing> pacing_;         // I/O thread only
   std::vector<std::string> submit_queue_;        // I/O thread only: ready to POST, waiting for a slot
+  std::set<std::string> told_waiting_;           // I/O thread only: queued jobs already marked waiting
   std::map<std::string, std::string> uploaded_;  // I/O thread only: "size:hash" of the bytes -> asset id
   int jobs_cap_ = 4;                             // I/O thread only
   std::atomic<bool> sync_due_{true};             // read the journal back at the next sync

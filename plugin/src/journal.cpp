@@ -320,12 +320,21 @@ Error Journal::writeError(const char* doing) {
                                        ". Check free disk space and permissions of the project folder.");
 }
 
-Result<bool> Journal::write(const JobRecord& record, const JournalOwner& owner, bool hold, int64_t now_ms) {
+Result<bool> Journal::write(const JobRecord& record, const JournalOwner& owner, bool hold, int64_t now_ms,
+                            bool durable) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (read_only_) return makeError(ErrorCode::kIo, "the journal " + path_ + " was opened read-only");
   const JobSnapshot& s = record.snap;
   auto it = written_versions_.find(s.local_id);
   if (it != written_versions_.end() && it->second >= record.version) return true;
+  // The pragma cannot change inside a transaction: set before BEGIN, back to FULL after the end.
+  struct Relaxed {
+    Journal* journal;
+    ~Relaxed() {
+      if (journal) journal->exec("PRAGMA synchronous=FULL;");
+    }
+  } relaxed{nullptr};
+  if (!durable && exec("PRAGMA synchronous=NORMAL;")) relaxed.journal = this;
 
   if (Status st = exec("BEGIN IMMEDIATE;"); !st) return st.error();
   Stmt job = prepare(

@@ -41,8 +41,11 @@ class Journal {
   // Writes the job and its outputs in one transaction, durably, unless another owner holds the
   // job's lease: then nothing is written and the answer is false. hold keeps (or takes) the lease
   // for owner; otherwise it is released. A record not newer than the last one written is skipped.
-  // An imported output is never written back to an earlier state.
-  Result<bool> write(const JobRecord& record, const JournalOwner& owner, bool hold, int64_t now_ms);
+  // An imported output is never written back to an earlier state. durable=false commits without
+  // waiting for the disk (synchronous=NORMAL under WAL): a crash of the process loses nothing, one
+  // of the machine may lose this commit; for what the next poll says again (progress, status).
+  Result<bool> write(const JobRecord& record, const JournalOwner& owner, bool hold, int64_t now_ms,
+                     bool durable = true);
 
   // Takes the job's lease for owner when nobody alive holds it, in one immediate transaction, and
   // returns the job as journaled now; nullopt when someone else holds it (or it is gone).
