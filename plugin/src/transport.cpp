@@ -325,7 +325,9 @@ void Transport::run() {
   for (;;) {
     std::vector<std::pair<HttpRequest, HttpCallback>> incoming;
     std::vector<std::function<void()>> due;
-    Clock::time_point next_due = Clock::now() + std::chrono::seconds(1);
+    // Nothing due: sleep until a timer, a transfer or a wakeup (send, post, stop) needs the loop; the
+    // minute is only a safety net, so an idle engine costs no periodic wake-ups.
+    Clock::time_point next_due = Clock::now() + std::chrono::seconds(60);
     {
       std::lock_guard<std::mutex> lock(im.mutex);
       if (im.stopping) break;
@@ -355,7 +357,7 @@ void Transport::run() {
     }
     if (more_work) continue;
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_due - Clock::now()).count();
-    int timeout_ms = static_cast<int>(std::clamp<long long>(wait, 0, 1000));
+    int timeout_ms = static_cast<int>(std::clamp<long long>(wait, 0, 60000));
     if (running > 0) {
       long curl_timeout = -1;
       curl_multi_timeout(im.multi, &curl_timeout);

@@ -148,7 +148,7 @@ bool pumpUntil(Generator& gen, const std::vector<std::string>& ids, cli::Progres
                const std::function<bool()>& done) {
   while (!done()) {
     if (g_interrupted) return false;
-    gen.waitForActivity(0.25);
+    gen.waitForActivity(1.0);  // news wakes it at once; the second is the progress line's clock and Ctrl-C
     gen.pump();
     for (const auto& id : ids) {
       if (auto job = gen.job(id)) progress.show(forPrinting(*job));
@@ -169,6 +169,7 @@ Result<std::unique_ptr<Generator>> openEngine(const cli::CliArgs& args, bool off
   GeneratorOptions options;
   options.project_dir = args.project_dir;
   options.auto_import = true;
+  options.decode_outputs = false;  // nothing here shows pixels: imports write the checked bytes as they came
   options.offline = offline;
   options.owner_name = std::string("texforge-cli ") + cli::commandName(args.command);
   if (args.timeout_s > 0) options.job_deadline_s = args.timeout_s;
