@@ -134,22 +134,42 @@ void GeneratorImpl::decodeCached(const std::string& local_id, int index) {
 }
 
 void GeneratorImpl::decode(const std::string& local_id, int index, const std::string& bytes) {
-  auto decoded =
-      decodeImage(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), options_.decode_limits);
-  if (!decoded) {
-    Error e = decoded.error();
-    e.message = imageName(index) + " could not be decoded: " + e.message;
-    failOutput(local_id, index, std::move(e));
-    return;
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  auto r = record(local_id);
+  if (!r) return;
+  // A host that shows no pixels (decode_outputs off) gets the bytes checked, not decoded, unless
+  // finishing needs the pixels; then they are decoded once and dropped.
+  const bool pixels_needed = options_.decode_outputs || needsFinishing(r->snap.params);
+  std::optional<FinishStep> finish = FinishStep{r->snap.outputs[index].finish, {}};
+  std::shared_ptr<const DecodedImage> image;
+  int width = 0, height = 0;
+  if (pixels_needed) {
+    auto decoded = decodeImage(data, bytes.size(), options_.decode_limits);
+    if (!decoded) {
+      Error e = decoded.error();
+      e.message = imageName(index) + " could not be decoded: " + e.message;
+      failOutput(local_id, index, std::move(e));
+      return;
+    }
+    finish = finishPixels(local_id, index, *decoded);
+    if (!finish) return;  // failed, said by finishPixels
+    width = decoded->width, height = decoded->height;
+    if (options_.decode_outputs) image = std::make_shared<const DecodedImage>(std::move(*decoded));
+  } else {
+    auto checked = checkImageIntegrity(data, bytes.size(), options_.decode_limits);
+    if (!checked) {
+      Error e = checked.error();
+      e.message = imageName(index) + " is damaged: " + e.message;
+      failOutput(local_id, index, std::move(e));
+      return;
+    }
+    width = checked->width, height = checked->height;
   }
-  std::optional<FinishStep> finish = finishPixels(local_id, index, *decoded);
-  if (!finish) return;  // failed, said by finishPixels
-  auto image = std::make_shared<const DecodedImage>(std::move(*decoded));
   update(local_id, Change::always(GeneratorEvent::Kind::kOutputReady, index), [&](JobRecord& rec) {
     OutputSnapshot& o = rec.snap.outputs[index];
     o.state = OutputState::kReady;
-    o.width = image->width;
-    o.height = image->height;
+    o.width = width;
+    o.height = height;
     o.image = image;
     o.error.reset();
     o.finish = finish->finish;
@@ -160,8 +180,8 @@ void GeneratorImpl::decode(const std::string& local_id, int index, const std::st
     }
   });
   logJob(LogLevel::kDebug, local_id,
-         imageName(index) + " decoded (" + std::to_string(image->width) + "x" +
-             std::to_string(image->height) + ")");
+         imageName(index) + (pixels_needed ? " decoded (" : " checked (") + std::to_string(width) + "x" +
+             std::to_string(height) + ")");
   finishJobIfDone(local_id);
   if (!options_.auto_import) return;
   // Straight to the import thread; only the outcome passes through the host's pump().

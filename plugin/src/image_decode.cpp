@@ -14,6 +14,9 @@
 
 #include "texforge/image.h"
 
+// stb_image_impl.c: the largest allocation stb may make on this thread (0: no limit).
+extern "C" void texforge_stbi_limit(size_t bytes);
+
 namespace texforge {
 namespace {
 
@@ -80,49 +83,6 @@ Result<ImageInfo> probePng(const uint8_t* data, size_t size) {
     pos += 8 + size_t{length} + 4;
   }
   return info;
-}
-
-// stb_image inflates a PNG's pixel data into a buffer that grows as long as the stream goes on, so a
-// small file can make it allocate gigabytes (a deflate bomb). This pass inflates into a fixed scratch
-// buffer, counting, and refuses a stream that inflates beyond what the header's size can need.
-bool pngInflatesWithinHeader(const uint8_t* data, size_t size) {
-  const uint64_t width = readBigEndian32(data + 16);
-  const uint64_t height = readBigEndian32(data + 20);
-  const unsigned bit_depth = data[24];
-  const unsigned color_type = data[25];
-  const unsigned channels = color_type == 2 ? 3 : color_type == 4 ? 2 : color_type == 6 ? 4 : 1;
-  const uint64_t row_bytes = (width * channels * bit_depth + 7) / 8;
-  const uint64_t raw = height * (1 + row_bytes);
-  // Interlaced images carry a filter byte per row of each of 7 passes: half again is ample.
-  const uint64_t bound = raw + raw / 2 + 65536;
-
-  z_stream z{};
-  if (inflateInit(&z) != Z_OK) return false;
-  std::unique_ptr<z_stream, int (*)(z_stream*)> owner(&z, inflateEnd);
-  uint8_t scratch[65536];
-  uint64_t produced = 0;
-  size_t pos = 33;
-  while (size - pos >= 12) {
-    const uint32_t length = readBigEndian32(data + pos);
-    if (length > size - pos - 12) return false;
-    if (std::memcmp(data + pos + 4, "IDAT", 4) == 0) {
-      z.next_in = const_cast<uint8_t*>(data + pos + 8);
-      z.avail_in = length;
-      while (z.avail_in > 0) {
-        z.next_out = scratch;
-        z.avail_out = sizeof scratch;
-        const int rc = inflate(&z, Z_NO_FLUSH);
-        produced += sizeof scratch - z.avail_out;
-        if (produced > bound) return false;
-        if (rc == Z_STREAM_END) return true;
-        if (rc != Z_OK) return true;  // other damage: the decoder names it
-      }
-    } else if (std::memcmp(data + pos + 4, "IEND", 4) == 0) {
-      break;
-    }
-    pos += 12 + size_t{length};
-  }
-  return true;
 }
 
 // stb_image 2.27 (Debian 12's libstb) writes past its 257-entry code-length table when a DHT
@@ -205,9 +165,24 @@ Result<ImageInfo> probeWebp(const uint8_t* data, size_t size) {
   return info;
 }
 
+// The most any allocation of one PNG decode may take: the pixel data as the header sizes it (16-bit
+// samples, the filter byte of each row, interlacing's extra rows), twice over for stb's conversions,
+// plus slack. A stream that inflates past it is a decompression bomb.
+size_t pngAllocationLimit(const ImageInfo& info) {
+  const uint64_t pixels = uint64_t(info.width) * uint64_t(info.height);
+  return static_cast<size_t>(
+      std::min<uint64_t>(pixels * 8 * 2 + uint64_t(info.height) * 16 + (1u << 20), SIZE_MAX / 2));
+}
+
 Result<DecodedImage> decodeWithStb(const uint8_t* data, size_t size, const ImageInfo& info) {
   int width = 0, height = 0, channels = 0;
+  texforge_stbi_limit(pngAllocationLimit(info));
   StbiPixels pixels(stbi_load_from_memory(data, static_cast<int>(size), &width, &height, &channels, 4));
+  texforge_stbi_limit(0);
+  if (!pixels && std::strcmp(stbReason(), "outofmem") == 0) {
+    return decodeError("corrupt PNG: its pixel data inflates to more than " + std::to_string(info.width) +
+                       "x" + std::to_string(info.height) + " pixels can need (a decompression bomb)");
+  }
   if (!pixels) {
     return decodeError(std::string("cannot decode ") + imageFormatName(info.format) + " image (" +
                        stbReason() + ")");
@@ -326,11 +301,103 @@ Result<DecodedImage> decodeImage(const uint8_t* data, size_t size, const DecodeL
   }
   if (info.format == ImageFormat::kWebp) return decodeWebp(data, size, info);
   if (info.format == ImageFormat::kJpeg) return decodeJpeg(data, size, info);
-  if (!pngInflatesWithinHeader(data, size)) {
-    return decodeError("corrupt PNG: its pixel data inflates to more than " + std::to_string(info.width) +
-                       "x" + std::to_string(info.height) + " pixels can need (a decompression bomb)");
+  return decodeWithStb(data, size, info);  // its allocations capped: a bomb fails in the one inflate
+}
+
+namespace {
+
+Status checkPngChunks(const uint8_t* data, size_t size) {
+  size_t pos = 8;
+  bool first = true, seen_idat = false;
+  while (true) {
+    if (size - pos < 12) return decodeError("truncated PNG: it ends before its IEND chunk");
+    const uint32_t length = readBigEndian32(data + pos);
+    if (length > size - pos - 12)
+      return decodeError("truncated PNG: a chunk claims more bytes than the image has");
+    const uint8_t* type = data + pos + 4;
+    if (first && std::memcmp(type, "IHDR", 4) != 0)
+      return decodeError("corrupt PNG: the first chunk is not IHDR");
+    first = false;
+    // The CRC covers the type and the data.
+    const uLong crc = crc32(crc32(0L, Z_NULL, 0), type, static_cast<uInt>(length + 4));
+    if (crc != readBigEndian32(data + pos + 8 + length)) {
+      return decodeError(std::string("corrupt PNG: the ") +
+                         std::string(reinterpret_cast<const char*>(type), 4) +
+                         " chunk's checksum does not match");
+    }
+    if (std::memcmp(type, "IDAT", 4) == 0) seen_idat = true;
+    pos += 12 + size_t{length};
+    if (std::memcmp(type, "IEND", 4) == 0) break;
   }
-  return decodeWithStb(data, size, info);
+  if (!seen_idat) return decodeError("corrupt PNG: it has no pixel data");
+  return Ok{};
+}
+
+Status checkJpegMarkers(const uint8_t* data, size_t size) {
+  if (size < 4 || data[size - 2] != 0xFF || data[size - 1] != 0xD9)
+    return decodeError("truncated JPEG: it does not end with an EOI marker");
+  size_t pos = 2;  // after SOI
+  bool frame = false;
+  while (pos + 4 <= size) {
+    if (data[pos] != 0xFF) return decodeError("corrupt JPEG: a segment does not start with a marker");
+    const uint8_t marker = data[pos + 1];
+    if (marker == 0xFF) {
+      ++pos;
+      continue;
+    }
+    const size_t length = (size_t{data[pos + 2]} << 8) | data[pos + 3];
+    if (length < 2 || pos + 2 + length > size)
+      return decodeError("truncated JPEG: a segment runs past the end");
+    if ((marker >= 0xC0 && marker <= 0xCF) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC)
+      frame = true;
+    if (marker == 0xDA) {  // the scan: entropy-coded data follows up to the EOI checked above
+      if (!frame) return decodeError("corrupt JPEG: a scan before any frame header");
+      return Ok{};
+    }
+    pos += 2 + length;
+  }
+  return decodeError("truncated JPEG: no scan");
+}
+
+Status checkWebpChunks(const uint8_t* data, size_t size) {
+  const uint32_t riff =
+      uint32_t{data[4]} | uint32_t{data[5]} << 8 | uint32_t{data[6]} << 16 | uint32_t{data[7]} << 24;
+  if (uint64_t{riff} + 8 > size) return decodeError("truncated WebP: the file is shorter than its RIFF size");
+  size_t pos = 12;
+  const size_t end = size_t{riff} + 8;
+  bool image = false;
+  while (pos + 8 <= end) {
+    const uint32_t length = uint32_t{data[pos + 4]} | uint32_t{data[pos + 5]} << 8 |
+                            uint32_t{data[pos + 6]} << 16 | uint32_t{data[pos + 7]} << 24;
+    if (uint64_t{length} > end - pos - 8) return decodeError("truncated WebP: a chunk runs past the end");
+    if (std::memcmp(data + pos, "VP8 ", 4) == 0 || std::memcmp(data + pos, "VP8L", 4) == 0 ||
+        std::memcmp(data + pos, "ANMF", 4) == 0)
+      image = true;
+    pos += 8 + size_t{length} + (length & 1);  // chunks are padded to an even size
+  }
+  if (!image) return decodeError("corrupt WebP: it has no image data");
+  return Ok{};
+}
+
+}  // namespace
+
+Result<ImageInfo> checkImageIntegrity(const uint8_t* data, size_t size, const DecodeLimits& limits) {
+  if (size > limits.max_bytes) {
+    return decodeError("image data is " + std::to_string(size) + " bytes, over the " +
+                       std::to_string(limits.max_bytes) + "-byte limit");
+  }
+  Result<ImageInfo> probed = probeImage(data, size);
+  if (!probed) return probed.error();
+  if (uint64_t(probed->width) * uint64_t(probed->height) > limits.max_pixels) {
+    return decodeError("image claims " + std::to_string(probed->width) + "x" +
+                       std::to_string(probed->height) + " pixels, over the " +
+                       std::to_string(limits.max_pixels) + "-pixel limit");
+  }
+  Status structure = probed->format == ImageFormat::kPng    ? checkPngChunks(data, size)
+                     : probed->format == ImageFormat::kJpeg ? checkJpegMarkers(data, size)
+                                                            : checkWebpChunks(data, size);
+  if (!structure) return structure.error();
+  return probed;
 }
 
 Result<std::vector<uint8_t>> encodePng(const DecodedImage& image) {

@@ -66,10 +66,11 @@ TEST_F(SeamRepair, TheScoreFallsAfterOneRepairAndBothImagesAreKept) {
   // Priced like any request, then paid once.
   std::optional<Result<Quote>> quoted;
   gen->quote(*repair, [&](Result<Quote> q) { quoted = std::move(q); });
-  ASSERT_TRUE(waitUntil([&] { return quoted.has_value(); }, [&] {
-    gen->waitForActivity(0.1);
-    gen->pump();
-  }));
+  ASSERT_TRUE(waitUntil([&] { return quoted.has_value(); },
+                        [&] {
+                          gen->waitForActivity(0.1);
+                          gen->pump();
+                        }));
   ASSERT_TRUE(*quoted) << quoted->error().message;
   const int paid_before = emulator_->stats().generate_posts;
   auto repair_id = gen->submit(*repair);
@@ -209,10 +210,11 @@ TEST_F(NoTransparency, TheSchemaSaysSoBeforePayingAndTheMatteStillWorks) {
   auto gen = makeGenerator();
   std::optional<Result<ModelSchema>> schema;
   gen->fetchSchema(kDefaultModelId, [&](Result<ModelSchema> s) { schema = std::move(s); });
-  ASSERT_TRUE(waitUntil([&] { return schema.has_value(); }, [&] {
-    gen->waitForActivity(0.1);
-    gen->pump();
-  }));
+  ASSERT_TRUE(waitUntil([&] { return schema.has_value(); },
+                        [&] {
+                          gen->waitForActivity(0.1);
+                          gen->pump();
+                        }));
   ASSERT_TRUE(*schema) << (*schema).error().message;
 
   GenerationParams p = params("a coin sprite");
@@ -224,6 +226,45 @@ TEST_F(NoTransparency, TheSchemaSaysSoBeforePayingAndTheMatteStillWorks) {
   p.alpha_method = "matte";
   EXPECT_TRUE(validateParams(p, &**schema));
   EXPECT_EQ(emulator_->stats().generate_posts, 0);
+}
+
+// A headless host (decode_outputs off, as the CLI): the bytes are checked, not decoded, no pixels
+// are kept, the import writes them as they came; a damaged download still fails by name.
+TEST_F(Finishing, WithoutDecodingTheBytesAreCheckedAndImportedAsTheyCame) {
+  GeneratorOptions o = options();
+  o.decode_outputs = false;
+  auto gen = makeGenerator(o);
+  auto id = gen->submit(params("a barrel", 2));
+  ASSERT_TRUE(id);
+  JobSnapshot job = runToEnd(*gen, *id);
+  ASSERT_EQ(job.state, JobState::kReady);
+  for (const OutputSnapshot& out : job.outputs) {
+    EXPECT_EQ(out.image, nullptr) << "no pixels kept";
+    EXPECT_EQ(out.width, 1024);
+    auto imported = gen->importOutput(*id, out.index);
+    ASSERT_TRUE(imported) << imported.error().message;
+    EXPECT_EQ(readAll(project_.file(imported->path)), readAll(out.cache_path));
+  }
+  EXPECT_TRUE(gen->loadOutputImage(*id, 0)) << "a host may still ask for the pixels";
+
+  emulator_->addFault(fault(emulator::Route::kCdn, emulator::FaultKind::kCorruptImage, 1));
+  auto broken = gen->submit(params("a crate"));
+  ASSERT_TRUE(broken);
+  JobSnapshot failed = runToEnd(*gen, *broken);
+  ASSERT_EQ(failed.outputs[0].state, OutputState::kFailed);
+  EXPECT_NE(failed.outputs[0].error->message.find("damaged"), std::string::npos)
+      << failed.outputs[0].error->message;
+
+  // Finishing still gets its pixels, once, and keeps none.
+  GenerationParams sprite = params("a gem sprite");
+  sprite.background = "transparent";
+  sprite.alpha_method = "matte";
+  auto keyed = gen->submit(sprite);
+  ASSERT_TRUE(keyed);
+  JobSnapshot finished = runToEnd(*gen, *keyed);
+  ASSERT_EQ(finished.state, JobState::kReady);
+  EXPECT_EQ(finished.outputs[0].finish.alpha, "matte");
+  EXPECT_EQ(finished.outputs[0].image, nullptr);
 }
 
 }  // namespace

@@ -320,6 +320,46 @@ TEST(ImageDecode, EncodePngRejectsBadBuffers) {
   EXPECT_FALSE(encodePng(DecodedImage{}).ok());
 }
 
+// --- The integrity check that stands in for a decode where no pixels are shown -----------------
+
+TEST(ImageIntegrity, SoundFilesOfEachFormatPassWithTheirHeader) {
+  for (const auto& bytes :
+       {makePng(48, 32), makeJpeg(48, 32), makeWebp(48, 32, true), makeWebp(48, 32, false)}) {
+    auto info = checkImageIntegrity(bytes.data(), bytes.size());
+    ASSERT_TRUE(info) << info.error().message;
+    EXPECT_EQ(info->width, 48);
+    EXPECT_EQ(info->height, 32);
+  }
+}
+
+TEST(ImageIntegrity, AFlippedByteOrAMissingEndIsCaughtWithoutDecoding) {
+  std::vector<uint8_t> png = makePng(48, 32);
+  png[png.size() - 20] ^= 0x40;  // inside the pixel data: only its CRC tells
+  auto damaged = checkImageIntegrity(png.data(), png.size());
+  ASSERT_FALSE(damaged);
+  EXPECT_NE(damaged.error().message.find("checksum"), std::string::npos) << damaged.error().message;
+
+  const std::vector<uint8_t> jpeg = makeJpeg(48, 32);
+  const std::vector<uint8_t> webp = makeWebp(48, 32, false);
+  for (const auto* whole : {&jpeg, &webp}) {
+    const std::vector<uint8_t> cut(whole->begin(), whole->end() - 8);
+    EXPECT_FALSE(checkImageIntegrity(cut.data(), cut.size())) << "a truncated file passed";
+  }
+  std::vector<uint8_t> no_end = makePng(48, 32);
+  no_end.resize(no_end.size() - 12);  // without IEND
+  EXPECT_FALSE(checkImageIntegrity(no_end.data(), no_end.size()));
+  const std::string garbage = "not an image at all";
+  EXPECT_FALSE(checkImageIntegrity(reinterpret_cast<const uint8_t*>(garbage.data()), garbage.size()));
+}
+
+TEST(ImageIntegrity, EveryPrefixOfAPngFailsAndTheLimitsApply) {
+  const std::vector<uint8_t> png = makePng(16, 16);
+  for (size_t n = 0; n < png.size(); ++n) EXPECT_FALSE(checkImageIntegrity(png.data(), n)) << n;
+  DecodeLimits small;
+  small.max_pixels = 100;
+  EXPECT_FALSE(checkImageIntegrity(png.data(), png.size(), small));
+}
+
 }  // namespace
 }  // namespace texforge
 

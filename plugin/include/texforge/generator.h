@@ -71,6 +71,11 @@ struct TEXFORGE_CORE_API GeneratorOptions {
   int max_jobs_in_flight = 4;  // submissions beyond this wait locally; lowered by a 429 parallel-custom-jobs
   int decode_threads = 2;
   DecodeLimits decode_limits;
+  // true: each output is decoded once it arrives and its pixels stay in OutputSnapshot::image (a
+  // UI shows them). false: its bytes are checked (checkImageIntegrity), not decoded, and no pixels
+  // are kept, unless finishing needs them (then decoded once and dropped): for headless hosts,
+  // where imports write the bytes as they came. loadOutputImage decodes from the cache either way.
+  bool decode_outputs = true;
   std::shared_ptr<AssetImporter> importer;  // null: makeFolderImporter()
   bool auto_import = false;    // import each output on the import thread as soon as it is decoded
   bool resume = true;          // resume journaled jobs on start

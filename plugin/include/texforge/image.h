@@ -48,6 +48,14 @@ struct TEXFORGE_CORE_API DecodedImage {
 TEXFORGE_CORE_API Result<DecodedImage> decodeImage(const uint8_t* data, size_t size,
                                                    const DecodeLimits& limits = {});
 
+// Checks an encoded image's structure without decoding its pixels (a small fraction of a decode's
+// cost): for PNG every chunk's length and CRC, IHDR first, pixel data present, IEND last; for JPEG
+// the markers from SOI through the scan header and an EOI at the end; for WebP the RIFF and chunk
+// sizes against the file. Also the header's limits. What a download must pass before its bytes are
+// imported as they came. Fails with kDecode naming the damage.
+TEXFORGE_CORE_API Result<ImageInfo> checkImageIntegrity(const uint8_t* data, size_t size,
+                                                        const DecodeLimits& limits = {});
+
 // Encodes RGBA8 as PNG (used for masks painted in the editor and by tests).
 TEXFORGE_CORE_API Result<std::vector<uint8_t>> encodePng(const DecodedImage& image);
 
