@@ -82,6 +82,10 @@ Result<std::vector<RowPlan>> planBatch(const std::vector<BatchRow>& rows,
 
 std::string quoteKey(const GenerationParams& params) {
   GenerationParams priced = params;
+  // The words do not change the price (model, size, quality, outputs and inputs do): a set of
+  // assets that differ only in their prompts is priced with one dry run.
+  priced.prompt.clear();
+  priced.seamless = false;
   priced.name.clear();
   priced.usage.clear();
   priced.host_metadata.clear();

@@ -36,8 +36,8 @@ struct RowPlan {
 Result<std::vector<RowPlan>> planBatch(const std::vector<BatchRow>& rows,
                                        const std::vector<JobSnapshot>& jobs, bool retry_failed);
 
-// What decides the price: the parameters without the host's fields and the name, so identical
-// requests share one quote.
+// What decides the price: the parameters without the prompt's words, the host's fields and the
+// name, so requests that differ only there share one quote.
 std::string quoteKey(const GenerationParams& params);
 
 // Whether a row's job ended with every image imported (outcomeFor's verdict on it alone).

@@ -285,11 +285,11 @@ TEST(BatchReport, ProgressLinesAndTheSummary) {
             "batch: 1 done, 2 failed, 2 images, 18.00 creative units");
 }
 
-TEST(BatchReport, IdenticalRequestsShareAQuoteWhateverTheirNames) {
-  auto rows = parse("prompt,name\na,one\na,two\nb,three\n");
+TEST(BatchReport, RequestsThatDifferOnlyInWordsShareAQuote) {
+  auto rows = parse("prompt,name,size\na,one,1024x1024\nb,two,1024x1024\na,three,1536x1024\n");
   ASSERT_TRUE(rows.ok());
-  EXPECT_EQ(quoteKey((*rows)[0].params), quoteKey((*rows)[1].params));
-  EXPECT_NE(quoteKey((*rows)[0].params), quoteKey((*rows)[2].params));
+  EXPECT_EQ(quoteKey((*rows)[0].params), quoteKey((*rows)[1].params));  // names and prompts: one price
+  EXPECT_NE(quoteKey((*rows)[0].params), quoteKey((*rows)[2].params));  // the size changes it
 }
 
 TEST(BatchSpend, AboveTheThresholdItAsksOrRefusesWithoutYes) {
