@@ -499,7 +499,10 @@ Result<bool> Journal::remove(const std::string& local_id, const JournalOwner& ow
   if (read_only_) return makeError(ErrorCode::kInvalidArgument, "the journal was opened read-only");
   if (Status st = exec("BEGIN IMMEDIATE;"); !st) return st.error();
   auto found = selectJob(local_id);
-  if (!found) return found.error();
+  if (!found) {
+    exec("ROLLBACK;");  // no transaction may stay open: the next write would fail on it
+    return found.error();
+  }
   if (*found && heldByAnother(**found, owner, now_ms, lease_ms)) {
     exec("ROLLBACK;");
     return false;
@@ -507,9 +510,11 @@ Result<bool> Journal::remove(const std::string& local_id, const JournalOwner& ow
   for (const char* sql :
        {"DELETE FROM outputs WHERE local_id = ?1;", "DELETE FROM jobs WHERE local_id = ?1;"}) {
     Stmt erase = prepare(db_, sql);
-    if (!erase) return writeError("write");
-    bindText(erase.get(), 1, local_id);
-    if (sqlite3_step(erase.get()) != SQLITE_DONE) return writeError("write");
+    if (!erase || (bindText(erase.get(), 1, local_id), sqlite3_step(erase.get())) != SQLITE_DONE) {
+      Error failed = writeError("write");
+      exec("ROLLBACK;");
+      return failed;
+    }
   }
   if (Status st = exec("COMMIT;"); !st) {
     exec("ROLLBACK;");
