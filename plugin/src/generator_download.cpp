@@ -89,10 +89,7 @@ void GeneratorImpl::download(const std::string& local_id, int index, const std::
 void GeneratorImpl::storeAndDecode(const std::string& local_id, int index, std::string bytes) {
   ++pending_work_;
   decoders_->post([this, local_id, index, bytes = std::move(bytes)] {
-    struct Done {
-      std::atomic<int>& counter;
-      ~Done() { --counter; }
-    } done{pending_work_};
+    WorkDone done{pending_work_};
     const ImageFormat format = sniffImageFormat(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
     const std::string path = (std::filesystem::path(cacheDir()) /
                               (local_id + "-" + std::to_string(index) + imageFormatExtension(format)))
@@ -120,10 +117,7 @@ void GeneratorImpl::decodeCached(const std::string& local_id, int index) {
   const std::string path = r->snap.outputs[index].cache_path;
   ++pending_work_;
   decoders_->post([this, local_id, index, path] {
-    struct Done {
-      std::atomic<int>& counter;
-      ~Done() { --counter; }
-    } done{pending_work_};
+    WorkDone done{pending_work_};
     auto bytes = readFile(path, options_.decode_limits.max_bytes);
     if (!bytes) {
       failOutput(local_id, index, bytes.error());
@@ -260,6 +254,10 @@ void GeneratorImpl::finishJobIfDone(const std::string& local_id) {
            o.state == OutputState::kFailed;
   });
   if (!settled) return;
+  // The job is seen to end before its last line is logged: idle() waits for that line too, so a host
+  // that waits for idle() reads a complete log.
+  ++pending_work_;
+  WorkDone done{pending_work_};
   JobState finished = JobState::kDownloading;
   update(local_id, Change::finished(), [&finished](JobRecord& rec) {
     if (rec.snap.state != JobState::kDownloading) return;

@@ -218,6 +218,11 @@ class GeneratorImpl final : public Generator {
   std::map<std::string, JobRecord> jobs_;
   std::atomic<int> pending_requests_{0};  // host callbacks not yet delivered (quotes, schemas, imports)
   std::atomic<int> pending_work_{0};      // resumes and decodes queued or running (idle() waits for them)
+  // Gives back one count of pending_work_, taken when the work was queued, as the work ends.
+  struct WorkDone {
+    std::atomic<int>& counter;
+    ~WorkDone() { --counter; }
+  };
   std::atomic<uint64_t> retries_{0};
   std::atomic<uint64_t> url_refreshes_{0};
   std::atomic<uint64_t> reconciled_{0};
