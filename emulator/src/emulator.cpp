@@ -230,6 +230,7 @@ bool Emulator::start() {
     std::lock_guard<std::mutex> lock(s.mutex);
     s.stopping = false;
   }
+  s.startRenderers();
   httplib::Server* server = s.server.get();
   s.thread = std::thread([server] { server->listen_after_bind(); });
   // stop() is a no-op until the accept loop runs, so do not return before it does. The socket
@@ -255,8 +256,10 @@ void Emulator::stop() {
   }
   s.changed.notify_all();
   s.counted.notify_all();
+  s.render_wanted.notify_all();
   s.server->stop();
   if (s.thread.joinable()) s.thread.join();
+  s.stopRenderers();
   s.server.reset();
   s.port = 0;
 }

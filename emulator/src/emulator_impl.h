@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -103,6 +104,11 @@ struct Emulator::Impl {
 
   std::unique_ptr<httplib::Server> server;
   std::thread thread;
+  // Jobs are rendered ahead, while they run, so the poll that first sees one end is answered at
+  // once (a poll that gets there first renders the job itself, as finishJob always has).
+  std::vector<std::thread> renderers;
+  std::deque<std::shared_ptr<JobRecord>> to_render;
+  std::condition_variable render_wanted;  // a job was queued, or the server is stopping
   std::string error;
   int port = 0;
 
@@ -127,6 +133,10 @@ struct Emulator::Impl {
   void handleModel(const httplib::Request& req, httplib::Response& res);
   void handleGenerate(bool dry_run, const httplib::Request& req, httplib::Response& res);
   void handleJob(const httplib::Request& req, httplib::Response& res);
+  // emulator_jobs.cpp: the render-ahead threads, started and joined with the server.
+  void startRenderers();
+  void stopRenderers();
+  void renderAhead();
   void handleJobList(const httplib::Request& req, httplib::Response& res);
   void handleJobAction(const httplib::Request& req, httplib::Response& res);
   void handleAsset(const httplib::Request& req, httplib::Response& res);

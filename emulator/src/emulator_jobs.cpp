@@ -154,6 +154,29 @@ void Emulator::Impl::finishJob(JobRecord& job, std::unique_lock<std::mutex>& loc
   changed.notify_all();
 }
 
+void Emulator::Impl::startRenderers() {
+  const unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  for (unsigned i = 0; i < n; ++i) renderers.emplace_back([this] { renderAhead(); });
+}
+
+void Emulator::Impl::stopRenderers() {  // after stopping is set and render_wanted notified
+  for (std::thread& t : renderers) t.join();
+  renderers.clear();
+  std::lock_guard<std::mutex> lock(mutex);
+  to_render.clear();  // rendered on demand if the server starts again
+}
+
+void Emulator::Impl::renderAhead() {
+  std::unique_lock<std::mutex> lock(mutex);
+  for (;;) {
+    render_wanted.wait(lock, [&] { return stopping || !to_render.empty(); });
+    if (stopping) return;
+    std::shared_ptr<JobRecord> job = std::move(to_render.front());
+    to_render.pop_front();
+    finishJob(*job, lock);  // its assets stay unlisted until the job's time is up
+  }
+}
+
 json Emulator::Impl::jobJson(JobRecord& job, std::unique_lock<std::mutex>& lock,
                              const std::string* status_override) {
   using std::chrono::duration;

@@ -207,6 +207,10 @@ void Emulator::Impl::handleGenerate(bool dry_run, const httplib::Request& req, h
   }
   jobs[job->id] = job;
   job_order.push_back(job);
+  if (job->duration_ms > 0) {
+    to_render.push_back(job);
+    render_wanted.notify_one();
+  }
   stats.jobs_created++;
   setJson(res, 200, {{"job", jobJson(*job, lock, nullptr)}, {"creativeUnitsCost", cost}});
 }

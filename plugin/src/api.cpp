@@ -174,6 +174,7 @@ JobInfo jobFromJson(const json& job) {
   info.progress = std::clamp(std::isfinite(progress) ? progress : 0.0, 0.0, 1.0);
   info.created_at = stringField(job, "createdAt");
   info.created_at_ms = parseIsoTimeMs(info.created_at);
+  info.updated_at_ms = parseIsoTimeMs(stringField(job, "updatedAt"));
   info.model_id = stringField(job, "modelId");
   if (auto meta = job.find("metadata"); meta != job.end() && meta->is_object()) {
     if (auto ids = meta->find("assetIds"); ids != meta->end()) {

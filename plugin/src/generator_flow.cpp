@@ -223,7 +223,12 @@ void GeneratorImpl::onGenerateAnswer(const std::string& local_id, const HttpResp
            "the service started job " + job->job_id + " (" + job->status +
                (job->cost >= 0 ? ", " + shortNumber(job->cost) + " creative units" : std::string()) + ")");
     failpoint("submit.job_id_known");
-    if (active) schedulePoll(local_id, options_.poll_initial_s);
+    if (active) {
+      Pacing& pace = pacing_[local_id];
+      pace.origin_ms = nowMs();
+      pace.origin_is_creation = true;
+      schedulePoll(local_id, options_.poll_initial_s);
+    }
     drainSubmitQueue();
     return;
   }
@@ -299,6 +304,18 @@ void GeneratorImpl::schedulePoll(const std::string& local_id, double delay_s) {
   transport_->post([this, local_id, epoch = r->epoch] { poll(local_id, epoch); }, delay_s);
 }
 
+// A job this session saw start ends: how long it ran on after its progress reached 1 (from the
+// service's own createdAt and updatedAt, so clock skew does not count) tunes the next predictions.
+void GeneratorImpl::learnPollTail(const std::string& local_id, const JobInfo& finished) {
+  auto it = pacing_.find(local_id);
+  if (it == pacing_.end() || !it->second.origin_is_creation) return;
+  if (finished.created_at_ms <= 0 || finished.updated_at_ms <= finished.created_at_ms) return;
+  const double end_s = (finished.updated_at_ms - finished.created_at_ms) / 1000.0;
+  if (auto tail = it->second.planner.observedTail(end_s)) {
+    poll_tail_ratio_ += kTailLearning * (*tail - poll_tail_ratio_);
+  }
+}
+
 void GeneratorImpl::poll(const std::string& local_id, uint64_t epoch) {
   auto r = record(local_id);
   if (!r || r->epoch != epoch || r->lease.owner_id != owner_.id) return;  // stopped, resumed or taken over
@@ -306,7 +323,7 @@ void GeneratorImpl::poll(const std::string& local_id, uint64_t epoch) {
   Pacing& pacing = pacing_[local_id];
   if (pacing.started_ms == 0) {
     pacing.started_ms = nowMs();
-    pacing.poll_delay_s = options_.poll_initial_s;
+    if (pacing.origin_ms == 0) pacing.origin_ms = pacing.started_ms;
   }
   if (nowMs() - pacing.started_ms > static_cast<int64_t>(options_.job_deadline_s * 1000)) {
     failJob(local_id, makeError(ErrorCode::kTimeout,
@@ -372,8 +389,10 @@ void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse
       }
       failpoint("poll.running");
       Pacing& pace = pacing_[local_id];
-      double delay = pace.poll_delay_s;
-      pace.poll_delay_s = std::min(options_.poll_max_s, pace.poll_delay_s * options_.poll_backoff);
+      const PollTiming timing{options_.poll_initial_s, options_.poll_backoff, options_.poll_max_s,
+                              kPredictedPollMaxS, options_.poll_predict};
+      double delay =
+          pace.planner.next(timing, (nowMs() - pace.origin_ms) / 1000.0, info->progress, poll_tail_ratio_);
       const double hinted = retryAfterSeconds(response);
       if (hinted > delay) delay = std::min(hinted, options_.max_retry_wait_s);
       schedulePoll(local_id, delay);
@@ -398,6 +417,7 @@ void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse
           rec.snap.outputs.push_back(std::move(o));
         }
       });
+      learnPollTail(local_id, *info);
       pacing_.erase(local_id);
       logJob(LogLevel::kInfo, local_id,
              "job " + info->job_id + " succeeded with " + std::to_string(info->asset_ids.size()) + " image" +

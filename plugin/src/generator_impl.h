@@ -19,6 +19,7 @@
 
 #include "job_record.h"
 #include "journal.h"
+#include "poll_planner.h"
 #include "texforge/generator.h"
 #include "texforge/mailbox.h"
 #include "texforge/project_files.h"
@@ -126,6 +127,7 @@ class GeneratorImpl final : public Generator {
   void sendGenerate(const std::string& local_id);
   void onGenerateAnswer(const std::string& local_id, const HttpResponse& response);
   void schedulePoll(const std::string& local_id, double delay_s);
+  void learnPollTail(const std::string& local_id, const JobInfo& finished);  // I/O thread
   void poll(const std::string& local_id, uint64_t epoch);
   void onPollAnswer(const std::string& local_id, const HttpResponse& response);
   // Fails the whole job (it stops being active), frees its slot and sends what waited for one.
@@ -228,11 +230,14 @@ class GeneratorImpl final : public Generator {
   std::atomic<uint64_t> reconciled_{0};
   std::mt19937_64 rng_;  // jitter; I/O thread only
   struct Pacing {
-    double poll_delay_s = 0;
+    PollPlanner planner;
+    int64_t origin_ms = 0;            // the planner's time 0
+    bool origin_is_creation = false;  // origin_ms is when the service answered its POST (tails are learnt)
     int64_t started_ms = 0;  // when this session began polling the job (the deadline counts from here)
     int refusals = 0;        // 401/403/404 answers in a row: not a verdict on a paid job
   };
   std::map<std::string, Pacing> pacing_;         // I/O thread only
+  double poll_tail_ratio_ = kInitialTailRatio;   // I/O thread only: learnt from finished jobs
   std::vector<std::string> submit_queue_;        // I/O thread only: ready to POST, waiting for a slot
   std::set<std::string> told_waiting_;           // I/O thread only: queued jobs already marked waiting
   std::map<std::string, std::string> uploaded_;  // I/O thread only: "size:hash" of the bytes -> asset id

@@ -64,6 +64,7 @@ struct TEXFORGE_CORE_API JobInfo {
   double cost = -1.0;  // creative units, -1 when unknown
   std::string created_at;
   int64_t created_at_ms = 0;  // parsed createdAt, 0 when absent
+  int64_t updated_at_ms = 0;  // parsed updatedAt (a finished job's end), 0 when absent
   std::string model_id;       // modelId, when the answer names it
   std::string prompt;         // metadata.input.prompt, when the answer echoes the input (job lists do)
 };

@@ -61,6 +61,9 @@ struct TEXFORGE_CORE_API GeneratorOptions {
   double poll_initial_s = 1.0;    // first poll delay; grows by poll_backoff up to poll_max_s
   double poll_max_s = 4.0;
   double poll_backoff = 1.5;
+  // true: once a job's progress moves, its end is predicted from the rate and polled just after
+  // (poll_planner.h); false: backoff only, so initial = max and backoff 1 poll at a fixed interval.
+  bool poll_predict = true;
   double job_deadline_s = 15 * 60;  // a job still running after this fails with kTimeout
   double max_retry_wait_s = 60.0;   // cap on Retry-After / remainingSeconds honoured
   int max_attempts = 6;             // per idempotent request (GETs, downloads, uploads)
