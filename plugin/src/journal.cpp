@@ -261,7 +261,34 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& dir, bool read
 }
 
 Journal::~Journal() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
   if (db_) sqlite3_close_v2(db_);
+}
+
+Journal::Reused::~Reused() {
+  if (!s_) return;
+  sqlite3_reset(s_);
+  sqlite3_clear_bindings(s_);
+}
+
+Journal::Reused Journal::reuse(const char* sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) return Reused(it->second);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return Reused(nullptr);
+  }
+  statements_.emplace(sql, stmt);
+  return Reused(stmt);
+}
+
+Status Journal::execReused(const char* sql) {
+  Reused stmt = reuse(sql);
+  if (!stmt) return exec(sql);  // says why it does not compile
+  const int rc = sqlite3_step(stmt.get());
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Ok{};
+  return makeError(ErrorCode::kIo, "journal " + path_ + ": " + sqlite3_errmsg(db_));
 }
 
 Status Journal::exec(const char* sql) {
@@ -331,14 +358,13 @@ Result<bool> Journal::write(const JobRecord& record, const JournalOwner& owner, 
   struct Relaxed {
     Journal* journal;
     ~Relaxed() {
-      if (journal) journal->exec("PRAGMA synchronous=FULL;");
+      if (journal) journal->execReused("PRAGMA synchronous=FULL;");
     }
   } relaxed{nullptr};
-  if (!durable && exec("PRAGMA synchronous=NORMAL;")) relaxed.journal = this;
+  if (!durable && execReused("PRAGMA synchronous=NORMAL;")) relaxed.journal = this;
 
-  if (Status st = exec("BEGIN IMMEDIATE;"); !st) return st.error();
-  Stmt job = prepare(
-      db_,
+  if (Status st = execReused("BEGIN IMMEDIATE;"); !st) return st.error();
+  Reused job = reuse(
       "INSERT INTO jobs (local_id, model_id, params_json, state, server_job_id, server_status, progress, "
       "cost, "
       "reference_ids, mask_id, post_sent, error_code, error_status, error_message, created_at_ms, "
@@ -389,8 +415,7 @@ Result<bool> Journal::write(const JobRecord& record, const JournalOwner& owner, 
   }
 
   // An output another process imported stays imported, whatever this record still says.
-  Stmt out = prepare(
-      db_,
+  Reused out = reuse(
       "INSERT INTO outputs (local_id, idx, asset_id, state, cache_path, format, width, height, "
       "imported_path, "
       "error_code, error_message, finish_json) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
@@ -421,16 +446,16 @@ Result<bool> Journal::write(const JobRecord& record, const JournalOwner& owner, 
     if (sqlite3_step(out.get()) != SQLITE_DONE) return writeError("write");
   }
   // A job whose outputs were listed again (a resend) keeps no rows of the earlier list.
-  Stmt trim = prepare(db_, "DELETE FROM outputs WHERE local_id = ?1 AND idx >= ?2 AND state != 'imported';");
+  Reused trim = reuse("DELETE FROM outputs WHERE local_id = ?1 AND idx >= ?2 AND state != 'imported';");
   if (!trim) return writeError("write");
   bindText(trim.get(), 1, s.local_id);
   sqlite3_bind_int(trim.get(), 2, static_cast<int>(s.outputs.size()));
   if (sqlite3_step(trim.get()) != SQLITE_DONE) return writeError("write");
-  Stmt settle = prepare(db_, kSettleImported);
+  Reused settle = reuse(kSettleImported);
   if (!settle) return writeError("write");
   bindText(settle.get(), 1, s.local_id);
   if (sqlite3_step(settle.get()) != SQLITE_DONE) return writeError("write");
-  if (Status st = exec("COMMIT;"); !st) {
+  if (Status st = execReused("COMMIT;"); !st) {
     exec("ROLLBACK;");
     return st.error();
   }

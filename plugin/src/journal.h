@@ -15,6 +15,7 @@
 #include "texforge/error.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace texforge {
 
@@ -86,6 +87,23 @@ class Journal {
  private:
   Journal() = default;
   Status exec(const char* sql);
+  // A statement prepared once per connection, found by its SQL text (a string literal, so the
+  // pointer names it); reset, and its bindings cleared, when the handle goes out of scope, so no
+  // statement keeps a read transaction open. Null handle when it does not compile.
+  class Reused {
+   public:
+    explicit Reused(sqlite3_stmt* s) : s_(s) {}
+    ~Reused();
+    Reused(const Reused&) = delete;
+    Reused& operator=(const Reused&) = delete;
+    sqlite3_stmt* get() const { return s_; }
+    explicit operator bool() const { return s_ != nullptr; }
+
+   private:
+    sqlite3_stmt* s_;
+  };
+  Reused reuse(const char* sql);
+  Status execReused(const char* sql);  // exec() of a statement without results, through reuse()
   // Inside a transaction, with mutex_ held: the job's row (no outputs), or nullopt when there is none.
   Result<std::optional<JobRecord>> selectJob(const std::string& local_id);
   // Someone other than owner holds the job's lease, and is alive.
@@ -101,6 +119,7 @@ class Journal {
   bool read_only_ = false;
   int64_t data_version_ = -1;
   std::map<std::string, uint64_t> written_versions_;
+  std::map<const char*, sqlite3_stmt*> statements_;  // reuse(): finalized before the connection closes
 };
 
 }  // namespace texforge
