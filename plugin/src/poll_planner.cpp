@@ -66,12 +66,13 @@ double PollPlanner::next(const PollTiming& timing, double t_s, double progress, 
   }
   const double end_s = e->reaches_one_s + tail_ratio * e->span_s;
   const double wait = end_s - t_s + kMarginS;
-  if (wait >= kMinDelayS) {
+  const double floor = std::min(kMinDelayS, timing.max_s);  // a host's faster backoff is its choice
+  if (wait >= floor) {
     short_retry_s_ = 0;
     return std::min(wait, timing.predict_max_s);
   }
   // The job outlived its predicted end: ask again soon, less often each time.
-  short_retry_s_ = short_retry_s_ <= 0 ? kMinDelayS : std::min(timing.max_s, short_retry_s_ * 2);
+  short_retry_s_ = short_retry_s_ <= 0 ? floor : std::min(timing.max_s, short_retry_s_ * 2);
   return short_retry_s_;
 }
 
