@@ -117,6 +117,10 @@ bool onlyProgressChanged(const JobRecord& a, const JobRecord& b) {
   return true;
 }
 
+// A running job's progress reaches the journal (and so other programs on the project) in steps of
+// this much: at most ten commits per job for its progress, however often it is polled.
+constexpr double kProgressJournalStep = 0.1;
+
 std::string sizeForLog(const GenerationParams& p) {
   return p.width > 0 && p.height > 0 ? std::to_string(p.width) + "x" + std::to_string(p.height) : "auto size";
 }
@@ -670,6 +674,7 @@ bool GeneratorImpl::update(const std::string& local_id, Change change,
   JobRecord copy;
   bool hold = false;
   bool durable = true;
+  bool lazy = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = jobs_.find(local_id);
@@ -688,10 +693,19 @@ bool GeneratorImpl::update(const std::string& local_id, Change change,
     fn(r);
     redactRecord(r);
     durable = !onlyProgressChanged(before, r);
+    if (change.poll && !durable && r.snap.server_status == before.snap.server_status) {
+      if (r.snap.progress == before.snap.progress) return true;  // the answer changed nothing
+      lazy = r.snap.progress < 1 && r.snap.progress - r.journaled_progress < kProgressJournalStep;
+    }
     r.snap.updated_at_ms = nowMs();
     ++r.version;
     hold = mine && holdsLease(r);
-    copy = r;
+    if (!lazy) copy = r;
+  }
+  if (lazy) {  // in memory and on the host's side now; the journal takes it with the next step
+    const GeneratorEvent event{change.event, local_id, change.output_index};
+    mailbox_.post([this, event] { pumped_.push_back(event); });
+    return true;
   }
   const int64_t now = nowMs();
   auto written = journal_->write(copy, owner_, hold, now, durable);
@@ -712,8 +726,11 @@ bool GeneratorImpl::update(const std::string& local_id, Change change,
         r.snap.held_by = "another texforge process took this job over";
         ++r.epoch;
         sync_due_ = true;
-      } else if (r.version == copy.version) {  // a later change sets the lease as it wrote it
-        r.lease = hold ? JobLease{owner_.id, owner_.pid, owner_.host, owner_.name, now} : JobLease{};
+      } else {
+        r.journaled_progress = std::max(r.journaled_progress, copy.snap.progress);
+        if (r.version == copy.version) {  // a later change sets the lease as it wrote it
+          r.lease = hold ? JobLease{owner_.id, owner_.pid, owner_.host, owner_.name, now} : JobLease{};
+        }
       }
     }
   }

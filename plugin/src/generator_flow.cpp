@@ -377,7 +377,7 @@ void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse
   pacing_[local_id].refusals = 0;
   switch (info->phase) {
     case JobPhase::kRunning: {
-      update(local_id, [&](JobRecord& rec) {
+      update(local_id, Change::polled(), [&](JobRecord& rec) {
         rec.snap.state = JobState::kRunning;
         rec.snap.server_status = info->status;
         rec.snap.progress = std::max(rec.snap.progress, info->progress);

@@ -51,10 +51,19 @@ struct Change {
   // Applies only while the job is still unknown: the search for a lost submission must not undo
   // a decision (discard, resend) the host made while the search was running.
   bool only_while_unknown = false;
+  // A running job's poll answer: journaled only when the state or status changes or progress has
+  // moved a step (kProgressJournalStep) since the journal last had it; an answer that changes
+  // nothing is dropped without an event. Leases are renewed by the sync, not by polls.
+  bool poll = false;
   static Change finished() { return {GeneratorEvent::Kind::kJobFinished}; }
   static Change always(GeneratorEvent::Kind event = GeneratorEvent::Kind::kJobChanged,
                        int output_index = -1) {
     return {event, output_index, true};
+  }
+  static Change polled() {
+    Change change;
+    change.poll = true;
+    return change;
   }
   static Change whileUnknown() {
     Change change = always();

@@ -31,6 +31,7 @@ struct JobRecord {
   std::string account;            // a fingerprint of the API key, never the key itself
   JobLease lease;                 // as last read from or written to the journal
   bool resend_requested = false;  // resolveUnknown(resend): the last search decides (not journaled)
+  double journaled_progress = 0;  // the progress the journal last took for this job (not journaled)
   uint64_t epoch = 0;  // bumped when the job changes hands or resumes: older scheduled work is void
 };
 

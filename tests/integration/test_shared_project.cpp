@@ -10,6 +10,7 @@
 #include <fstream>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "engine_fixture.h"
 
@@ -128,6 +129,70 @@ TEST_F(SharedProject, AJobWhoseEngineClosedIsTakenOverAndPaidOnce) {
   EXPECT_EQ(done.outputs.size(), 2u);
   EXPECT_EQ(paidFor(p.prompt), 1);
   EXPECT_EQ(emulator_->stats().jobs_created, 1);
+}
+
+// Polls are not commits: what the project's other programs read of a running job's progress moves in
+// steps of at least a tenth (or to the end), however often the job is polled, while the host that
+// polls sees every answer. Read straight from the journal after each change the host is told of.
+TEST_F(SharedProject, ARunningJobsProgressReachesTheJournalInStepsNotPerPoll) {
+  GeneratorOptions o = options();
+  o.poll_predict = false;
+  o.poll_initial_s = o.poll_max_s = 0.02;
+  o.poll_backoff = 1;
+  emulator_->setJobDurationMs(3000);  // about 80 polls while progress moves
+  auto gen = makeGenerator(o);
+  auto id = gen->submit(params("polled often, committed seldom"));
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(journalPath().c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  struct Row {
+    double progress = -1;
+    std::string status;
+    bool operator!=(const Row& o) const { return progress != o.progress || status != o.status; }
+  };
+  auto journaled = [&]() {
+    sqlite3_stmt* st = nullptr;
+    Row row;
+    if (sqlite3_prepare_v2(db, "SELECT progress, server_status FROM jobs WHERE local_id = ?1;", -1, &st,
+                           nullptr) == SQLITE_OK) {
+      sqlite3_bind_text(st, 1, id->c_str(), -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(st) == SQLITE_ROW) {
+        row.progress = sqlite3_column_double(st, 0);
+        row.status = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+      }
+    }
+    sqlite3_finalize(st);
+    return row;
+  };
+  std::vector<Row> in_journal;
+  std::vector<double> on_host;
+  const bool done = waitUntil(
+      [&] {
+        auto j = gen->job(*id);
+        return j && !isJobActive(j->state) && gen->idle();
+      },
+      [&] {
+        gen->waitForActivity(0.1);
+        gen->pump();
+        const Row row = journaled();
+        if (row.progress >= 0 && (in_journal.empty() || row != in_journal.back())) in_journal.push_back(row);
+        const double seen = gen->job(*id)->progress;
+        if (on_host.empty() || seen != on_host.back()) on_host.push_back(seen);
+      });
+  sqlite3_close(db);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(gen->job(*id)->state, JobState::kReady);
+  // A new status is a change of its own; within one status, progress moves by tenths.
+  for (size_t i = 1; i < in_journal.size(); ++i) {
+    const Row &now = in_journal[i], &before = in_journal[i - 1];
+    if (now.progress >= 1 || now.status != before.status) continue;
+    EXPECT_GE(now.progress - before.progress, 0.1 - 1e-9)
+        << "the journal took progress " << now.progress << " right after " << before.progress << " ("
+        << now.status << ")";
+  }
+  EXPECT_LE(in_journal.size(), 16u);  // four statuses, ten steps, the end
+  EXPECT_GT(on_host.size(), in_journal.size()) << "the host should see more of the progress than the journal";
 }
 
 TEST_F(SharedProject, ALeaseOfADeadProcessIsTakenOverAndALiveOneIsNot) {
