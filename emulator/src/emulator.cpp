@@ -19,6 +19,9 @@ namespace {
 // Above the inline route's 3.5 MB cap (so it can answer 413 itself) and the size of an 8 MiB upload part.
 constexpr size_t kMaxPayloadBytes = 64u << 20;
 constexpr time_t kKeepAliveSeconds = 2;  // short, so stop() never waits long on idle clients
+// cpp-httplib closes a connection after 5 requests unless told: clients that poll would reconnect
+// every fifth poll, and a benchmark would measure the reconnects.
+constexpr size_t kKeepAliveMaxRequests = 100000;
 // Each connection takes a worker for as long as it is open, idle keep-alive included, and faults hold
 // some for minutes; cpp-httplib's default (8 on a small machine) would let a few slow clients stall
 // everyone else.
@@ -194,6 +197,7 @@ bool Emulator::start() {
   });
   s.server->set_payload_max_length(kMaxPayloadBytes);
   s.server->set_keep_alive_timeout(kKeepAliveSeconds);
+  s.server->set_keep_alive_max_count(kKeepAliveMaxRequests);
   s.server->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
   s.server->set_error_handler(
       httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
