@@ -138,7 +138,7 @@ Generate options:
                           matte, a flat colour painted by the service and keyed out by texforge
   --matte '#RRGGBB'       the matte colour for --alpha matte (default #FF00FF, a magenta rare in game art)
   --trim                  with a transparent background: imports crop the transparent border
-  --max-in-flight N       at most N requests running at Scenario at once (default 4, batch 8; a
+  --max-in-flight N       at most N requests running at Scenario at once (default 4, batch 32; a
                           429 from Scenario lowers it for the run)
   --quote                 print the cost in creative units and exit; nothing is charged
   --timeout SECONDS       stop waiting for a job still running after this long (default 900);

@@ -165,7 +165,7 @@ int64_t waitingSinceMs() {
   return g_waiting_since_ms;
 }
 
-constexpr int kBatchJobsInFlight = 8;
+constexpr int kBatchJobsInFlight = 32;
 
 Result<std::unique_ptr<Generator>> openEngine(const cli::CliArgs& args, bool offline) {
   GeneratorOptions options;
@@ -176,8 +176,9 @@ Result<std::unique_ptr<Generator>> openEngine(const cli::CliArgs& args, bool off
   options.owner_name = std::string("texforge-cli ") + cli::commandName(args.command);
   if (args.timeout_s > 0) options.job_deadline_s = args.timeout_s;
   if (args.lost_answer_window_s >= 0) options.reconcile_window_s = args.lost_answer_window_s;
-  // A batch is a pipeline's whole set: 8 at once unless told (a 429 parallel-custom-jobs from the
-  // account lowers it for the run, nothing charged); one request at a time needs no more than 4.
+  // A batch is a pipeline's whole set: 32 at once unless told. One I/O thread carries them all, and
+  // an account's plan limit answers the first POST over it with a 429 parallel-custom-jobs, which
+  // charges nothing and lowers the cap to the plan's for the run; one request at a time needs 4.
   if (args.command == cli::Command::kBatch) options.max_jobs_in_flight = kBatchJobsInFlight;
   if (args.max_in_flight > 0) options.max_jobs_in_flight = args.max_in_flight;
   g_waiting_since_ms = nowMs();
