@@ -247,7 +247,7 @@ def main():
           "CPU and peak RSS from its own rusage; emulator = the fresh texforge-emulator serving that run, "
           "utime+stime over the same span (/proc/PID/stat)")
     print("concurrency: texforge batch %s; Python %d threads, fixed %.1f s poll sleep"
-          % ("--max-in-flight %d" % a.max_in_flight if a.max_in_flight else "with its default (8 in flight for a batch)",
+          % ("--max-in-flight %d" % a.max_in_flight if a.max_in_flight else "with its default (32 in flight for a batch)",
              a.threads, a.poll_s))
     print("machine: %d CPU(s) usable (nproc), %s; %s %s; emulator job length %d ms"
           % (nproc, model, platform.system(), platform.release(), a.job_ms))

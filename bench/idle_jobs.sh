@@ -25,13 +25,16 @@ posts() { curl -sf "${URL%/v1}/_emulator/stats" | python3 -c "import json,sys; p
 for _ in $(seq 1 1200); do [ "$(posts)" = "$N" ] && break; sleep 0.1; done
 sleep 5  # the submissions' last answers and first polls
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-c0=$(cpu "$CLI"); e0=$(cpu "$EMU")
+polls() { curl -sf "${URL%/v1}/_emulator/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['requests_per_route'].get('job', 0))"; }
+c0=$(cpu "$CLI"); e0=$(cpu "$EMU"); p0=$(polls)
 sleep "$S"
-c1=$(cpu "$CLI"); e1=$(cpu "$EMU")
-python3 - "$c0" "$c1" "$e0" "$e1" "$(getconf CLK_TCK)" "$S" "$N" <<'PY'
+c1=$(cpu "$CLI"); e1=$(cpu "$EMU"); p1=$(polls)
+python3 - "$c0" "$c1" "$e0" "$e1" "$(getconf CLK_TCK)" "$S" "$N" "$p0" "$p1" <<'PY'
 import sys
-c0, c1, e0, e1, hz, s, n = map(float, sys.argv[1:])
+c0, c1, e0, e1, hz, s, n, p0, p1 = map(float, sys.argv[1:])
 client = (c1 - c0) / hz
-print("%d jobs waiting %d s: client CPU %.2f s = %.2f%% of one core; emulator %.2f s"
-      % (n, s, client, client / s * 100, (e1 - e0) / hz))
+polls = p1 - p0
+print("%d jobs waiting %d s: client CPU %.2f s = %.2f%% of one core; %d polls (%.1f/s, %.2f ms of CPU each); "
+      "emulator %.2f s" % (n, s, client, client / s * 100, polls, polls / s, client * 1000 / max(polls, 1),
+                           (e1 - e0) / hz))
 PY

@@ -14,6 +14,13 @@ constexpr double kMarginS = 0.05;
 
 }  // namespace
 
+double onPollGrid(double delay_s, int64_t now_ms) {
+  if (delay_s < 1.0) return delay_s;
+  const int64_t due = now_ms + static_cast<int64_t>(delay_s * 1000);
+  const int64_t on_grid = (due + kPollGridMs - 1) / kPollGridMs * kPollGridMs;
+  return static_cast<double>(on_grid - now_ms) / 1000.0;
+}
+
 double PollPlanner::backoffDelay(const PollTiming& timing) {
   if (backoff_s_ <= 0) backoff_s_ = timing.initial_s;
   const double delay = backoff_s_;

@@ -145,5 +145,24 @@ TEST(PollPlanner, AWrongTailCostsAtMostOneBackoffStepAndTheInitialOneLittle) {
   }
 }
 
+// Backoff polls of many jobs land on shared quarter seconds, later by less than a step; short waits
+// (a prediction's retries, a host's fast polling) are never moved.
+TEST(PollGrid, LongWaitsEndOnTheSharedGridAndShortOnesAreLeftAlone) {
+  for (int64_t now : {0LL, 1LL, 249LL, 250LL, 123457LL}) {
+    for (double delay : {1.0, 1.5, 2.25, 3.375, 4.0}) {
+      const double moved = onPollGrid(delay, now);
+      const int64_t due = now + static_cast<int64_t>(moved * 1000 + 0.5);
+      EXPECT_EQ(due % kPollGridMs, 0) << "now " << now << ", delay " << delay;
+      EXPECT_GE(moved, delay - 1e-9);
+      EXPECT_LT(moved, delay + kPollGridMs / 1000.0);
+    }
+  }
+  EXPECT_EQ(onPollGrid(0.25, 1234), 0.25);
+  EXPECT_EQ(onPollGrid(0.05, 7), 0.05);
+  // Two jobs whose waits end 100 ms apart within one step wake the loop once.
+  EXPECT_EQ(1010 + static_cast<int64_t>(onPollGrid(2.0, 1010) * 1000 + 0.5), 3250);
+  EXPECT_EQ(1110 + static_cast<int64_t>(onPollGrid(2.0, 1110) * 1000 + 0.5), 3250);
+}
+
 }  // namespace
 }  // namespace texforge
