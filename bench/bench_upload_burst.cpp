@@ -217,12 +217,14 @@ struct FrameFigures {
   }
 };
 
-// The burst: 16 ready results appear in one pump; the gallery asks for 16 thumbnails and the host for
-// the 16 full-size textures in the same frame. Frames are drawn until all 16 full-size are on the GPU.
-bool runBurst(TextureUploader* uploader, bool gl, bool budgeted, FrameFigures& figures, std::string& error) {
+// The burst: job_count jobs' ready results (16 or 64) appear in one pump; the gallery asks for their
+// thumbnails and the host for their full-size textures in the same frame. Frames are drawn until
+// every full-size texture is on the GPU.
+bool runBurst(TextureUploader* uploader, bool gl, bool budgeted, int job_count, FrameFigures& figures,
+              std::string& error) {
   Scenario scenario;
   auto panel = makePanel(scenario, uploader, budgeted);
-  if (!scenario.submitAndWait(kJobs)) {
+  if (!scenario.submitAndWait(job_count)) {
     error = scenario.error();
     return false;
   }
@@ -256,7 +258,7 @@ bool runBurst(TextureUploader* uploader, bool gl, bool budgeted, FrameFigures& f
     const int ready = full_ready();
     if (ready > ready_before) ++upload_frames;
     ready_before = ready;
-    if (ready == kJobs * kOutputsPerJob && !panel->textures().busy()) {
+    if (ready == job_count * kOutputsPerJob && !panel->textures().busy()) {
       if (settle_ms < 0) settle_ms = msSince(arrival);
       ++trailing;
     }
@@ -282,7 +284,7 @@ void setFrameCounters(benchmark::State& state, const std::string& prefix, const 
 
 // Budgeted uploads (the TextureCache defaults) against the baseline that uploads everything in the
 // frame that has it. max_ratio = baseline worst frame / budgeted worst frame.
-void BM_UploadBurst16(benchmark::State& state, bool gl) {
+void runUploadBurst(benchmark::State& state, bool gl, int job_count) {
   UploaderChoice choice = chooseUploader(gl);
   if (!choice.skip_reason.empty()) {
     state.SkipWithError(choice.skip_reason.c_str());
@@ -292,8 +294,8 @@ void BM_UploadBurst16(benchmark::State& state, bool gl) {
   FrameFigures budgeted, one_frame;
   for (auto _ : state) {
     std::string error;
-    if (!runBurst(choice.uploader.get(), gl, true, budgeted, error) ||
-        !runBurst(choice.uploader.get(), gl, false, one_frame, error)) {
+    if (!runBurst(choice.uploader.get(), gl, true, job_count, budgeted, error) ||
+        !runBurst(choice.uploader.get(), gl, false, job_count, one_frame, error)) {
       state.SkipWithError(error.c_str());
       break;
     }
@@ -302,8 +304,19 @@ void BM_UploadBurst16(benchmark::State& state, bool gl) {
   setFrameCounters(state, "oneframe_", one_frame);
   state.counters["max_ratio"] = budgeted.max() > 0 ? one_frame.max() / budgeted.max() : 0;
 }
+
+void BM_UploadBurst16(benchmark::State& state, bool gl) {
+  runUploadBurst(state, gl, kJobs);
+}
+// Issue 12, goal 4: 64 results of 1024x1024 (eight jobs of eight) reach the panel in the same pump,
+// harder than the goal's "within one second"; the budget spreads them over frames.
+void BM_UploadBurst64(benchmark::State& state, bool gl) {
+  runUploadBurst(state, gl, 8);
+}
 BENCHMARK_CAPTURE(BM_UploadBurst16, null_uploader, false)->Iterations(3)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_UploadBurst16, gl_uploader, true)->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_UploadBurst64, null_uploader, false)->Iterations(3)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_UploadBurst64, gl_uploader, true)->Iterations(3)->Unit(benchmark::kMillisecond);
 
 // Import all of 16 ready results: before, the panel called Generator::importOutput for each on the
 // frame thread (16 fsynced writes plus sidecars in one frame); now Panel::importAll queues them on
