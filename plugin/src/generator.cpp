@@ -526,14 +526,18 @@ bool GeneratorImpl::waitForActivity(double timeout_s) {
 
 std::vector<JobSnapshot> GeneratorImpl::jobs() const {
   std::vector<JobSnapshot> out;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    out.reserve(jobs_.size());
-    for (const auto& [id, r] : jobs_) out.push_back(r.snap);
-  }
-  std::sort(out.begin(), out.end(), [](const JobSnapshot& a, const JobSnapshot& b) {
-    return a.created_at_ms != b.created_at_ms ? a.created_at_ms > b.created_at_ms : a.local_id > b.local_id;
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Sorted as pointers, then copied once: sorting the snapshots themselves moved every one of them
+  // many times over (a project with thousands of past jobs felt it at every call).
+  std::vector<const JobSnapshot*> order;
+  order.reserve(jobs_.size());
+  for (const auto& [id, r] : jobs_) order.push_back(&r.snap);
+  std::sort(order.begin(), order.end(), [](const JobSnapshot* a, const JobSnapshot* b) {
+    return a->created_at_ms != b->created_at_ms ? a->created_at_ms > b->created_at_ms
+                                                : a->local_id > b->local_id;
   });
+  out.reserve(order.size());
+  for (const JobSnapshot* snap : order) out.push_back(*snap);
   return out;
 }
 

@@ -702,6 +702,7 @@ Result<std::vector<JobRecord>> Journal::loadAll() {
     return makeError(ErrorCode::kIo, "cannot read the journal " + path_ + ": " + sqlite3_errmsg(db_));
   while (sqlite3_step(jobs.get()) == SQLITE_ROW) {
     JobRecord r = readJob(jobs.get());
+    r.snap.outputs.reserve(static_cast<size_t>(std::clamp(r.snap.params.num_outputs, 1, kMaxOutputs)));
     index.emplace(r.snap.local_id, records.size());
     records.push_back(std::move(r));
   }
