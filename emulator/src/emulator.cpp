@@ -199,6 +199,15 @@ bool Emulator::start() {
   s.server->set_keep_alive_timeout(kKeepAliveSeconds);
   s.server->set_keep_alive_max_count(kKeepAliveMaxRequests);
   s.server->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  if (!s.options.compress_json) {
+    // cpp-httplib compresses every JSON answer the client accepts compressed, and offers no switch;
+    // without the request's Accept-Encoding it sends them plain. The request is the server's own
+    // object, handed to this hook as const only by convention.
+    s.server->set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+      const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+  }
   s.server->set_error_handler(
       httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;

@@ -15,7 +15,7 @@ void printUsage(FILE* out) {
                "usage: texforge-emulator [--port P] [--host H] [--key K --secret S]\n"
                "                         [--format png|jpeg|webp] [--job-ms N] [--url-ttl S]\n"
                "                         [--cert FILE --key-file FILE] [--visible-seams]\n"
-               "                         [--ignore-transparency] [--verbose]\n"
+               "                         [--ignore-transparency] [--compress] [--verbose]\n"
                "\n"
                "A local stand-in for the Scenario REST API (GPT Image 2) with fault injection.\n"
                "  --port P         port to listen on (default 0: any free port)\n"
@@ -28,6 +28,7 @@ void printUsage(FILE* out) {
                "  --cert, --key-file  PEM certificate and key: serve HTTPS\n"
                "  --visible-seams  generated pictures do not tile (a strong step at each wrap-around join)\n"
                "  --ignore-transparency  accept background \"transparent\" but answer opaque pictures\n"
+               "  --compress       compress JSON answers when the client accepts it (default: plain)\n"
                "  --verbose        log each request (method, path, status) on stderr\n"
                "Control routes (no auth): GET /_emulator/stats, POST /_emulator/reset,\n"
                "POST|DELETE /_emulator/faults, POST /_emulator/config.\n");
@@ -65,6 +66,10 @@ int main(int argc, char** argv) {
     }
     if (arg == "--ignore-transparency") {
       options.ignore_transparency = true;
+      continue;
+    }
+    if (arg == "--compress") {
+      options.compress_json = true;
       continue;
     }
     if (i + 1 >= argc) {

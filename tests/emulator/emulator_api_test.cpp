@@ -51,6 +51,25 @@ TEST_F(EmulatorTest, ServesTheGptImage2Schema) {
   EXPECT_EQ(missing.body.value("reason", ""), "Model not found");
 }
 
+// JSON goes plain unless compression was asked for: a client that accepts brotli (as curl's does)
+// would otherwise make every benchmark measure the emulator's compressor.
+TEST_F(EmulatorTest, AnswersJsonPlainUnlessToldToCompress) {
+  const std::string path = std::string("/v1/models/") + kModel;
+  const httplib::Headers accepts{{"Accept-Encoding", "br, gzip"}};
+  Reply plain = toReply(client().Get(path.c_str(), accepts));
+  ASSERT_EQ(plain.status, 200) << plain.raw;
+  EXPECT_FALSE(plain.headers.count("Content-Encoding")) << plain.headers.find("Content-Encoding")->second;
+  EXPECT_EQ(plain.body["model"]["id"], kModel);
+
+  EmulatorOptions options = defaultOptions();
+  options.compress_json = true;
+  startWith(options);
+  Reply compressed = toReply(client().Get(path.c_str(), accepts));
+  ASSERT_EQ(compressed.status, 200) << compressed.raw;
+  ASSERT_TRUE(compressed.headers.count("Content-Encoding"));
+  EXPECT_NE(compressed.headers.find("Content-Encoding")->second, "");
+}
+
 TEST_F(EmulatorTest, SchemaDropsTransparentWhenUnsupported) {
   EmulatorOptions options = defaultOptions();
   options.transparent_background_supported = false;

@@ -98,6 +98,9 @@ struct EmulatorOptions {
   std::string cert_file;  // PEM certificate and key: serve HTTPS when both are set
   std::string key_file;
   bool quiet = true;  // no request log on stderr
+  // Compress JSON answers (brotli or gzip, as the client accepts) the way cpp-httplib does. Off, they
+  // go plain whatever Accept-Encoding says: a benchmark then measures the client, not the compressor.
+  bool compress_json = false;
 };
 
 // What the emulator received, for tests to assert on the client's behaviour.
