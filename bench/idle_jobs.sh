@@ -5,18 +5,8 @@
 #   bench/idle_jobs.sh [N=100] [S=60] [BIN=build/bin]
 set -euo pipefail
 N="${1:-100}"; S="${2:-60}"; BIN="${3:-$(cd "$(dirname "$0")/.." && pwd)/build/bin}"
-P="$(mktemp -d)"
-trap 'kill ${CLI:-} ${EMU:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$P"' EXIT
-"$BIN/texforge-emulator" --port 0 --job-ms 600000 >"$P/emu.log" 2>&1 &
-EMU=$!
-URL=""
-for _ in $(seq 1 100); do
-  URL="$(sed -n 's/^texforge-emulator listening on //p' "$P/emu.log")"
-  [ -n "$URL" ] && break
-  sleep 0.1
-done
-[ -n "$URL" ] || { echo "the emulator did not start" >&2; exit 2; }
-export SCENARIO_API_URL="$URL" SCENARIO_API_KEY=emulator-key SCENARIO_API_SECRET=emulator-secret
+. "$(dirname "$0")/emulator.sh"
+bench_start_emulator "$BIN" 600000
 echo prompt,size >"$P/rows.csv"
 for i in $(seq -w 1 "$N"); do echo "waiting job $i,1024x1024" >>"$P/rows.csv"; done
 "$BIN/texforge" batch "$P/rows.csv" --project "$P/proj" --yes --max-in-flight "$N" >"$P/out.txt" 2>&1 &

@@ -6,18 +6,8 @@
 set -euo pipefail
 N="${1:-128}"; K="${2:-4}"; BIN="${3:-$(cd "$(dirname "$0")/.." && pwd)/build/bin}"
 command -v strace >/dev/null || { echo "apt-get install strace" >&2; exit 2; }
-P="$(mktemp -d)"
-trap 'kill ${EMU:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$P"' EXIT
-"$BIN/texforge-emulator" --port 0 --job-ms 200 >"$P/emu.log" 2>&1 &
-EMU=$!
-URL=""
-for _ in $(seq 1 100); do
-  URL="$(sed -n 's/^texforge-emulator listening on //p' "$P/emu.log")"
-  [ -n "$URL" ] && break
-  sleep 0.1
-done
-[ -n "$URL" ] || { echo "the emulator did not start" >&2; exit 2; }
-export SCENARIO_API_URL="$URL" SCENARIO_API_KEY=emulator-key SCENARIO_API_SECRET=emulator-secret
+. "$(dirname "$0")/emulator.sh"
+bench_start_emulator "$BIN" 200
 echo prompt,size >"$P/rows.csv"
 for i in $(seq -w 1 "$N"); do echo "queued job $i,1024x640" >>"$P/rows.csv"; done
 strace -f -c -e trace=fdatasync,fsync -o "$P/strace.txt" \

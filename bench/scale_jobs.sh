@@ -8,18 +8,8 @@
 set -euo pipefail
 N="${1:-256}"; K="${2:-4}"; BIN="${3:-$(cd "$(dirname "$0")/.." && pwd)/build/bin}"
 [ -x /usr/bin/time ] || { echo "apt-get install time" >&2; exit 2; }
-P="$(mktemp -d)"
-trap 'kill ${EMU:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$P"' EXIT
-"$BIN/texforge-emulator" --port 0 --job-ms 5000 >"$P/emu.log" 2>&1 &
-EMU=$!
-URL=""
-for _ in $(seq 1 100); do
-  URL="$(sed -n 's/^texforge-emulator listening on //p' "$P/emu.log")"
-  [ -n "$URL" ] && break
-  sleep 0.1
-done
-[ -n "$URL" ] || { echo "the emulator did not start" >&2; exit 2; }
-export SCENARIO_API_URL="$URL" SCENARIO_API_KEY=emulator-key SCENARIO_API_SECRET=emulator-secret
+. "$(dirname "$0")/emulator.sh"
+bench_start_emulator "$BIN" 5000
 echo prompt,size,outputs >"$P/rows.csv"
 for i in $(seq -w 1 "$N"); do echo "crate texture $i,1024x1024,$K" >>"$P/rows.csv"; done
 e0=$(awk '{print $14 + $15}' "/proc/$EMU/stat")
