@@ -1,7 +1,6 @@
 // A job's life on the I/O thread up to its results: resume after a restart, upload local inputs,
 // the paid POST (sent once, never retried), and polling with backoff until the job ends.
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 
 #include "failpoint.h"
@@ -394,11 +393,7 @@ void GeneratorImpl::onPollAnswer(const std::string& local_id, const HttpResponse
                               kPredictedPollMaxS, options_.poll_predict};
       double delay =
           pace.planner.next(timing, (nowMs() - pace.origin_ms) / 1000.0, info->progress, poll_tail_ratio_);
-      if (!pace.planner.estimate()) {
-        const auto steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now().time_since_epoch());
-        delay = onPollGrid(delay, steady_ms.count());
-      }
+      if (!pace.planner.estimate()) delay = onPollGrid(delay, nowMs());
       const double hinted = retryAfterSeconds(response);
       if (hinted > delay) delay = std::min(hinted, options_.max_retry_wait_s);
       schedulePoll(local_id, delay);

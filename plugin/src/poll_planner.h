@@ -58,7 +58,7 @@ class PollPlanner {
 // this step, so the I/O thread wakes once for all the jobs due in the same quarter second rather than
 // once for each: 100 queued jobs cost four wake-ups a second, not 25.
 constexpr int64_t kPollGridMs = 250;
-// delay_s moved later so that it ends on the grid (now_ms on a steady clock shared by every job). A
+// delay_s moved later so that it ends on the grid (now_ms on any clock every job shares). A
 // wait under a second is left as it is; a longer one grows by less than kPollGridMs.
 double onPollGrid(double delay_s, int64_t now_ms);
 
