@@ -59,7 +59,7 @@ using DecodeFn = bool (*)(const std::string& bytes, std::vector<uint8_t>* out);
 bool decodeTexforge(const std::string& bytes, std::vector<uint8_t>* out) {
   Result<DecodedImage> image = decodeImage(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   if (!image) return false;
-  if (out) *out = std::move(image->rgba);
+  if (out) out->assign(image->rgba.begin(), image->rgba.end());
   return true;
 }
 
@@ -150,7 +150,8 @@ bool inflateIdatOnly(const std::string& bytes, std::vector<uint8_t>* out) {
 
 // The median CPU time of one decode for each decoder (0 where it does not apply, negative where it
 // failed). The decoders take turns run by run, so a neighbour's load on a shared machine falls on
-// all of them alike rather than on whichever ran during the busy second.
+// all of them alike rather than on whichever ran during the busy second; the order reverses every
+// run, so none always follows the same neighbour (the caches it leaves, the heap it frees).
 std::vector<double> medianMs(const std::vector<DecodeFn>& decoders, const std::string& bytes, int runs,
                              std::vector<std::vector<uint8_t>>* pixels) {
   const size_t n = decoders.size();
@@ -161,7 +162,8 @@ std::vector<double> medianMs(const std::vector<DecodeFn>& decoders, const std::s
     if (decoders[d] && !decoders[d](bytes, &(*pixels)[d])) medians[d] = -1;
   }
   for (int i = -kWarmups; i < runs; ++i) {
-    for (size_t d = 0; d < n; ++d) {
+    for (size_t k = 0; k < n; ++k) {
+      const size_t d = (i & 1) ? n - 1 - k : k;
       if (!decoders[d] || medians[d] < 0) continue;
       const double start = cpuMs();
       const bool ok = decoders[d](bytes, nullptr);

@@ -16,6 +16,8 @@
 
 // stb_image_impl.c: the largest allocation stb may make on this thread (0: no limit).
 extern "C" void texforge_stbi_limit(size_t bytes);
+// stb_image_impl.c: a buffer of exactly `bytes` that stb may take for one allocation of that size.
+extern "C" void texforge_stbi_output(void* buffer, size_t bytes);
 
 namespace texforge {
 namespace {
@@ -174,29 +176,36 @@ size_t pngAllocationLimit(const ImageInfo& info) {
       std::min<uint64_t>(pixels * 8 * 2 + uint64_t(info.height) * 16 + (1u << 20), SIZE_MAX / 2));
 }
 
+// stb decodes straight into the image's own buffer: its result is the offered buffer whenever its
+// last step allocates the RGBA output (8-bit sources); otherwise its result is copied in.
 Result<DecodedImage> decodeWithStb(const uint8_t* data, size_t size, const ImageInfo& info) {
+  DecodedImage image;
+  image.width = info.width;
+  image.height = info.height;
+  image.source_format = info.format;
+  image.has_alpha = info.has_alpha;
+  const size_t bytes = size_t(info.width) * size_t(info.height) * 4;
+  image.rgba.resize(bytes);
   int width = 0, height = 0, channels = 0;
   texforge_stbi_limit(pngAllocationLimit(info));
-  StbiPixels pixels(stbi_load_from_memory(data, static_cast<int>(size), &width, &height, &channels, 4));
+  texforge_stbi_output(image.rgba.data(), bytes);
+  stbi_uc* result = stbi_load_from_memory(data, static_cast<int>(size), &width, &height, &channels, 4);
+  const bool in_place = result == image.rgba.data();
+  texforge_stbi_output(nullptr, 0);  // stb's own free of anything else now goes to free()
   texforge_stbi_limit(0);
-  if (!pixels && std::strcmp(stbReason(), "outofmem") == 0) {
+  StbiPixels pixels(in_place ? nullptr : result);
+  if (!result && std::strcmp(stbReason(), "outofmem") == 0) {
     return decodeError("corrupt PNG: its pixel data inflates to more than " + std::to_string(info.width) +
                        "x" + std::to_string(info.height) + " pixels can need (a decompression bomb)");
   }
-  if (!pixels) {
+  if (!result) {
     return decodeError(std::string("cannot decode ") + imageFormatName(info.format) + " image (" +
                        stbReason() + ")");
   }
   if (width != info.width || height != info.height) {
     return decodeError("decoded size differs from the image header");
   }
-  DecodedImage image;
-  image.width = width;
-  image.height = height;
-  image.source_format = info.format;
-  image.has_alpha = info.has_alpha;
-  const size_t bytes = size_t(width) * size_t(height) * 4;
-  image.rgba.assign(pixels.get(), pixels.get() + bytes);
+  if (!in_place) std::memcpy(image.rgba.data(), pixels.get(), bytes);
   return image;
 }
 

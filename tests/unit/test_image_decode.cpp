@@ -360,6 +360,97 @@ TEST(ImageIntegrity, EveryPrefixOfAPngFailsAndTheLimitsApply) {
   EXPECT_FALSE(checkImageIntegrity(png.data(), png.size(), small));
 }
 
+// A PNG with the given header whose rows are `samples` (filter byte 0 added here), one IDAT.
+std::string rawPng(uint32_t width, uint32_t height, uint8_t depth, uint8_t color_type,
+                   const std::vector<uint8_t>& row_bytes, const std::string& extra_chunks = {}) {
+  auto be32 = [](uint32_t v) { return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; };
+  auto chunk = [&](const char* type, const std::string& body) {
+    std::string typed = std::string(type, 4) + body;
+    return be32(static_cast<uint32_t>(body.size())) + typed +
+           be32(static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(typed.data()), typed.size())));
+  };
+  const size_t stride = row_bytes.size() / height;
+  std::string raw;
+  for (uint32_t y = 0; y < height; ++y) {
+    raw.push_back(0);
+    raw.append(reinterpret_cast<const char*>(row_bytes.data() + y * stride), stride);
+  }
+  uLongf packed_size = compressBound(static_cast<uLong>(raw.size()));
+  std::string packed(packed_size, '\0');
+  EXPECT_EQ(compress(reinterpret_cast<Bytef*>(packed.data()), &packed_size,
+                     reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size())),
+            Z_OK);
+  packed.resize(packed_size);
+  const std::string ihdr = be32(width) + be32(height) + std::string{char(depth), char(color_type), 0, 0, 0};
+  return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + extra_chunks + chunk("IDAT", packed) +
+         chunk("IEND", "");
+}
+
+// stb decodes into the image's own buffer when its last allocation is the RGBA output, and is
+// copied from otherwise; each layout below takes a different route through its allocations (one
+// whose inflate buffer or 16-bit intermediate is exactly the output's size among them), and every
+// one must come out exact.
+TEST(ImageDecode, EveryPngLayoutDecodesExactly) {
+  struct Case {
+    const char* name;
+    uint32_t width, height;
+    uint8_t depth, color_type;
+    int samples;  // per pixel in the file
+  };
+  const Case cases[] = {
+      {"rgba8", 5, 3, 8, 6, 4},   {"rgb8", 5, 3, 8, 2, 3},        {"rgb8 one column", 1, 7, 8, 2, 3},
+      {"gray8", 6, 2, 8, 0, 1},   {"gray-alpha8", 4, 4, 8, 4, 2}, {"gray-alpha16", 3, 5, 16, 4, 2},
+      {"rgba16", 2, 3, 16, 6, 4}, {"rgb16", 3, 2, 16, 2, 3},      {"palette8", 4, 3, 8, 3, 1},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int bytes_per_sample = c.depth / 8;
+    std::vector<uint8_t> rows(size_t(c.width) * c.height * c.samples * bytes_per_sample);
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = uint8_t(i * 37 + 11);
+    // Palette entries i -> (i*3, i*5, i*7); each pixel's index below 16.
+    std::string plte;
+    if (c.color_type == 3) {
+      for (int i = 0; i < 16; ++i) plte += std::string{char(i * 3), char(i * 5), char(i * 7)};
+      for (uint8_t& index : rows) index &= 15;
+    }
+    std::string extra;
+    if (!plte.empty()) {
+      auto be32 = [](uint32_t v) { return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)}; };
+      const std::string typed = "PLTE" + plte;
+      extra = be32(uint32_t(plte.size())) + typed +
+              be32(uint32_t(crc32(0, reinterpret_cast<const Bytef*>(typed.data()), typed.size())));
+    }
+    const std::string png = rawPng(c.width, c.height, c.depth, c.color_type, rows, extra);
+    Result<DecodedImage> image = decodeImage(reinterpret_cast<const uint8_t*>(png.data()), png.size());
+    ASSERT_TRUE(image.ok()) << image.error().message;
+    ASSERT_EQ(image->width, int(c.width));
+    ASSERT_EQ(image->height, int(c.height));
+    ASSERT_EQ(image->rgba.size(), size_t(c.width) * c.height * 4);
+    for (size_t p = 0; p < size_t(c.width) * c.height; ++p) {
+      // The 8-bit value of each sample: the high byte of a 16-bit one.
+      auto sample = [&](int s) { return rows[(p * c.samples + s) * bytes_per_sample]; };
+      uint8_t expected[4];
+      switch (c.color_type) {
+        case 6:
+          for (int s = 0; s < 4; ++s) expected[s] = sample(s);
+          break;
+        case 2:
+          expected[0] = sample(0), expected[1] = sample(1), expected[2] = sample(2), expected[3] = 255;
+          break;
+        case 0: expected[0] = expected[1] = expected[2] = sample(0), expected[3] = 255; break;
+        case 4: expected[0] = expected[1] = expected[2] = sample(0), expected[3] = sample(1); break;
+        default: {
+          const uint8_t i = rows[p];
+          expected[0] = uint8_t(i * 3), expected[1] = uint8_t(i * 5), expected[2] = uint8_t(i * 7),
+          expected[3] = 255;
+        }
+      }
+      for (int s = 0; s < 4; ++s)
+        ASSERT_EQ(image->rgba[p * 4 + s], expected[s]) << "pixel " << p << " channel " << s;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace texforge
 

@@ -246,7 +246,7 @@ TEST(PremultiplyAlpha, KnownValuesAndEdges) {
   image.height = 1;
   image.rgba = {200, 100, 1, 128, 9, 8, 7, 0, 10, 20, 30, 255};
   premultiplyAlpha(image);
-  EXPECT_EQ(image.rgba, (std::vector<uint8_t>{100, 50, 1, 128, 0, 0, 0, 0, 10, 20, 30, 255}));
+  EXPECT_EQ(image.rgba, (PixelBytes{100, 50, 1, 128, 0, 0, 0, 0, 10, 20, 30, 255}));
   DecodedImage empty;
   premultiplyAlpha(empty);  // nothing to do, nothing to crash on
   EXPECT_TRUE(empty.rgba.empty());
@@ -258,7 +258,7 @@ TEST(NullUploader, TakesEveryDescriptionAndKeepsSizesOnly) {
   image.width = 4;
   image.height = 2;
   image.rgba.assign(4 * 2 * 4, 128);
-  const std::vector<uint8_t> before = image.rgba;
+  const PixelBytes before = image.rgba;
   TextureDesc desc;
   desc.srgb = false;
   desc.premultiplied = true;

@@ -4,7 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "texforge/error.h"
@@ -36,12 +39,36 @@ struct TEXFORGE_CORE_API ImageInfo {
 // Reads the header only (no pixel allocation).
 TEXFORGE_CORE_API Result<ImageInfo> probeImage(const uint8_t* data, size_t size);
 
+// std::allocator, except that growing a vector leaves the new bytes unset instead of zeroing them:
+// a decoder writes every byte, and zeroing a 4 MiB image first costs about as much as copying it.
+template <class T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <class U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+// Pixel bytes: a std::vector of uint8_t whose resize() does not zero.
+using PixelBytes = std::vector<uint8_t, UninitializedAllocator<uint8_t>>;
+
 struct TEXFORGE_CORE_API DecodedImage {
   int width = 0;
   int height = 0;
   ImageFormat source_format = ImageFormat::kUnknown;
-  bool has_alpha = false;     // the source had an alpha channel
-  std::vector<uint8_t> rgba;  // width*height*4 bytes, rows top to bottom, straight alpha
+  bool has_alpha = false;  // the source had an alpha channel
+  PixelBytes rgba;         // width*height*4 bytes, rows top to bottom, straight alpha
 };
 
 // Decodes to RGBA8. Fails with kDecode (corrupt, truncated, unsupported, over the limits).
