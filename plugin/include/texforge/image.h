@@ -40,7 +40,8 @@ struct TEXFORGE_CORE_API ImageInfo {
 TEXFORGE_CORE_API Result<ImageInfo> probeImage(const uint8_t* data, size_t size);
 
 // std::allocator, except that growing a vector leaves the new bytes unset instead of zeroing them:
-// a decoder writes every byte, and zeroing a 4 MiB image first costs about as much as copying it.
+// a decoder writes every byte, and zeroing a 4 MiB image first is a pass over memory stb_image's own
+// decode does not make. Code that grows a PixelBytes must write what it grew.
 template <class T>
 struct UninitializedAllocator : std::allocator<T> {
   template <class U>
@@ -60,7 +61,8 @@ struct UninitializedAllocator : std::allocator<T> {
   }
 };
 
-// Pixel bytes: a std::vector of uint8_t whose resize() does not zero.
+// Pixel bytes: a std::vector of uint8_t whose resize() does not zero. Compare or copy it with
+// another vector through iterators (std::equal, assign(begin, end)).
 using PixelBytes = std::vector<uint8_t, UninitializedAllocator<uint8_t>>;
 
 struct TEXFORGE_CORE_API DecodedImage {
