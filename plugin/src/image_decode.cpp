@@ -177,7 +177,8 @@ size_t pngAllocationLimit(const ImageInfo& info) {
 }
 
 // stb decodes straight into the image's own buffer: its result is the offered buffer whenever its
-// last step allocates the RGBA output (8-bit sources); otherwise its result is copied in.
+// last step allocates the RGBA output while the buffer is free; otherwise (an earlier allocation of
+// the same size still held it) its result is copied in.
 Result<DecodedImage> decodeWithStb(const uint8_t* data, size_t size, const ImageInfo& info) {
   DecodedImage image;
   image.width = info.width;

@@ -36,12 +36,16 @@ void texforge_stbi_output(void* buffer, size_t bytes) {
   texforge_stbi_slot_taken = 0;
 }
 
+static int texforge_stbi_over_cap(size_t bytes) {
+  return texforge_stbi_cap && bytes > texforge_stbi_cap;
+}
+
 static void* texforge_stbi_malloc(size_t bytes) {
   if (texforge_stbi_slot && !texforge_stbi_slot_taken && bytes == texforge_stbi_slot_size) {
     texforge_stbi_slot_taken = 1;
     return texforge_stbi_slot;
   }
-  return texforge_stbi_cap && bytes > texforge_stbi_cap ? NULL : malloc(bytes);
+  return texforge_stbi_over_cap(bytes) ? NULL : malloc(bytes);
 }
 
 static void texforge_stbi_free(void* p) {
@@ -54,13 +58,13 @@ static void texforge_stbi_free(void* p) {
 
 static void* texforge_stbi_realloc(void* p, size_t bytes) {
   if (p && p == texforge_stbi_slot) { /* moves out of the slot, as a realloc may move */
-    void* moved = texforge_stbi_cap && bytes > texforge_stbi_cap ? NULL : malloc(bytes);
+    void* moved = texforge_stbi_over_cap(bytes) ? NULL : malloc(bytes);
     if (!moved) return NULL;
     memcpy(moved, p, bytes < texforge_stbi_slot_size ? bytes : texforge_stbi_slot_size);
     texforge_stbi_slot_taken = 0;
     return moved;
   }
-  return texforge_stbi_cap && bytes > texforge_stbi_cap ? NULL : realloc(p, bytes);
+  return texforge_stbi_over_cap(bytes) ? NULL : realloc(p, bytes);
 }
 
 #define STBI_MALLOC(bytes) texforge_stbi_malloc(bytes)
